@@ -1,0 +1,48 @@
+/**
+ * The HTTP routes of SPEC §4, declared once. The CDK service stack makes one API Gateway route per entry
+ * (pointing at the entry's function) and the local server routes requests with the same list.
+ */
+import { Scope } from '../domain/transitions';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The Lambda function that serves a route: each is one entry under functions/http/. */
+type HttpFunction = 'accounts' | 'access' | 'loginEvents' | 'public';
+
+interface Route {
+  readonly method: Method;
+  /** API Gateway syntax: `{name}` for a path parameter. */
+  readonly path: string;
+  readonly function: HttpFunction;
+  /** The scope the route needs; null for the public routes (no token). */
+  readonly scope: Scope | null;
+  /** An operation id for the OpenAPI document. */
+  readonly operationId: string;
+}
+
+const route = (method: Method, path: string, fn: HttpFunction, scope: Scope | null, operationId: string): Route =>
+  ({ method, path, function: fn, scope, operationId });
+
+const ROUTES: readonly Route[] = [
+  route('POST', '/accounts', 'accounts', Scope.WRITE, 'createAccount'),
+  route('GET', '/accounts', 'accounts', Scope.READ, 'listAccounts'),
+  route('GET', '/accounts/{accountId}', 'accounts', Scope.READ, 'getAccount'),
+  route('PATCH', '/accounts/{accountId}', 'accounts', Scope.WRITE, 'renameAccount'),
+  route('PUT', '/accounts/{accountId}/status', 'accounts', Scope.WRITE, 'setStatus'),
+  route('POST', '/accounts/bulk-status', 'accounts', Scope.WRITE, 'bulkSetStatus'),
+  route('PUT', '/accounts/{accountId}/leaver', 'accounts', Scope.WRITE, 'markLeaver'),
+  route('DELETE', '/accounts/{accountId}/leaver', 'accounts', Scope.WRITE, 'unmarkLeaver'),
+  route('DELETE', '/accounts/{accountId}', 'accounts', Scope.WRITE, 'deleteAccount'),
+  route('POST', '/accounts/{accountId}/in-progress/retry', 'accounts', Scope.WRITE, 'retryOperation'),
+  route('POST', '/accounts/{accountId}/in-progress/cancel', 'accounts', Scope.ADMIN, 'cancelOperation'),
+  route('GET', '/accounts/{accountId}/history', 'accounts', Scope.READ, 'listHistory'),
+  route('POST', '/login-events', 'loginEvents', Scope.LOGIN_REPORT, 'reportLoginEvent'),
+  route('GET', '/access', 'access', Scope.ACCESS_CHECK, 'checkAccess'),
+  route('GET', '/status-model', 'public', null, 'getStatusModel'),
+  route('GET', '/openapi.json', 'public', null, 'getOpenApi'),
+];
+
+const HTTP_FUNCTIONS: readonly HttpFunction[] = ['accounts', 'access', 'loginEvents', 'public'];
+
+export { ROUTES, HTTP_FUNCTIONS };
+export type { Route, Method, HttpFunction };

@@ -1,0 +1,61 @@
+/**
+ * The one DynamoDB table, declared once: the CDK data stack and the local stack / test setup both build
+ * it from this definition. docs/design.md explains each key and index.
+ */
+
+type AttributeType = 'S' | 'N';
+
+interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  /** Every index projects whole items, so a reader needs no second read. */
+  readonly projection: 'ALL';
+}
+
+interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly indexes: readonly IndexDefinition[];
+  /** Epoch seconds; history entries, idempotency records and login-event ids expire through it. */
+  readonly ttlAttribute: string;
+  readonly stream: 'NEW_AND_OLD_IMAGES';
+}
+
+const s = (name: string): KeyAttribute => ({ name, type: 'S' });
+
+const Index = {
+  /** One domain's accounts by email (tombstones sort apart, after every email). */
+  BY_DOMAIN: 'byDomain',
+  /** Sparse, sharded, by due time: inactivity, lockout expiry, retention and stuck candidates (mutually exclusive by status). */
+  DUE: 'due',
+  /** Sparse, sharded, by window end: leavers. */
+  LEAVER: 'leaver',
+  /** Sparse, sharded: open stuck episodes, by when the detector must look at them again. */
+  ALERTS: 'alerts',
+} as const;
+type Index = (typeof Index)[keyof typeof Index];
+
+const TABLE: TableDefinition = {
+  partitionKey: s('PK'),
+  sortKey: s('SK'),
+  indexes: [
+    { name: Index.BY_DOMAIN, partitionKey: s('domainKey'), sortKey: s('listKey'), projection: 'ALL' },
+    { name: Index.DUE, partitionKey: s('duePk'), sortKey: s('dueAt'), projection: 'ALL' },
+    { name: Index.LEAVER, partitionKey: s('leaverPk'), sortKey: s('leaverDueAt'), projection: 'ALL' },
+    { name: Index.ALERTS, partitionKey: s('alertPk'), sortKey: s('alertAt'), projection: 'ALL' },
+  ],
+  ttlAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+/** The table name when nothing sets TABLE_NAME (the local stack and tests). */
+const DEFAULT_TABLE_NAME = 'mailbox-lifecycle';
+
+export { TABLE, Index, DEFAULT_TABLE_NAME };
+export type { TableDefinition, IndexDefinition, KeyAttribute };
