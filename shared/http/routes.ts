@@ -42,7 +42,15 @@ const ROUTES: readonly Route[] = [
   route('GET', '/openapi.json', 'public', null, 'getOpenApi'),
 ];
 
-const HTTP_FUNCTIONS: readonly HttpFunction[] = ['accounts', 'access', 'loginEvents', 'public'];
+/** The entry file of each HTTP function, relative to the repository root. */
+const HTTP_FUNCTION_ENTRIES: Readonly<Record<HttpFunction, string>> = {
+  accounts: 'functions/http/accounts.ts',
+  access: 'functions/http/access.ts',
+  loginEvents: 'functions/http/login-events.ts',
+  public: 'functions/http/public.ts',
+};
 
-export { ROUTES, HTTP_FUNCTIONS };
+const HTTP_FUNCTIONS = Object.keys(HTTP_FUNCTION_ENTRIES) as readonly HttpFunction[];
+
+export { ROUTES, HTTP_FUNCTIONS, HTTP_FUNCTION_ENTRIES };
 export type { Route, Method, HttpFunction };
