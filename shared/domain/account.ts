@@ -39,6 +39,11 @@ interface InProgress {
   readonly lastError: string | null;
   /** Bumped by every start and retry; the worker is triggered by a new round, never by a failure record. */
   readonly round: number;
+  /**
+   * Only when the operation started from `locked`: the lock it had (a lock exists only while locked), put
+   * back if the operation is cancelled. Internal; not part of the resource.
+   */
+  readonly lock?: Lock;
 }
 
 /** Consecutive failed logins inside the failure window. Not a change: no history, no version. */

@@ -1,9 +1,16 @@
 /**
- * The status rules of SPEC §2 as one pure function. PLACEHOLDER: being implemented (issue 2).
+ * The status rules of SPEC §2 as one pure function: what a request does to an account at a given time.
+ * Deterministic (no clock, no randomness): the caller passes `now`, and operation ids derive from the
+ * account id and version. The rules themselves live in ./admin-rules.ts and ./system-rules.ts.
  */
 import type { Account, HistoryDraft } from './account';
+import { Action } from './actions';
+import { allowedTargets, cancel, deleteAccount, markLeaver, rename, retry, setStatus, unmarkLeaver } from './admin-rules';
+import { operationStart } from './change';
 import type { Policy } from './policy';
 import type { Caller, Decision, Request } from './requests';
+import { login, operationCompleted, operationFailed, sweep } from './system-rules';
+import { findAdminTransition } from './transitions';
 
 interface NewAccountInput {
   readonly accountId: string;
@@ -15,15 +22,80 @@ interface NewAccountInput {
   readonly caller: Caller;
 }
 
-/** A new account and its creation history entry (from null to pending). */
-function newAccount(_input: NewAccountInput, _now: Date, _policy: Policy): { account: Account; entry: HistoryDraft; accepted: boolean } {
-  throw new Error('not implemented');
+/**
+ * A new account (version 1, `pending`) and its creation history entry (from null to pending). With
+ * `activate`, provisioning to `active` starts at once (`accepted`: 202).
+ *
+ * @example
+ * const { account, entry, accepted } = newAccount({ accountId, email, displayName: null, activate: true, caller }, now, policy);
+ * // account.status 'pending', account.inProgress.target 'active', entry.action 'create', accepted true
+ */
+function newAccount(input: NewAccountInput, now: Date, _policy: Policy): { account: Account; entry: HistoryDraft; accepted: boolean } {
+  const at = now.toISOString();
+  const { caller } = input;
+  const created: Account = {
+    accountId: input.accountId,
+    email: input.email,
+    domain: input.email.slice(input.email.lastIndexOf('@') + 1),
+    displayName: input.displayName,
+    status: 'pending',
+    statusSince: at,
+    statusReason: null,
+    updatedBy: caller.sub,
+    updatedAt: at,
+    version: 1,
+    inProgress: null,
+    leaver: null,
+    lock: null,
+    lastActivityAt: null,
+    deletedAt: null,
+    purgeAfter: null,
+    createdAt: at,
+    failedLogins: null,
+    stuckAlert: null,
+  };
+  const provision = input.activate ? findAdminTransition('pending', 'active')?.via : undefined;
+  const account = provision ? { ...created, ...operationStart(created, provision, now, created.version) } : created;
+  const entry: HistoryDraft = { at, from: null, to: 'pending', action: Action.CREATE, actor: caller.sub, reason: null, requestId: caller.requestId };
+  return { account, entry, accepted: provision !== undefined };
 }
 
-/** What `request` does to `account` at `now`: a change, a quiet write, nothing, or a refusal. */
-function decide(_account: Account, _request: Request, _now: Date, _policy: Policy): Decision {
-  throw new Error('not implemented');
+/**
+ * What `request` does to `account` at `now`: a change (version + 1 and a history entry), a quiet write,
+ * nothing, or a refusal (409, or 403 for a target that needs a scope the caller lacks).
+ *
+ * @example
+ * decide(account, { kind: 'set_status', target: 'disabled', reason: null, caller }, now, policy)
+ * // { outcome: 'changed', accepted: true, account: { status: 'disabling', inProgress: { target: 'disabled', ... } }, entry }
+ */
+function decide(account: Account, request: Request, now: Date, policy: Policy): Decision {
+  switch (request.kind) {
+    case 'set_status':
+      return setStatus(account, request.target, request.reason, request.caller, now);
+    case 'delete':
+      return deleteAccount(account, request, now);
+    case 'rename':
+      return rename(account, request, now);
+    case 'mark_leaver':
+      return markLeaver(account, request, now, policy);
+    case 'unmark_leaver':
+      return unmarkLeaver(account, request, now);
+    case 'retry':
+      return retry(account, request, now);
+    case 'cancel':
+      return cancel(account, request, now);
+    case 'login':
+      return login(account, request, now, policy);
+    case 'sweep':
+      return sweep(account, request, now, policy);
+    case 'operation_completed':
+      return operationCompleted(account, request, now, policy);
+    case 'operation_failed':
+      return operationFailed(account, request);
+  }
 }
 
-export { decide, newAccount };
+export { Action, ACTIONS } from './actions';
+export { leaveDateProblem } from './leaver';
+export { allowedTargets, decide, newAccount };
 export type { NewAccountInput };

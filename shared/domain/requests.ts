@@ -33,7 +33,13 @@ type Request =
   /** POST /login-events. */
   | { readonly kind: 'login'; readonly outcome: LoginOutcome; readonly requestId: string | null }
   /** A sweep found the account due (the rule is checked again here: an index read may be stale). */
-  | { readonly kind: 'sweep'; readonly sweep: SweepName; readonly requestId: string | null }
+  | {
+      readonly kind: 'sweep';
+      readonly sweep: SweepName;
+      readonly requestId: string | null;
+      /** The sweep's fixed `now` (ISO), which decides what is due; the change itself is stamped with the real time. Defaults to the real time. */
+      readonly asOf?: string | null;
+    }
   /** The worker finished operation `operationId` on the platform. */
   | { readonly kind: 'operation_completed'; readonly operationId: string; readonly requestId: string | null }
   /** The worker's attempt of `operationId` failed. */

@@ -1,0 +1,158 @@
+/**
+ * The system transitions of SPEC §2 (actor BackgroundTasks): login events, the sweeps (each rule checked
+ * again on the account: an index read may be stale) and the worker's outcome of an operation.
+ * Pure: no I/O.
+ */
+import { BACKGROUND_TASKS, type Account, type FailedLogins, type InProgress } from './account';
+import { effectiveStatus, lockExpired } from './access';
+import { Action } from './actions';
+import { change, operationStart, quiet, reached, unchanged, type ChangeMeta, type Patch } from './change';
+import type { Policy } from './policy';
+import type { Decision, Request } from './requests';
+import type { Status } from './statuses';
+import type { Via } from './transitions';
+
+type RequestOf<K extends Request['kind']> = Extract<Request, { kind: K }>;
+
+/** A worker's error is kept to this many characters. */
+const MAX_ERROR_LENGTH = 500;
+
+const LEAVER_DELETION: Via = { status: 'deleting', operation: 'delete', completesTo: 'deleted' };
+const RETENTION_PURGE: Via = { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' };
+
+const system = (action: Action, requestId: string | null, accepted = false): ChangeMeta =>
+  ({ action, actor: BACKGROUND_TASKS, reason: null, requestId, accepted });
+
+const at = (instant: Date, plusMs = 0): string => new Date(instant.getTime() + plusMs).toISOString();
+
+/** Login failures are counted, and lockouts apply, only for these (effective) statuses. */
+const countsFailures = (status: Status): boolean => status === 'active' || status === 'inactive';
+
+/** The platform's lockout, or the failure that reached maxFailures: locked for failed_logins. */
+function lockout(account: Account, previousStatus: Status, now: Date, policy: Policy, requestId: string | null): Decision {
+  const until = policy.lockoutMs === 0 ? null : at(now, policy.lockoutMs);
+  const patch: Patch = { status: 'locked', lock: { reason: 'failed_logins', until, previousStatus }, failedLogins: null };
+  return change(account, patch, now, system(Action.LOCKOUT, requestId));
+}
+
+/**
+ * A login success: `inactive` and an expired failed_logins lock become `active`; otherwise the activity
+ * (persisted at most once per activityWriteIntervalMs) and the reset of the failure count are quiet writes.
+ */
+function loginSuccess(account: Account, now: Date, policy: Policy, requestId: string | null): Decision {
+  const activity: Patch = { lastActivityAt: now.toISOString(), failedLogins: null };
+  if (account.status === 'inactive') {
+    return change(account, { ...activity, status: 'active' }, now, system(Action.LOGIN_REACTIVATE, requestId));
+  }
+  if (account.status === 'locked' && lockExpired(account.lock, now)) {
+    return change(account, { ...activity, status: 'active', lock: null }, now, system(Action.LOGIN_UNLOCK, requestId));
+  }
+  const last = account.lastActivityAt;
+  const stale = last === null || now.getTime() - Date.parse(last) >= policy.activityWriteIntervalMs;
+  return account.failedLogins !== null || stale ? quiet(account, activity) : unchanged();
+}
+
+/** A login failure: counted inside the failure window for active and inactive accounts; at maxFailures a lockout. */
+function loginFailure(account: Account, now: Date, policy: Policy, requestId: string | null): Decision {
+  const effective = effectiveStatus(account.status, account.lock, now);
+  if (!countsFailures(effective)) return unchanged();
+  const previous = account.failedLogins;
+  const open = previous !== null && now.getTime() - Date.parse(previous.windowStartedAt) < policy.failureWindowMs;
+  const failedLogins: FailedLogins = open ? { ...previous, count: previous.count + 1 } : { count: 1, windowStartedAt: now.toISOString() };
+  if (failedLogins.count >= policy.maxFailures) return lockout(account, effective, now, policy, requestId);
+  return quiet(account, { failedLogins });
+}
+
+/** POST /login-events. Login events never change any status but the ones above. */
+function login(account: Account, request: RequestOf<'login'>, now: Date, policy: Policy): Decision {
+  switch (request.outcome) {
+    case 'success':
+      return loginSuccess(account, now, policy, request.requestId);
+    case 'failure':
+      return loginFailure(account, now, policy, request.requestId);
+    case 'lockout': {
+      const effective = effectiveStatus(account.status, account.lock, now);
+      return countsFailures(effective) ? lockout(account, effective, now, policy, request.requestId) : unchanged();
+    }
+  }
+}
+
+/** Whether the account is resting: no outstanding operation. */
+const resting = (account: Account): boolean => account.inProgress === null;
+
+/** When an active account became due for the inactivity sweep: its last activity plus inactivityMs. */
+function inactiveFrom(account: Account, policy: Policy): number {
+  const since = Date.parse(account.statusSince);
+  const activity = account.lastActivityAt === null ? since : Math.max(since, Date.parse(account.lastActivityAt));
+  return activity + policy.inactivityMs;
+}
+
+/**
+ * A sweep's change, if its rule holds for the account at `asOf` (the sweep's fixed now; default `now`).
+ * The change itself is stamped with `now`.
+ */
+function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy: Policy): Decision {
+  const asOf = request.asOf ? new Date(request.asOf) : now;
+  const { requestId } = request;
+  switch (request.sweep) {
+    case 'inactivity': {
+      const due = inactiveFrom(account, policy) <= asOf.getTime();
+      if (!due || account.status !== 'active' || !resting(account)) return unchanged();
+      return change(account, { status: 'inactive' }, now, system(Action.INACTIVITY, requestId));
+    }
+    case 'leaver': {
+      const due = account.leaver !== null && reached(account.leaver.windowEndsAt, asOf);
+      if (!due || !resting(account) || account.status === 'deleted' || account.status === 'deleted_permanent') return unchanged();
+      return change(account, operationStart(account, LEAVER_DELETION, now), now, system(Action.LEAVER_DELETE, requestId, true));
+    }
+    case 'retention':
+      if (account.status !== 'deleted' || !resting(account) || !reached(account.purgeAfter, asOf)) return unchanged();
+      return change(account, operationStart(account, RETENTION_PURGE, now), now, system(Action.RETENTION_PURGE, requestId, true));
+    case 'lockout': {
+      const { lock } = account;
+      if (account.status !== 'locked' || lock === null || lock.reason !== 'failed_logins' || !reached(lock.until, asOf)) return unchanged();
+      return change(account, { status: lock.previousStatus, lock: null }, now, system(Action.LOCKOUT_EXPIRED, requestId));
+    }
+  }
+}
+
+/** The marks that follow from arriving at an operation's target. */
+function arrival(target: Status, now: Date, policy: Policy): Patch {
+  switch (target) {
+    case 'deleted':
+      return { deletedAt: now.toISOString(), purgeAfter: at(now, policy.retentionMs), leaver: null };
+    case 'deleted_permanent':
+      // The tombstone: accountId, domain, status and dates; no personal data.
+      return { email: null, displayName: null, leaver: null, lock: null, failedLogins: null };
+    default:
+      return { deletedAt: null, purgeAfter: null };
+  }
+}
+
+/** The operation of the account if it is `operationId`: a late attempt of an earlier one never changes the account. */
+function current(account: Account, operationId: string): InProgress | null {
+  return account.inProgress !== null && account.inProgress.operationId === operationId ? account.inProgress : null;
+}
+
+/** The worker completed the operation: the account arrives at its target; the reason it was started for stays. */
+function operationCompleted(account: Account, request: RequestOf<'operation_completed'>, now: Date, policy: Policy): Decision {
+  const op = current(account, request.operationId);
+  if (op === null) return unchanged();
+  const patch: Patch = {
+    ...arrival(op.target, now, policy),
+    status: op.target,
+    inProgress: null,
+    statusSince: now.toISOString(),
+    statusReason: account.statusReason,
+  };
+  return change(account, patch, now, system(Action.COMPLETE, request.requestId));
+}
+
+/** The worker's attempt failed: recorded quietly (no version, no history), still in progress. */
+function operationFailed(account: Account, request: RequestOf<'operation_failed'>): Decision {
+  const op = current(account, request.operationId);
+  if (op === null) return unchanged();
+  return quiet(account, { inProgress: { ...op, attempts: op.attempts + 1, lastError: request.error.slice(0, MAX_ERROR_LENGTH) } });
+}
+
+export { login, MAX_ERROR_LENGTH, operationCompleted, operationFailed, sweep };
