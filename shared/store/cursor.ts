@@ -1,0 +1,63 @@
+/**
+ * Page cursors: the LastEvaluatedKey of a Query as opaque base64url JSON. Decoding checks the shape and
+ * that the key belongs to the query it is handed back to, so a cursor cannot be forged into another
+ * domain, account or shard (and DynamoDB never sees a start key outside the query's key condition).
+ */
+import { InvalidCursorError } from './port';
+
+type CursorKey = Readonly<Record<string, string>>;
+
+interface CursorRule {
+  /** Exactly the attributes the key must have (the table keys plus the index keys), all strings. */
+  readonly fields: readonly string[];
+  /** Whether the key lies inside the query that is being continued. */
+  readonly matches: (key: CursorKey) => boolean;
+}
+
+/** Well above any key this table produces (keys are a few hundred bytes at most). */
+const MAX_CURSOR_LENGTH = 4096;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The cursor for a Query's LastEvaluatedKey; null at the end.
+ *
+ * @example
+ * encodeCursor(output.LastEvaluatedKey) // 'eyJQSyI6…' or null
+ */
+function encodeCursor(key: Readonly<Record<string, unknown>> | undefined): string | null {
+  if (key === undefined) return null;
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function parse(cursor: string): unknown {
+  if (cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) throw new InvalidCursorError('the cursor is not valid');
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Node's decoder skips what it cannot read; a cursor must be exactly what encodeCursor made.
+  if (bytes.toString('base64url') !== cursor) throw new InvalidCursorError('the cursor is not valid');
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('the cursor is not valid');
+  }
+}
+
+function isKey(value: unknown, fields: readonly string[]): value is CursorKey {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return entries.length === fields.length && entries.every(([name, v]) => fields.includes(name) && typeof v === 'string');
+}
+
+/**
+ * The ExclusiveStartKey a cursor stands for, checked against `rule`; InvalidCursorError for anything else.
+ *
+ * @example
+ * decodeCursor(cursor, { fields: ['PK', 'SK'], matches: (key) => key.PK === `ACCOUNT#${accountId}` })
+ */
+function decodeCursor(cursor: string, rule: CursorRule): CursorKey {
+  const key = parse(cursor);
+  if (!isKey(key, rule.fields) || !rule.matches(key)) throw new InvalidCursorError('the cursor does not belong to this query');
+  return key;
+}
+
+export { encodeCursor, decodeCursor };
+export type { CursorKey, CursorRule };

@@ -1,0 +1,443 @@
+/**
+ * The DynamoDB adapter of the AccountStore port: one table (./table.ts), keys and derived index attributes
+ * from ./keys.ts. Every write is conditional on the revision (`rev`) the caller read: `rev` is bumped by
+ * every write, `version` only by changes. Callers never see `rev`: the store remembers it for the account
+ * objects it returned (and for the `next` objects it wrote), so `change(previous, next)` needs no extra read.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
+import type { Config } from '../config';
+import type { Account, HistoryDraft, HistoryEntry, Lock } from '../domain/account';
+import type { Policy } from '../domain/policy';
+import type { Status } from '../domain/statuses';
+import { documentClient } from './client';
+import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import {
+  ACCOUNT_PREFIX,
+  ACCOUNT_SK,
+  BY_DOMAIN,
+  DUE_INDEX,
+  HISTORY_PREFIX,
+  LIVE_PREFIX,
+  TOMBSTONE_PREFIX,
+  accountKey,
+  accountPk,
+  claimKey,
+  dispatchAttribute,
+  duePartition,
+  emailKey,
+  historyKey,
+  indexAttributes,
+} from './keys';
+import {
+  ClaimedError,
+  ConflictError,
+  DuplicateEmailError,
+  type AccessRecord,
+  type AccountStore,
+  type Claim,
+  type DueQuery,
+  type ListQuery,
+  type Page,
+  type WriteOptions,
+} from './port';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** What each item of a transaction stands for, to name the failure when it is cancelled. */
+type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim';
+
+interface DynamoAccountStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Shards of the due-time indexes. */
+  readonly shards: number;
+  /** The durations the derived due times are computed with (the same policy the rules use). */
+  readonly policy: Policy;
+  readonly historyRetentionDays: number;
+}
+
+const ACCOUNT_FIELDS = [
+  'accountId', 'email', 'domain', 'displayName', 'status', 'statusSince', 'statusReason', 'updatedBy', 'updatedAt',
+  'version', 'inProgress', 'leaver', 'lock', 'lastActivityAt', 'deletedAt', 'purgeAfter', 'createdAt', 'failedLogins',
+  'stuckAlert',
+] as const satisfies readonly (keyof Account)[];
+// Compile-time check that ACCOUNT_FIELDS names every field of Account.
+const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never = true;
+
+const HISTORY_FIELDS = ['id', 'accountId', 'domain', 'at', 'from', 'to', 'action', 'actor', 'reason', 'requestId'] as const satisfies
+  readonly (keyof HistoryEntry)[];
+const _everyHistoryField: [Exclude<keyof HistoryEntry, (typeof HISTORY_FIELDS)[number]>] extends [never] ? true : never = true;
+
+const REV = 'rev';
+const DAY_SECONDS = 86_400;
+
+/** The revision of each account object the store returned or wrote (never serialized, never seen by callers). */
+const revisions = new WeakMap<Account, number>();
+const nextHistoryId = monotonicFactory();
+
+function pick<T>(item: Item, fields: readonly string[]): T {
+  return Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;
+}
+
+/** The Account an account item holds (keys, `rev` and derived index attributes left out). */
+const toAccount = (item: Item): Account => pick<Account>(item, ACCOUNT_FIELDS);
+/** The HistoryEntry a history item holds (keys and `expiresAt` left out). */
+const toHistoryEntry = (item: Item): HistoryEntry => pick<HistoryEntry>(item, HISTORY_FIELDS);
+
+function remember(account: Account, rev: number): Account {
+  revisions.set(account, rev);
+  return account;
+}
+
+/** JSON with sorted keys: equal for equal data whatever the property order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+const sameLock = (a: Lock | null, b: Lock | null): boolean => canonical(a) === canonical(b);
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** The port's error for a cancelled transaction, by which item's condition failed. */
+function transactionError(error: unknown, roles: readonly Role[], accountId: string): unknown {
+  if (errorName(error) !== 'TransactionCanceledException') return error;
+  const reasons = (error as { CancellationReasons?: readonly { Code?: string }[] }).CancellationReasons ?? [];
+  const failed = new Set(reasons.flatMap((reason, i) => (reason.Code === 'ConditionalCheckFailed' ? [roles[i]] : [])));
+  const options = { cause: error };
+  if (failed.has('claim')) return new ClaimedError('this event was already counted', options);
+  if (failed.has('email')) return new DuplicateEmailError('an account with this email address exists', options);
+  if (failed.has('email_owner')) return new Error(`the email item of account ${accountId} belongs to another account`, options);
+  if (failed.has('account') || reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+    return new ConflictError(`account ${accountId} was changed concurrently`, options);
+  }
+  return error;
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
+/** DynamoDB adapter of {@link AccountStore}. */
+class DynamoAccountStore implements AccountStore {
+  readonly shards: number;
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #policy: Policy;
+  readonly #historyRetentionSeconds: number;
+
+  constructor(options: DynamoAccountStoreOptions) {
+    if (!Number.isInteger(options.shards) || options.shards < 1 || options.shards > 100) {
+      throw new RangeError(`shards must be an integer from 1 to 100, got ${options.shards}`);
+    }
+    this.shards = options.shards;
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#policy = options.policy;
+    this.#historyRetentionSeconds = options.historyRetentionDays * DAY_SECONDS;
+  }
+
+  async create(account: Account, draft: HistoryDraft): Promise<HistoryEntry> {
+    const email = account.email;
+    if (email === null) throw new TypeError('a new account needs an email');
+    const entry = this.#entry(account, draft);
+    const items: TransactItem[] = [
+      { Put: { TableName: this.#table, Item: this.#accountItem(null, account, 1), ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.#table, Item: this.#emailItem(account, email), ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
+    ];
+    await this.#transact(items, ['account', 'email', 'history'], account.accountId);
+    remember(account, 1);
+    return entry;
+  }
+
+  async get(accountId: string): Promise<Account | null> {
+    const item = await this.#read(accountId);
+    return item === null ? null : remember(toAccount(item), item[REV] as number);
+  }
+
+  async access(email: string): Promise<AccessRecord | null> {
+    const { Item: item } = await this.#client.send(new GetCommand({ TableName: this.#table, Key: emailKey(email), ConsistentRead: true }));
+    if (item === undefined) return null;
+    return {
+      accountId: item.accountId as string,
+      email: item.email as string,
+      domain: item.domain as string,
+      status: item.status as Status,
+      lock: (item.lock as Lock | undefined) ?? null,
+    };
+  }
+
+  async change(previous: Account, next: Account, draft: HistoryDraft, options: WriteOptions = {}): Promise<HistoryEntry> {
+    if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
+    if (next.version !== previous.version + 1) throw new TypeError(`a change writes version ${previous.version + 1}, not ${next.version}`);
+    if (next.email !== null && next.email !== previous.email) throw new TypeError('an account keeps its email (it may only be purged)');
+    const rev = await this.#revisionOf(previous);
+    const entry = this.#entry(next, draft);
+    const items: TransactItem[] = [this.#conditionalPut(previous, next, rev), { Put: { TableName: this.#table, Item: this.#historyItem(entry) } }];
+    const roles: Role[] = ['account', 'history'];
+    const owned = { ConditionExpression: 'attribute_not_exists(PK) OR accountId = :id', ExpressionAttributeValues: { ':id': next.accountId } };
+    if (previous.email !== null && next.email === null) {
+      items.push({ Delete: { TableName: this.#table, Key: emailKey(previous.email), ...owned } });
+      roles.push('email_owner');
+    } else if (next.email !== null && (next.status !== previous.status || !sameLock(next.lock, previous.lock))) {
+      items.push({ Put: { TableName: this.#table, Item: this.#emailItem(next, next.email), ...owned } });
+      roles.push('email_owner');
+    }
+    if (options.claim !== undefined) {
+      items.push(this.#claimPut(options.claim));
+      roles.push('claim');
+    }
+    await this.#transact(items, roles, next.accountId);
+    remember(next, rev + 1);
+    return entry;
+  }
+
+  async quiet(previous: Account, next: Account, options: WriteOptions = {}): Promise<void> {
+    if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
+    if (next.version !== previous.version || next.status !== previous.status || next.email !== previous.email || !sameLock(next.lock, previous.lock)) {
+      throw new TypeError('a quiet write keeps version, status, lock and email (use change)');
+    }
+    const rev = await this.#revisionOf(previous);
+    const put = this.#conditionalPut(previous, next, rev);
+    if (options.claim !== undefined) {
+      await this.#transact([put, this.#claimPut(options.claim)], ['account', 'claim'], next.accountId);
+    } else {
+      try {
+        await this.#client.send(new PutCommand(put.Put));
+      } catch (error) {
+        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+        throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
+      }
+    }
+    remember(next, rev + 1);
+  }
+
+  async list(query: ListQuery): Promise<Page<Account>> {
+    checkLimit(query.limit);
+    const statuses = query.statuses !== undefined && query.statuses.length > 0 ? query.statuses : undefined;
+    const withTombstones = statuses?.includes('deleted_permanent') ?? false;
+    const onlyTombstones = withTombstones && statuses?.length === 1;
+    const { partitionKey, sortKey } = BY_DOMAIN;
+    const names: Record<string, string> = { '#d': partitionKey };
+    const values: Record<string, unknown> = { ':d': query.domain };
+    let keyCondition = '#d = :d';
+    // Live accounts only (the default), tombstones only, or both (the whole domain: no sort-key condition).
+    const prefix = onlyTombstones ? TOMBSTONE_PREFIX : withTombstones ? null : LIVE_PREFIX;
+    if (prefix !== null) {
+      names['#l'] = sortKey;
+      keyCondition += ' AND begins_with(#l, :prefix)';
+      values[':prefix'] = prefix;
+    }
+    const inRange = (listKey: string): boolean =>
+      prefix === null ? listKey.startsWith(LIVE_PREFIX) || listKey.startsWith(TOMBSTONE_PREFIX) : listKey.startsWith(prefix);
+
+    const filters: string[] = [];
+    if (statuses !== undefined) {
+      names['#status'] = 'status';
+      filters.push(`#status IN (${statuses.map((status, i) => ((values[`:s${i}`] = status), `:s${i}`)).join(', ')})`);
+    }
+    const present = (flag: boolean | undefined, attribute: 'leaver' | 'inProgress'): void => {
+      if (flag === undefined) return;
+      names[`#${attribute}`] = attribute;
+      values[':map'] = 'M';
+      filters.push(`${flag ? '' : 'NOT '}attribute_type(#${attribute}, :map)`);
+    };
+    present(query.leaver, 'leaver');
+    present(query.inProgress, 'inProgress');
+
+    const startKey = this.#startKey(query.cursor, [partitionKey, sortKey], (key) =>
+      key[partitionKey] === query.domain && inRange(key[sortKey] ?? ''));
+    const page = await this.#query({
+      IndexName: BY_DOMAIN.index,
+      KeyConditionExpression: keyCondition,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      Limit: query.limit,
+      ExclusiveStartKey: startKey,
+    });
+    return { items: page.items.map((item) => remember(toAccount(item), item[REV] as number)), nextCursor: page.nextCursor };
+  }
+
+  async history(accountId: string, limit: number, cursor?: string | null): Promise<Page<HistoryEntry>> {
+    checkLimit(limit);
+    const pk = accountPk(accountId);
+    const startKey = cursor == null ? undefined : decodeCursor(cursor, {
+      fields: ['PK', 'SK'],
+      matches: (key) => key.PK === pk && (key.SK ?? '').startsWith(HISTORY_PREFIX),
+    });
+    const page = await this.#query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
+      ExpressionAttributeValues: { ':pk': pk, ':history': HISTORY_PREFIX },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    });
+    return { items: page.items.map(toHistoryEntry), nextCursor: page.nextCursor };
+  }
+
+  async due(query: DueQuery): Promise<Page<Account> & { readonly itemsRead: number }> {
+    checkLimit(query.limit);
+    if (!Number.isInteger(query.shard) || query.shard < 0 || query.shard >= this.shards) {
+      throw new RangeError(`shard must be an integer from 0 to ${this.shards - 1}, got ${query.shard}`);
+    }
+    const dueBy = new Date(query.dueBy);
+    if (Number.isNaN(dueBy.getTime())) throw new RangeError(`dueBy must be an ISO 8601 instant, got "${query.dueBy}"`);
+    const { index, partitionKey, sortKey } = DUE_INDEX[query.kind];
+    const partition = duePartition(query.kind, query.shard);
+    const by = dueBy.toISOString();
+    const startKey = this.#startKey(query.cursor, [partitionKey, sortKey], (key) =>
+      key[partitionKey] === partition && (key[sortKey] ?? '') <= by);
+    const page = await this.#query({
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk AND #due <= :by',
+      ExpressionAttributeNames: { '#pk': partitionKey, '#due': sortKey },
+      ExpressionAttributeValues: { ':pk': partition, ':by': by },
+      Limit: query.limit,
+      ExclusiveStartKey: startKey,
+    });
+    return {
+      items: page.items.map((item) => remember(toAccount(item), item[REV] as number)),
+      nextCursor: page.nextCursor,
+      itemsRead: page.scanned,
+    };
+  }
+
+  /** A cursor of an index query: the table keys and the index keys of an account item. */
+  #startKey(cursor: string | null | undefined, indexFields: readonly string[], matches: (key: CursorKey) => boolean): CursorKey | undefined {
+    if (cursor == null) return undefined;
+    return decodeCursor(cursor, {
+      fields: ['PK', 'SK', ...indexFields],
+      matches: (key) => (key.PK ?? '').startsWith(ACCOUNT_PREFIX) && key.SK === ACCOUNT_SK && matches(key),
+    });
+  }
+
+  async #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Item[]; nextCursor: string | null; scanned: number }> {
+    const output = await this.#client.send(new QueryCommand({ TableName: this.#table, ...input }));
+    const items = output.Items ?? [];
+    return { items, nextCursor: encodeCursor(output.LastEvaluatedKey), scanned: output.ScannedCount ?? items.length };
+  }
+
+  async #read(accountId: string): Promise<Item | null> {
+    const { Item: item } = await this.#client.send(new GetCommand({ TableName: this.#table, Key: accountKey(accountId), ConsistentRead: true }));
+    return item ?? null;
+  }
+
+  /**
+   * The stored revision `previous` was read at. For an account object this store did not hand out, the
+   * stored item is read and must hold exactly `previous`.
+   */
+  async #revisionOf(previous: Account): Promise<number> {
+    const known = revisions.get(previous);
+    if (known !== undefined) return known;
+    const item = await this.#read(previous.accountId);
+    if (item === null || canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))) {
+      throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
+    }
+    return item[REV] as number;
+  }
+
+  #accountItem(previous: Account | null, account: Account, rev: number): Item {
+    return {
+      ...accountKey(account.accountId),
+      ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
+      [REV]: rev,
+      ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
+      ...dispatchAttribute(previous, account),
+    };
+  }
+
+  #conditionalPut(previous: Account, next: Account, rev: number): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: this.#accountItem(previous, next, rev + 1),
+        ConditionExpression: '#rev = :rev',
+        ExpressionAttributeNames: { '#rev': REV },
+        ExpressionAttributeValues: { ':rev': rev },
+      },
+    };
+  }
+
+  #emailItem(account: Account, email: string): Item {
+    return { ...emailKey(email), accountId: account.accountId, email, domain: account.domain, status: account.status, lock: account.lock };
+  }
+
+  #entry(account: Account, draft: HistoryDraft): HistoryEntry {
+    return {
+      id: nextHistoryId(),
+      accountId: account.accountId,
+      domain: account.domain,
+      at: draft.at,
+      from: draft.from,
+      to: draft.to,
+      action: draft.action,
+      actor: draft.actor,
+      reason: draft.reason,
+      requestId: draft.requestId,
+    };
+  }
+
+  #historyItem(entry: HistoryEntry): Item {
+    const expiresAt = Math.floor(Date.parse(entry.at) / 1000) + this.#historyRetentionSeconds;
+    return { ...historyKey(entry.accountId, entry.id), ...entry, expiresAt };
+  }
+
+  /** A one-time claim; an expired claim that TTL has not removed yet counts as free. */
+  #claimPut(claim: Claim): TransactItem {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: { ...claimKey(claim.key), expiresAt: now + claim.ttlSeconds },
+        ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+    };
+  }
+
+  async #transact(items: TransactItem[], roles: readonly Role[], accountId: string): Promise<void> {
+    try {
+      // The token makes an SDK retry of a transaction that did commit succeed instead of failing its own condition.
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+    } catch (error) {
+      throw transactionError(error, roles, accountId);
+    }
+  }
+}
+
+/**
+ * The store for `config`, on the process-wide document client.
+ *
+ * @example
+ * const store = createStore(loadConfig());
+ * const account = await store.get(accountId);
+ */
+function createStore(config: Config): AccountStore {
+  return new DynamoAccountStore({
+    client: documentClient(config),
+    tableName: config.tableName,
+    shards: config.dueShards,
+    policy: config.policy,
+    historyRetentionDays: config.historyRetentionDays,
+  });
+}
+
+export { createStore, DynamoAccountStore, toAccount, toHistoryEntry };
+export type { DynamoAccountStoreOptions };

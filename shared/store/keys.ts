@@ -1,0 +1,175 @@
+/**
+ * The single-table layout: item keys, and the derived index attributes an account item carries.
+ * Every derived attribute is recomputed from the account on every write, and omitted where it does not
+ * apply, so the due-time indexes stay sparse. docs/design.md explains each key and index.
+ */
+import type { Account } from '../domain/account';
+import { stuckAfterMs, type Policy } from '../domain/policy';
+import type { DueKind } from './port';
+import { Index, TABLE } from './table';
+
+type ItemKey = { readonly PK: string; readonly SK: string };
+
+const ACCOUNT_PREFIX = 'ACCOUNT#';
+const ACCOUNT_SK = 'ACCOUNT';
+const HISTORY_PREFIX = 'HISTORY#';
+const EMAIL_PREFIX = 'EMAIL#';
+const EMAIL_SK = 'EMAIL';
+const CLAIM_PREFIX = 'CLAIM#';
+const CLAIM_SK = 'CLAIM';
+
+/** A live account's list key: `live#<email>`, so one domain lists by email whatever characters an address holds. */
+const LIVE_PREFIX = 'live#';
+/** A purged account's list key: `purged#<accountId>`, sorting after every live key (a tombstone keeps no email). */
+const TOMBSTONE_PREFIX = 'purged#';
+/** The instant at which an alert is "due at once" (the episode it remembers has ended). */
+const DUE_AT_ONCE = '1970-01-01T00:00:00.000Z';
+
+const accountPk = (accountId: string): string => `${ACCOUNT_PREFIX}${accountId}`;
+const accountKey = (accountId: string): ItemKey => ({ PK: accountPk(accountId), SK: ACCOUNT_SK });
+const historyKey = (accountId: string, entryId: string): ItemKey => ({ PK: accountPk(accountId), SK: `${HISTORY_PREFIX}${entryId}` });
+const emailKey = (email: string): ItemKey => ({ PK: `${EMAIL_PREFIX}${email}`, SK: EMAIL_SK });
+const claimKey = (key: string): ItemKey => ({ PK: `${CLAIM_PREFIX}${key}`, SK: CLAIM_SK });
+
+interface IndexKeys {
+  readonly index: Index;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/** An index's key attribute names, read from the table definition (one source for table and queries). */
+function indexKeys(name: Index): IndexKeys {
+  const definition = TABLE.indexes.find((i) => i.name === name);
+  if (definition === undefined) throw new TypeError(`the table has no index ${name}`);
+  return { index: name, partitionKey: definition.partitionKey.name, sortKey: definition.sortKey.name };
+}
+
+const BY_DOMAIN = indexKeys(Index.BY_DOMAIN);
+const DUE = indexKeys(Index.DUE);
+const LEAVER = indexKeys(Index.LEAVER);
+const ALERTS = indexKeys(Index.ALERTS);
+
+/** Which index serves each candidate set of SPEC §5. */
+const DUE_INDEX: Readonly<Record<DueKind, IndexKeys>> = {
+  inactivity: DUE,
+  lockout: DUE,
+  retention: DUE,
+  stuck: DUE,
+  leaver: LEAVER,
+  stuck_alert: ALERTS,
+};
+
+/** The worker's trigger: `<operationId>#<round>`, only on the write that starts a round. */
+const DISPATCH = 'dispatch';
+
+/**
+ * A stable shard for an account id: FNV-1a (32 bit) of the id, modulo `shards`.
+ *
+ * @example
+ * shardOf('01J9Z3V6W8K2M4N6P8Q0R2S4T6', 16) // always the same number in 0..15
+ */
+function shardOf(accountId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) {
+    hash ^= accountId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+/** The partition of a due-time index for one candidate set and shard: `inactivity#07`. */
+const duePartition = (kind: DueKind, shard: number): string => `${kind}#${String(shard).padStart(2, '0')}`;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const later = (a: string, b: string | null): string => (b !== null && Date.parse(b) > Date.parse(a) ? b : a);
+
+/** When the account becomes a candidate of the `due` index, and for which sweep (mutually exclusive). */
+function dueTime(account: Account, policy: Policy): { kind: DueKind; at: string } | null {
+  if (account.inProgress !== null) {
+    return { kind: 'stuck', at: iso(Date.parse(account.inProgress.startedAt) + stuckAfterMs(policy, account.status)) };
+  }
+  if (account.status === 'active') {
+    const lastActive = later(account.statusSince, account.lastActivityAt);
+    return { kind: 'inactivity', at: iso(Date.parse(lastActive) + policy.inactivityMs) };
+  }
+  if (account.status === 'locked' && account.lock?.reason === 'failed_logins' && account.lock.until !== null) {
+    return { kind: 'lockout', at: account.lock.until };
+  }
+  if (account.status === 'deleted' && account.purgeAfter !== null) return { kind: 'retention', at: account.purgeAfter };
+  return null;
+}
+
+const isLeaverCandidate = (account: Account): boolean =>
+  account.leaver !== null && account.status !== 'deleted' && account.status !== 'deleted_permanent';
+
+interface LayoutOptions {
+  readonly policy: Policy;
+  readonly shards: number;
+}
+
+/**
+ * The derived attributes of an account item: its place in byDomain and, where they apply, in the sparse
+ * sharded due / leaver / alerts indexes. Attributes that do not apply are absent.
+ *
+ * @example
+ * indexAttributes(account, { policy, shards: 16 }) // { domainKey, listKey, duePk: 'inactivity#03', dueAt }
+ */
+function indexAttributes(account: Account, options: LayoutOptions): Record<string, string> {
+  const shard = shardOf(account.accountId, options.shards);
+  const attributes: Record<string, string> = {
+    [BY_DOMAIN.partitionKey]: account.domain,
+    [BY_DOMAIN.sortKey]: account.email === null ? `${TOMBSTONE_PREFIX}${account.accountId}` : `${LIVE_PREFIX}${account.email}`,
+  };
+  const due = dueTime(account, options.policy);
+  if (due !== null) {
+    attributes[DUE.partitionKey] = duePartition(due.kind, shard);
+    attributes[DUE.sortKey] = due.at;
+  }
+  if (isLeaverCandidate(account) && account.leaver !== null) {
+    attributes[LEAVER.partitionKey] = duePartition('leaver', shard);
+    attributes[LEAVER.sortKey] = account.leaver.windowEndsAt;
+  }
+  const alert = account.stuckAlert;
+  if (alert !== null) {
+    attributes[ALERTS.partitionKey] = duePartition('stuck_alert', shard);
+    attributes[ALERTS.sortKey] = account.inProgress?.operationId === alert.operationId ? alert.remindAt : DUE_AT_ONCE;
+  }
+  return attributes;
+}
+
+/**
+ * `dispatch` for the write from `previous` to `next`: present only when `next` starts a round of an
+ * in-progress operation (a new operation, or an operator's retry), so the worker's stream filter sees
+ * each round once and never a failure record.
+ */
+function dispatchAttribute(previous: Account | null, next: Account): Record<string, string> {
+  const started = next.inProgress;
+  if (started === null) return {};
+  const before = previous?.inProgress ?? null;
+  if (before !== null && before.operationId === started.operationId && before.round === started.round) return {};
+  return { [DISPATCH]: `${started.operationId}#${started.round}` };
+}
+
+export {
+  ACCOUNT_PREFIX,
+  ACCOUNT_SK,
+  HISTORY_PREFIX,
+  EMAIL_SK,
+  TOMBSTONE_PREFIX,
+  LIVE_PREFIX,
+  DUE_AT_ONCE,
+  BY_DOMAIN,
+  DUE_INDEX,
+  DISPATCH,
+  accountPk,
+  accountKey,
+  historyKey,
+  emailKey,
+  claimKey,
+  indexKeys,
+  shardOf,
+  duePartition,
+  indexAttributes,
+  dispatchAttribute,
+};
+export type { ItemKey, IndexKeys, LayoutOptions };

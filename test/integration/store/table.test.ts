@@ -1,0 +1,39 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { deleteTable, ensureTable } from '../../../infra/local/table';
+import { TABLE } from '../../../shared/store/table';
+import { freshTable } from '../../helpers/dynamo';
+
+describe('the local table', () => {
+  it('is built from TABLE: keys, every index projecting all, the stream and TTL', async () => {
+    const { client, tableName } = await freshTable();
+
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+
+    expect(table?.KeySchema?.map((k) => k.AttributeName)).toEqual([TABLE.partitionKey.name, TABLE.sortKey.name]);
+    expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(ttl).toMatchObject({ AttributeName: TABLE.ttlAttribute, TimeToLiveStatus: 'ENABLED' });
+    const indexes = (table?.GlobalSecondaryIndexes ?? []).map((i) => ({
+      name: i.IndexName,
+      keys: i.KeySchema?.map((k) => k.AttributeName),
+      projection: i.Projection?.ProjectionType,
+    }));
+    expect(indexes.sort((x, y) => (x.name ?? '').localeCompare(y.name ?? ''))).toEqual(
+      TABLE.indexes
+        .map((i) => ({ name: i.name, keys: [i.partitionKey.name, i.sortKey.name], projection: 'ALL' }))
+        .sort((x, y) => x.name.localeCompare(y.name)),
+    );
+  });
+
+  it('ensureTable creates a missing table once; deleteTable tolerates a missing one', async () => {
+    const { client, tableName } = await freshTable();
+
+    expect(await ensureTable(client, tableName)).toBe(false);
+    await deleteTable(client, tableName);
+    await deleteTable(client, tableName);
+    expect(await ensureTable(client, tableName)).toBe(true);
+    expect((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus).toBe('ACTIVE');
+  });
+});
