@@ -1,0 +1,46 @@
+/**
+ * The webhook secret: MAIL_PLATFORM_SECRET itself locally, or read once from Secrets Manager
+ * (MAIL_PLATFORM_SECRET_ARN) in the cloud and cached for the life of the process.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from '../config';
+
+class SecretUnavailableError extends Error {
+  override readonly name = 'SecretUnavailableError';
+}
+
+type SecretsClient = Pick<SecretsManagerClient, 'send'>;
+
+/**
+ * A function returning the platform secret; a failed Secrets Manager read is not cached (the next call
+ * tries again).
+ *
+ * @example
+ * const secret = platformSecret(loadConfig());
+ * const value = await secret();
+ */
+function platformSecret(config: Pick<Config, 'region' | 'worker'>, client?: SecretsClient): () => Promise<string> {
+  const { platformSecret: value, platformSecretArn: arn } = config.worker;
+  if (value !== undefined) return async () => value;
+  if (arn === undefined) {
+    return async () => {
+      throw new SecretUnavailableError('the webhook adapter needs MAIL_PLATFORM_SECRET or MAIL_PLATFORM_SECRET_ARN');
+    };
+  }
+  let cached: Promise<string> | null = null;
+  const read = async (): Promise<string> => {
+    const secrets = client ?? new SecretsManagerClient({ region: config.region });
+    const result = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!result.SecretString) throw new SecretUnavailableError(`secret ${arn} has no string value`);
+    return result.SecretString;
+  };
+  return () => {
+    cached ??= read().catch((error: unknown) => {
+      cached = null;
+      throw error;
+    });
+    return cached;
+  };
+}
+
+export { platformSecret, SecretUnavailableError };

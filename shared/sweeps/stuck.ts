@@ -1,0 +1,145 @@
+/**
+ * The stuck detector (SPEC §5): pages on-call about accounts in progress past their threshold — one alert
+ * per episode, a reminder every reminder period while it lasts, a resolved notice once it has ended. Its
+ * memory of each episode is the account's `stuckAlert`, written quietly (no version, no history) and
+ * conditionally, before the alert goes out: two racing runs never both alert.
+ */
+import type { AlertPublisher } from '../alerts/alert';
+import type { Account } from '../domain/account';
+import type { Policy } from '../domain/policy';
+import { ConflictError, type AccountStore, type DueKind } from '../store/port';
+import { candidateReader } from './candidates';
+import { describeError, SILENT, type SweepLogger } from './logger';
+import { planStuck, type StuckPlan } from './stuck-plan';
+
+interface StuckDeps {
+  readonly store: AccountStore;
+  readonly policy: Policy;
+  readonly alerts: AlertPublisher;
+  /** The real time: stamps the alerts. */
+  readonly clock: () => Date;
+  readonly logger?: SweepLogger;
+}
+
+interface StuckInput {
+  /** The run's fixed now: who is stuck, and the episode memory's times. */
+  readonly now: Date;
+  readonly dryRun: boolean;
+  readonly pageSize?: number;
+}
+
+interface StuckSummary {
+  readonly sweep: 'stuck';
+  readonly dryRun: boolean;
+  /** Accounts in progress past their threshold at `now` (the StuckAccounts metric). */
+  readonly stuck: number;
+  readonly alerted: number;
+  readonly reminded: number;
+  readonly resolved: number;
+  /** Accounts whose memory or alert could not be written or sent; the next run tries again. */
+  readonly failed: number;
+  /** Dry runs only: what the run would have sent. */
+  readonly wouldAlert?: number;
+  readonly wouldRemind?: number;
+  readonly wouldResolve?: number;
+  readonly candidates: number;
+  readonly itemsRead: number;
+  readonly now: string;
+}
+
+type Tally = { stuck: number; alerted: number; reminded: number; resolved: number; failed: number; candidates: number; itemsRead: number };
+
+const MAX_ATTEMPTS = 5;
+const PAGE_SIZE = 100;
+
+/** Plans on the account, writes the memory conditionally (re-reading after a lost race), and returns the plan carried out. */
+async function remember(deps: StuckDeps, read: Account, now: Date): Promise<{ plan: StuckPlan; previous: Account; next: Account } | null> {
+  let account = read;
+  for (let attempt = 1; ; attempt++) {
+    const plan = planStuck(account, now, deps.clock(), deps.policy);
+    if (plan.memory === undefined) return { plan, previous: account, next: account };
+    const next: Account = { ...account, stuckAlert: plan.memory };
+    try {
+      await deps.store.quiet(account, next);
+      return { plan, previous: account, next };
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      const fresh = await deps.store.get(account.accountId);
+      if (fresh === null) return null;
+      account = fresh;
+    }
+  }
+}
+
+/** Sends the plan's alerts; if one fails, puts the memory back so the next run sends them again. */
+async function send(deps: StuckDeps, previous: Account, next: Account, plan: StuckPlan): Promise<void> {
+  try {
+    for (const alert of plan.alerts) await deps.alerts.publish(alert);
+  } catch (error) {
+    if (next !== previous) await deps.store.quiet(next, previous).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One candidate: plan, and unless a dry run, remember and alert. Counts into `tally`. */
+async function detect(deps: StuckDeps, input: StuckInput, account: Account, tally: Tally): Promise<void> {
+  try {
+    if (input.dryRun) {
+      const plan = planStuck(account, input.now, deps.clock(), deps.policy);
+      count(tally, plan);
+      return;
+    }
+    const done = await remember(deps, account, input.now);
+    if (done === null) return;
+    await send(deps, done.previous, done.next, done.plan);
+    count(tally, done.plan);
+  } catch (error) {
+    tally.failed += 1;
+    (deps.logger ?? SILENT).error('stuck detector could not handle an account', { accountId: account.accountId, ...describeError(error) });
+  }
+}
+
+function count(tally: Tally, plan: StuckPlan): void {
+  tally.stuck += plan.stuck ? 1 : 0;
+  tally.alerted += plan.alerted;
+  tally.reminded += plan.reminded;
+  tally.resolved += plan.resolved;
+}
+
+/** Every candidate of `kind` due by `now`, once, skipping accounts in `seen`; adds to `seen`. */
+async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set<string>, tally: Tally): Promise<void> {
+  const reader = candidateReader(deps.store, kind, input.now.toISOString());
+  const pageSize = input.pageSize ?? PAGE_SIZE;
+  for (let page = await reader.next(pageSize); page !== null; page = await reader.next(pageSize)) {
+    tally.itemsRead += page.itemsRead;
+    for (const account of page.items) {
+      if (seen.has(account.accountId)) continue;
+      seen.add(account.accountId);
+      tally.candidates += 1;
+      await detect(deps, input, account, tally);
+    }
+  }
+}
+
+/**
+ * One run of the stuck detector: the accounts stuck by `now` (new episodes alerted, reminders sent), then
+ * the remembered episodes due for a look (reminders, and resolved notices for those that have ended).
+ *
+ * @example
+ * await runStuckDetector(deps, { now: new Date(), dryRun: false })
+ * // { sweep: 'stuck', dryRun: false, stuck: 1, alerted: 1, reminded: 0, resolved: 0, … }
+ */
+async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<StuckSummary> {
+  const tally: Tally = { stuck: 0, alerted: 0, reminded: 0, resolved: 0, failed: 0, candidates: 0, itemsRead: 0 };
+  const seen = new Set<string>();
+  await pass(deps, input, 'stuck', seen, tally);
+  await pass(deps, input, 'stuck_alert', seen, tally);
+  const { stuck, alerted, reminded, resolved, failed, candidates, itemsRead } = tally;
+  const base = { sweep: 'stuck' as const, dryRun: input.dryRun, stuck, failed, candidates, itemsRead, now: input.now.toISOString() };
+  return input.dryRun
+    ? { ...base, alerted: 0, reminded: 0, resolved: 0, wouldAlert: alerted, wouldRemind: reminded, wouldResolve: resolved }
+    : { ...base, alerted, reminded, resolved };
+}
+
+export { runStuckDetector };
+export type { StuckDeps, StuckInput, StuckSummary };

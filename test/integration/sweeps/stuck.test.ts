@@ -1,0 +1,150 @@
+/**
+ * The stuck detector against DynamoDB Local under a controlled clock: a failing platform leaves an account
+ * in `disabling`; one `stuck` alert after 24 h, none again on a re-run, a reminder 24 h later, one
+ * `stuck_resolved` once the operation completes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../../../shared/domain/account';
+import { runStuckDetector, type StuckDeps } from '../../../shared/sweeps/stuck';
+import { ADMIN, HOUR, at, recordingAlerts, world, type World } from './world';
+
+/** An active account an administrator disables at `when`, whose platform then fails twice. */
+async function failingDisable(w: World, when: Date): Promise<Account> {
+  const a = await w.active(w.t0);
+  const started = await w.act(a.accountId, { kind: 'set_status', target: 'disabled', reason: 'offboarding', caller: ADMIN }, when);
+  const operationId = started.account.inProgress?.operationId ?? '';
+  for (const [i, error] of ['HTTP 503', 'HTTP 502: bad gateway'].entries()) {
+    await w.act(a.accountId, { kind: 'operation_failed', operationId, error }, at(when, (i + 1) * 60_000), 'system');
+  }
+  return w.get(a.accountId);
+}
+
+function detector(w: World) {
+  const alerts = recordingAlerts();
+  const deps: StuckDeps = { store: w.store, policy: w.config.policy, alerts, clock: () => new Date() };
+  return { alerts, run: (now: Date, dryRun = false) => runStuckDetector(deps, { now, dryRun }) };
+}
+
+describe('the stuck detector', () => {
+  it('alerts once per episode, reminds every 24 h, and says when it is resolved', async () => {
+    // Prepare
+    const w = await world();
+    const t = at(w.t0, HOUR);
+    const stuck = await failingDisable(w, t);
+    const healthy = await w.active(w.t0);
+    const { alerts, run } = detector(w);
+
+    // Act + Assess: not yet 24 h
+    expect(await run(at(t, 23 * HOUR))).toMatchObject({ sweep: 'stuck', stuck: 0, alerted: 0, reminded: 0, resolved: 0, dryRun: false });
+    expect(alerts.alerts).toEqual([]);
+
+    // Act + Assess: a dry run at 24 h counts it and sends and writes nothing
+    expect(await run(at(t, 24 * HOUR), true)).toMatchObject({ stuck: 1, alerted: 0, wouldAlert: 1, dryRun: true });
+    expect(alerts.alerts).toEqual([]);
+    expect((await w.get(stuck.accountId)).stuckAlert).toBeNull();
+
+    // Act + Assess: at 24 h, one alert naming the account, what it is doing, since when, and what to do
+    expect(await run(at(t, 24 * HOUR))).toMatchObject({ stuck: 1, alerted: 1, reminded: 0, resolved: 0, failed: 0 });
+    expect(alerts.alerts).toHaveLength(1);
+    expect(alerts.alerts[0]).toMatchObject({
+      type: 'stuck',
+      account: { accountId: stuck.accountId, email: stuck.email, domain: stuck.domain },
+      status: 'disabling',
+      target: 'disabled',
+      since: t.toISOString(),
+      attempts: 2,
+      lastError: 'HTTP 502: bad gateway',
+    });
+    expect(alerts.alerts[0]?.summary).toContain(stuck.accountId);
+    expect(alerts.alerts[0]?.action).toMatch(/in-progress\/retry[\s\S]*in-progress\/cancel/);
+    const remembered = await w.get(stuck.accountId);
+    expect(remembered.version).toBe(stuck.version);
+    expect(remembered.stuckAlert).toMatchObject({ operationId: stuck.inProgress?.operationId, status: 'disabling' });
+    expect(await w.history(stuck.accountId)).toHaveLength(stuck.version);
+
+    // Act + Assess: re-runs before the reminder is due send nothing, but still count it
+    expect(await run(at(t, 24 * HOUR))).toMatchObject({ stuck: 1, alerted: 0, reminded: 0 });
+    expect(await run(at(t, 36 * HOUR))).toMatchObject({ stuck: 1, alerted: 0, reminded: 0 });
+    expect(alerts.alerts).toHaveLength(1);
+
+    // Act + Assess: 24 h after the alert, one reminder; not two
+    expect(await run(at(t, 48 * HOUR))).toMatchObject({ stuck: 1, alerted: 0, reminded: 1 });
+    expect(await run(at(t, 48 * HOUR))).toMatchObject({ stuck: 1, reminded: 0 });
+    expect(alerts.alerts.map((a) => a.type)).toEqual(['stuck', 'stuck_reminder']);
+    expect(alerts.alerts[1]).toMatchObject({ account: { accountId: stuck.accountId }, status: 'disabling', attempts: 2 });
+
+    // Act + Assess: the platform recovers and the operation completes; one resolved notice, then silence
+    await w.complete(stuck.accountId, at(t, 49 * HOUR));
+    expect(await run(at(t, 49 * HOUR))).toMatchObject({ stuck: 0, resolved: 1, alerted: 0, reminded: 0 });
+    expect(await run(at(t, 80 * HOUR))).toMatchObject({ stuck: 0, resolved: 0, alerted: 0, reminded: 0 });
+    expect(alerts.alerts.map((a) => a.type)).toEqual(['stuck', 'stuck_reminder', 'stuck_resolved']);
+    expect(alerts.alerts[2]).toMatchObject({ account: { accountId: stuck.accountId }, status: 'disabled', stuckStatus: 'disabling' });
+    const after = await w.get(stuck.accountId);
+    expect(after.stuckAlert).toBeNull();
+    expect(after.status).toBe('disabled');
+    expect(await w.get(healthy.accountId)).toEqual(healthy);
+  });
+
+  it('a cancelled episode is resolved, and the next operation of the account is a new episode', async () => {
+    // Prepare: stuck and alerted
+    const w = await world();
+    const t = at(w.t0, HOUR);
+    const a = await failingDisable(w, t);
+    const { alerts, run } = detector(w);
+    await run(at(t, 25 * HOUR));
+
+    // Act: an administrator cancels and disables again; later that one gets stuck too
+    await w.act(a.accountId, { kind: 'cancel', reason: 'platform down', caller: ADMIN }, at(t, 26 * HOUR));
+    await w.act(a.accountId, { kind: 'set_status', target: 'disabled', reason: 'again', caller: ADMIN }, at(t, 27 * HOUR));
+    const resolved = await run(at(t, 27 * HOUR));
+    const again = await run(at(t, 51 * HOUR));
+
+    // Assess
+    expect(resolved).toMatchObject({ resolved: 1, alerted: 0, stuck: 0 });
+    expect(again).toMatchObject({ alerted: 1, resolved: 0, stuck: 1 });
+    expect(alerts.alerts.map((x) => x.type)).toEqual(['stuck', 'stuck_resolved', 'stuck']);
+    expect(alerts.alerts[2]?.since).toBe(at(t, 27 * HOUR).toISOString());
+    expect(alerts.alerts[2]?.operationId).not.toBe(alerts.alerts[0]?.operationId);
+  });
+
+  it('two detector runs at once alert once', async () => {
+    // Prepare
+    const w = await world();
+    const t = at(w.t0, HOUR);
+    await Promise.all([failingDisable(w, t), failingDisable(w, t), failingDisable(w, t)]);
+    const { alerts, run } = detector(w);
+
+    // Act
+    const [x, y] = await Promise.all([run(at(t, 25 * HOUR)), run(at(t, 25 * HOUR))]);
+
+    // Assess
+    expect(x.alerted + y.alerted).toBe(3);
+    expect(x.failed + y.failed).toBe(0);
+    expect(alerts.alerts.filter((a) => a.type === 'stuck')).toHaveLength(3);
+    expect(new Set(alerts.alerts.map((a) => (a.account as { accountId: string }).accountId)).size).toBe(3);
+  });
+
+  it('an alert that cannot be sent is not remembered, so the next run sends it', async () => {
+    // Prepare
+    const w = await world();
+    const t = at(w.t0, HOUR);
+    const a = await failingDisable(w, t);
+    const sent: string[] = [];
+    let down = true;
+    const deps: StuckDeps = {
+      store: w.store, policy: w.config.policy, clock: () => new Date(),
+      alerts: { publish: async (alert) => { if (down) throw new Error('SNS unavailable'); sent.push(alert.type); } },
+    };
+
+    // Act
+    const failed = await runStuckDetector(deps, { now: at(t, 25 * HOUR), dryRun: false });
+    down = false;
+    const retried = await runStuckDetector(deps, { now: at(t, 25 * HOUR), dryRun: false });
+
+    // Assess
+    expect(failed).toMatchObject({ failed: 1, alerted: 0 });
+    expect(retried).toMatchObject({ failed: 0, alerted: 1 });
+    expect(sent).toEqual(['stuck']);
+    expect((await w.get(a.accountId)).stuckAlert).not.toBeNull();
+  });
+});
