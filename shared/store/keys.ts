@@ -99,8 +99,10 @@ function dueTime(account: Account, policy: Policy): { kind: DueKind; at: string 
   return null;
 }
 
+/** A leaver the leaver sweep may act on: resting (an account in progress is not deleted again) and not deleted. */
 const isLeaverCandidate = (account: Account): boolean =>
-  account.leaver !== null && account.status !== 'deleted' && account.status !== 'deleted_permanent';
+  account.leaver !== null && account.inProgress === null
+  && account.status !== 'deleted' && account.status !== 'deleted_permanent';
 
 interface LayoutOptions {
   readonly policy: Policy;

@@ -62,6 +62,7 @@ describe('the sparse due-time indexes', () => {
       stuckMigrationDue: running(13 * HOUR, 'migration_pending'),
       leaverDue: { statusSince: fromNow(-HOUR), leaver: { leaveDate: '2020-01-01', windowEndsAt: fromNow(-DAY) } },
       leaverLater: { status: 'disabled', leaver: { leaveDate: '2099-01-01', windowEndsAt: fromNow(10 * DAY) } },
+      leaverInProgress: { ...running(HOUR), leaver: { leaveDate: '2020-01-01', windowEndsAt: fromNow(-DAY) } },
       leaverDeleted: { status: 'deleted', deletedAt: fromNow(-DAY), purgeAfter: fromNow(29 * DAY), leaver: { leaveDate: '2020-01-01', windowEndsAt: fromNow(-DAY) } },
       alertDue: { status: 'disabling', inProgress: alertOp, stuckAlert: alert(alertOp.operationId, fromNow(-HOUR)) },
       alertLater: { status: 'disabling', inProgress: laterOp, stuckAlert: alert(laterOp.operationId, fromNow(HOUR)) },
@@ -82,8 +83,8 @@ describe('the sparse due-time indexes', () => {
     ['inactivity', ['inactivityDue', 'inactivityNeverActive'], ['inactivityLater', 'inactivityRecentlyActivated', 'leaverDue']],
     ['lockout', ['lockoutDue'], ['lockoutLater']],
     ['retention', ['retentionDue'], ['retentionLater', 'leaverDeleted']],
-    ['stuck', ['stuckDue', 'stuckMigrationDue', 'alertDue', 'alertLater'], ['stuckLater']],
-    ['leaver', ['leaverDue'], ['leaverLater']],
+    ['stuck', ['stuckDue', 'stuckMigrationDue', 'alertDue', 'alertLater'], ['stuckLater', 'leaverInProgress']],
+    ['leaver', ['leaverDue'], ['leaverLater']], // a leaver in progress is not a candidate until it rests again
     ['stuck_alert', ['alertDue', 'alertResolved'], ['alertLater']],
   ];
 
