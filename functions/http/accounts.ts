@@ -1,0 +1,18 @@
+/**
+ * The accounts API (SPEC §4): create, read, list, rename, status (with If-Match and Idempotency-Key),
+ * bulk status, leavers, delete, retry, cancel, history. One store and client per process.
+ */
+import { loadConfig } from '../../shared/config';
+import { accountEndpoints } from '../../shared/http/endpoints/accounts';
+import { httpFunction } from '../../shared/http/http-function';
+import { idempotency } from '../../shared/idempotency/middleware';
+import { TablePersistenceLayer } from '../../shared/idempotency/persistence';
+import { serviceDeps } from '../../shared/services/runtime';
+import { documentClient } from '../../shared/store/client';
+
+const config = loadConfig();
+const persistenceStore = new TablePersistenceLayer(documentClient(config), config.tableName);
+
+export const handler = httpFunction('accounts', accountEndpoints(serviceDeps(config)), {
+  afterAuthentication: { setStatus: [idempotency({ persistenceStore, ttlSeconds: config.idempotencyTtlSeconds })] },
+});

@@ -1,0 +1,83 @@
+/**
+ * The one parser of the token's claims as API Gateway's JWT authorizer hands them to a function (and the
+ * local server, in exactly the same form): every claim a string, an array claim one bracketed string.
+ * `sub` is the actor, `scope` is space-separated, `domains` is `*`, one domain, a comma-separated list,
+ * API Gateway's `[a.org b.org]`, or a JSON array string.
+ */
+import type { DomainGrant } from '../services/caller';
+import { DOMAIN_PATTERN } from '../services/email';
+import type { RawClaim } from './event';
+
+interface Claims {
+  readonly sub: string;
+  readonly scopes: readonly string[];
+  readonly domains: DomainGrant;
+}
+
+/** Why the claims are unusable (answered 401 without echoing the claims). */
+class InvalidClaimsError extends Error {
+  override readonly name = 'InvalidClaimsError';
+}
+
+const ALL = '*';
+const SUB_MAX = 256;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** The items of a list claim in any of its string forms; null when it is not a list at all. */
+function listItems(raw: RawClaim): readonly string[] | null {
+  if (Array.isArray(raw)) return raw.every((item) => typeof item === 'string') ? raw : null;
+  if (typeof raw !== 'string') return null;
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    if (!text.endsWith(']')) return null;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed.every((item) => typeof item === 'string') ? parsed : null;
+    } catch {
+      // Not JSON: API Gateway's `[a b]` form.
+    }
+    return text.slice(1, -1).split(/[\s,]+/).filter((item) => item !== '');
+  }
+  return text.split(/[\s,]+/).filter((item) => item !== '');
+}
+
+/** The domains claim: absent means none; `*` anywhere means all; anything that is not a host name is invalid. */
+function parseDomains(raw: RawClaim | undefined): DomainGrant {
+  if (raw === undefined) return [];
+  const items = listItems(raw);
+  if (items === null) throw new InvalidClaimsError('the domains claim is not a list of domains');
+  const domains = items.map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
+  if (domains.includes(ALL)) return ALL;
+  const bad = domains.find((domain) => !DOMAIN_PATTERN.test(domain));
+  if (bad !== undefined) throw new InvalidClaimsError('the domains claim holds something that is not a domain');
+  return [...new Set(domains)];
+}
+
+/** The scope claim: space-separated (or, leniently, an array claim); absent means none. */
+function parseScopes(raw: RawClaim | undefined): readonly string[] {
+  if (raw === undefined) return [];
+  const items = listItems(raw);
+  if (items === null || !items.every((item) => SCOPE_TOKEN.test(item))) {
+    throw new InvalidClaimsError('the scope claim is not a list of scopes');
+  }
+  return items;
+}
+
+/**
+ * Reads the claims; InvalidClaimsError when there are none or they are unusable (no `sub`, garbage).
+ *
+ * @example
+ * parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' })
+ * // { sub: 'alice', scopes: ['accounts:read', 'accounts:write'], domains: ['a.org', 'b.org'] }
+ */
+function parseClaims(raw: Readonly<Record<string, RawClaim>> | undefined | null): Claims {
+  if (raw === undefined || raw === null) throw new InvalidClaimsError('no token');
+  const { sub } = raw;
+  if (typeof sub !== 'string' || sub.trim() === '' || sub.length > SUB_MAX) {
+    throw new InvalidClaimsError('the token has no usable sub claim');
+  }
+  return { sub, scopes: parseScopes(raw.scope), domains: parseDomains(raw.domains) };
+}
+
+export { InvalidClaimsError, parseClaims };
+export type { Claims };

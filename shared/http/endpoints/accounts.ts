@@ -1,0 +1,69 @@
+/**
+ * The accounts function's endpoints: parse (schemas), call a service, shape the response — the account
+ * resource with its `ETag`, 201/202 with `Location` on create, 202 while an operation is under way.
+ */
+import type { Account } from '../../domain/account';
+import { toResource } from '../../domain/resource';
+import { accountHistory, createAccount, deleteAccount, getAccount, listAccounts, renameAccount } from '../../services/accounts';
+import { nowOf, type ServiceDeps } from '../../services/deps';
+import { markLeaver, unmarkLeaver } from '../../services/leaver';
+import type { Outcome } from '../../services/load';
+import { cancelOperation, retryOperation } from '../../services/operations';
+import { bulkSetStatus, setStatus } from '../../services/status';
+import { endpoint, type Endpoints } from '../http-function';
+import { toProblem } from '../problem';
+import { etag, json } from '../response';
+import { ACCOUNT_INPUTS as inputs } from '../schemas/accounts';
+import { zodInput } from '../zod-input';
+
+/** SPEC §4: the default page size. */
+const DEFAULT_LIMIT = 50;
+
+/**
+ * The endpoints of every accounts route, bound to `deps`.
+ *
+ * @example
+ * httpFunction('accounts', accountEndpoints({ store, policy, loginEventTtlSeconds }))
+ */
+function accountEndpoints(deps: ServiceDeps): Endpoints {
+  const resource = (account: Account, statusCode: number, headers: Record<string, string> = {}) =>
+    json(statusCode, toResource(account, nowOf(deps)), { ETag: etag(account.version), ...headers });
+  const answer = ({ account, accepted }: Outcome) => resource(account, accepted ? 202 : 200);
+
+  return {
+    createAccount: endpoint(zodInput(inputs.createAccount), async ({ input: { body }, caller }) => {
+      const { account, accepted } = await createAccount(deps, caller, body);
+      return resource(account, accepted ? 202 : 201, { Location: `/accounts/${account.accountId}` });
+    }),
+    listAccounts: endpoint(zodInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
+      const page = await listAccounts(deps, caller, { domain: query.domain, statuses: query.status, leaver: query.leaver,
+        inProgress: query.inProgress, limit: query.limit ?? DEFAULT_LIMIT, cursor: query.cursor ?? null });
+      const now = nowOf(deps);
+      return json(200, { items: page.items.map((account) => toResource(account, now)), nextCursor: page.nextCursor });
+    }),
+    getAccount: endpoint(zodInput(inputs.getAccount), async ({ input: { params }, caller }) =>
+      resource(await getAccount(deps, caller, params.accountId), 200)),
+    renameAccount: endpoint(zodInput(inputs.renameAccount), async ({ input: { params, headers, body }, caller }) =>
+      answer(await renameAccount(deps, caller, params.accountId, body.displayName, headers['if-match']))),
+    setStatus: endpoint(zodInput(inputs.setStatus), async ({ input: { params, headers, body }, caller }) =>
+      answer(await setStatus(deps, caller, params.accountId, body, headers['if-match']))),
+    bulkSetStatus: endpoint(zodInput(inputs.bulkSetStatus), async ({ input: { body }, caller }) => {
+      const results = await bulkSetStatus(deps, caller, body.accountIds, body);
+      return json(200, { results: results.map(({ error, ...result }) => (error ? { ...result, error: toProblem(error).problem } : result)) });
+    }),
+    markLeaver: endpoint(zodInput(inputs.markLeaver), async ({ input: { params, body }, caller }) =>
+      answer(await markLeaver(deps, caller, params.accountId, body ?? {}))),
+    unmarkLeaver: endpoint(zodInput(inputs.unmarkLeaver), async ({ input: { params, body }, caller }) =>
+      answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null))),
+    deleteAccount: endpoint(zodInput(inputs.deleteAccount), async ({ input: { params, body }, caller }) =>
+      answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null))),
+    retryOperation: endpoint(zodInput(inputs.retryOperation), async ({ input: { params }, caller }) =>
+      answer(await retryOperation(deps, caller, params.accountId))),
+    cancelOperation: endpoint(zodInput(inputs.cancelOperation), async ({ input: { params, body }, caller }) =>
+      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null))),
+    listHistory: endpoint(zodInput(inputs.listHistory), async ({ input: { params, query }, caller }) =>
+      json(200, await accountHistory(deps, caller, params.accountId, query.limit ?? DEFAULT_LIMIT, query.cursor ?? null))),
+  };
+}
+
+export { accountEndpoints, DEFAULT_LIMIT };

@@ -1,0 +1,38 @@
+/**
+ * 401 when a protected route has no usable claims; otherwise the caller (sub, scopes, domains, request id)
+ * on `event.caller`. The token itself was verified before the function (API Gateway's JWT authorizer, or
+ * the local server) and is never seen or logged here.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import { parseClaims } from '../claims';
+import type { ApiEvent, ApiResult } from '../event';
+import { problem, ProblemError, ProblemType } from '../problem';
+
+/** The 401 answer: the same for a missing and a malformed token, so claims cannot be probed. */
+const unauthorized = (): ProblemError => new ProblemError(
+  problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'A valid bearer token is required.'),
+  { 'WWW-Authenticate': 'Bearer' },
+);
+
+/**
+ * The authentication middleware.
+ *
+ * @example
+ * middy(handler).use(authenticate())
+ */
+function authenticate(): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: (request) => {
+      const { requestContext } = request.event;
+      let claims;
+      try {
+        claims = parseClaims(requestContext.authorizer?.jwt?.claims);
+      } catch {
+        throw unauthorized();
+      }
+      request.event.caller = { ...claims, requestId: requestContext.requestId ?? null };
+    },
+  };
+}
+
+export { authenticate };

@@ -1,0 +1,95 @@
+/**
+ * GET /openapi.json: the OpenAPI 3.1 document of every route of ROUTES, built from the same zod schemas
+ * that validate the requests. Bearer JWT security with each route's scope.
+ */
+import * as z from 'zod/mini';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { Scope } from '../domain/transitions';
+import { ROUTES, type Route } from './routes';
+import { ACCESS_INPUTS } from './schemas/access';
+import { ACCOUNT_INPUTS } from './schemas/accounts';
+import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
+import { PUBLIC_INPUTS } from './schemas/public';
+import { PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
+import type { InputSchemas } from './zod-input';
+
+const INPUTS: Readonly<Record<string, InputSchemas>> = { ...ACCOUNT_INPUTS, ...ACCESS_INPUTS, ...LOGIN_EVENT_INPUTS, ...PUBLIC_INPUTS };
+
+const SECURITY_SCHEME = 'bearer';
+
+const RESPONSE_HEADERS = {
+  Location: z.string().register(z.globalRegistry, { description: 'The new account\'s URL.' }),
+  ETag: z.string().register(z.globalRegistry, { description: 'The account version, "<version>"; send it back in If-Match.' }),
+};
+
+const isOptional = (schema: z.ZodMiniType): boolean => schema._zod.optin === 'optional';
+
+function problems(route: Route): number[] {
+  const common = route.scope === null ? [] : [400, 401, 403, 413, 415];
+  return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
+}
+
+function operation(route: Route): ZodOpenApiOperationObject {
+  const input = INPUTS[route.operationId];
+  if (input === undefined) throw new Error(`no input schemas for ${route.operationId}`);
+  const successes = SUCCESSES[route.operationId] ?? [];
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const success of successes) {
+    responses[success.status] = {
+      description: success.description,
+      content: { 'application/json': { schema: success.schema } },
+      ...(success.headers
+        ? { headers: z.object(Object.fromEntries(success.headers.map((name) => [name, RESPONSE_HEADERS[name]]))) }
+        : {}),
+    };
+  }
+  for (const status of problems(route)) {
+    responses[status] = { description: PROBLEM_TEXT[status] ?? 'Problem', content: { 'application/problem+json': { schema: Problem } } };
+  }
+  return {
+    operationId: route.operationId,
+    tags: [route.function],
+    security: route.scope === null ? [] : [{ [SECURITY_SCHEME]: [route.scope] }],
+    requestParams: {
+      ...(input.params ? { path: input.params as never } : {}),
+      ...(input.query ? { query: input.query as never } : {}),
+      ...(input.headers ? { header: input.headers as never } : {}),
+    },
+    ...(input.body
+      ? { requestBody: { required: !isOptional(input.body), content: { 'application/json': { schema: input.body } } } }
+      : {}),
+    responses: responses as ZodOpenApiOperationObject['responses'],
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document.
+ *
+ * @example
+ * openApiDocument().paths['/accounts/{accountId}/status'].put.operationId // 'setStatus'
+ */
+function openApiDocument(): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of ROUTES) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Mailbox Lifecycle',
+      version: '1.0.0',
+      description: 'Whether a mailbox owner may log in, what happens to their mail, and safe moves between statuses.',
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        [SECURITY_SCHEME]: {
+          type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+          description: `Claims: sub, scope (space-separated: ${Object.values(Scope).join(', ')}) and domains (or "*").`,
+        },
+      },
+    },
+  });
+}
+
+export { openApiDocument };

@@ -1,0 +1,73 @@
+/**
+ * Use-cases on whole accounts: create, read, list, rename, delete and read the history.
+ */
+import type { Account, HistoryEntry } from '../domain/account';
+import { newAccount } from '../domain/decide';
+import type { ListQuery, Page } from '../store/port';
+import { administers, type ApiCaller } from './caller';
+import { newIdOf, nowOf, type ServiceDeps } from './deps';
+import { emailDomain, normalizeEmail } from './email';
+import { ForbiddenError } from './errors';
+import { applyAsCaller, loadOwned, type Outcome } from './load';
+
+interface CreateInput {
+  readonly email: string;
+  readonly displayName?: string | null;
+  /** Provision to active at once (default); false leaves it resting in pending. */
+  readonly activate?: boolean;
+}
+
+/**
+ * Creates an account in a domain the caller administers (ForbiddenError otherwise). The store answers
+ * DuplicateEmailError when the address is taken. `accepted`: provisioning started (202), else 201.
+ *
+ * @example
+ * const { account, accepted } = await createAccount(deps, caller, { email: 'Ann@Example.org' });
+ * // account.email 'ann@example.org', account.status 'pending', accepted true
+ */
+async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: CreateInput): Promise<Outcome> {
+  const email = normalizeEmail(input.email);
+  const domain = emailDomain(email);
+  if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
+  const { account, entry, accepted } = newAccount(
+    { accountId: newIdOf(deps), email, displayName: input.displayName ?? null, activate: input.activate ?? true, caller },
+    nowOf(deps),
+    deps.policy,
+  );
+  await deps.store.create(account, entry);
+  return { account, accepted, changed: true };
+}
+
+/** One account the caller may see; NotFoundError otherwise. */
+async function getAccount(deps: ServiceDeps, caller: ApiCaller, accountId: string): Promise<Account> {
+  return loadOwned(deps, caller, accountId);
+}
+
+/** One domain's accounts, by email; ForbiddenError outside the caller's domains, InvalidCursorError for a forged cursor. */
+async function listAccounts(deps: ServiceDeps, caller: ApiCaller, query: ListQuery): Promise<Page<Account>> {
+  if (!administers(caller, query.domain)) throw new ForbiddenError(`You do not administer the domain ${query.domain}.`);
+  return deps.store.list(query);
+}
+
+/** A new display name (null clears it); `expectedVersion` from If-Match. */
+async function renameAccount(deps: ServiceDeps, caller: ApiCaller, accountId: string, displayName: string | null,
+  expectedVersion?: number): Promise<Outcome> {
+  const account = await loadOwned(deps, caller, accountId);
+  return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, expectedVersion);
+}
+
+/** Soft delete via `deleting` (accepted); an account already deleted is left alone (not accepted: 200). */
+async function deleteAccount(deps: ServiceDeps, caller: ApiCaller, accountId: string, reason: string | null): Promise<Outcome> {
+  const account = await loadOwned(deps, caller, accountId);
+  return applyAsCaller(deps, account, { kind: 'delete', reason, caller });
+}
+
+/** The account's history, newest first; InvalidCursorError for a forged cursor. */
+async function accountHistory(deps: ServiceDeps, caller: ApiCaller, accountId: string, limit: number,
+  cursor: string | null): Promise<Page<HistoryEntry>> {
+  await loadOwned(deps, caller, accountId);
+  return deps.store.history(accountId, limit, cursor);
+}
+
+export { accountHistory, createAccount, deleteAccount, getAccount, listAccounts, renameAccount };
+export type { CreateInput };

@@ -1,0 +1,81 @@
+/**
+ * Status changes by administrators: one account (PUT /accounts/{id}/status) or many, each on its own
+ * (POST /accounts/bulk-status).
+ */
+import type { Status } from '../domain/statuses';
+import { ConflictError } from '../store/port';
+import { NotFoundError } from './apply';
+import type { ApiCaller } from './caller';
+import type { ServiceDeps } from './deps';
+import { RefusedError } from './errors';
+import { applyAsCaller, loadOwned, type Outcome } from './load';
+
+interface StatusInput {
+  readonly status: Status;
+  readonly reason?: string | null;
+}
+
+type BulkOutcome = 'changed' | 'accepted' | 'unchanged' | 'refused' | 'not_found';
+
+interface BulkResult {
+  readonly accountId: string;
+  readonly outcome: BulkOutcome;
+  /** The status after the request; absent for `not_found`. */
+  readonly status?: Status;
+  /** Why it was refused (a typed error the HTTP layer turns into a problem object). */
+  readonly error?: Error;
+}
+
+/** How many accounts of a bulk request are worked on at once. */
+const BULK_CONCURRENCY = 10;
+
+/**
+ * Sets the status of one account the caller may see. `accepted`: an operation is under way (202).
+ *
+ * @example
+ * const { account, accepted } = await setStatus(deps, caller, id, { status: 'disabled' });
+ * // account.status 'disabling', accepted true
+ */
+async function setStatus(deps: ServiceDeps, caller: ApiCaller, accountId: string, input: StatusInput,
+  expectedVersion?: number): Promise<Outcome> {
+  const account = await loadOwned(deps, caller, accountId);
+  return applyAsCaller(deps, account, { kind: 'set_status', target: input.status, reason: input.reason ?? null, caller }, expectedVersion);
+}
+
+/** The bulk outcome of one account's result. */
+function bulkOutcome({ accepted, changed }: Outcome): BulkOutcome {
+  if (accepted) return 'accepted';
+  return changed ? 'changed' : 'unchanged';
+}
+
+/** One account of a bulk request: a refusal, a lost race or an unknown account is its result, not an error. */
+async function bulkOne(deps: ServiceDeps, caller: ApiCaller, accountId: string, input: StatusInput): Promise<BulkResult> {
+  try {
+    const outcome = await setStatus(deps, caller, accountId, input);
+    return { accountId, outcome: bulkOutcome(outcome), status: outcome.account.status };
+  } catch (error) {
+    if (error instanceof NotFoundError) return { accountId, outcome: 'not_found' };
+    if (!(error instanceof RefusedError || error instanceof ConflictError)) throw error;
+    const current = await deps.store.get(accountId);
+    return { accountId, outcome: 'refused', ...(current === null ? {} : { status: current.status }), error };
+  }
+}
+
+/**
+ * Sets `input.status` on each account on its own, in the order asked: `changed`, `accepted` (in progress),
+ * `unchanged`, `refused` (with the error) or `not_found` (also outside the caller's domains).
+ */
+async function bulkSetStatus(deps: ServiceDeps, caller: ApiCaller, accountIds: readonly string[], input: StatusInput): Promise<BulkResult[]> {
+  const results: BulkResult[] = new Array<BulkResult>(accountIds.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < accountIds.length; i = next++) {
+      results[i] = await bulkOne(deps, caller, accountIds[i] as string, input);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, accountIds.length) }, worker));
+  return results;
+}
+
+export { bulkSetStatus, setStatus };
+export type { BulkOutcome, BulkResult, StatusInput };

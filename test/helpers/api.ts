@@ -1,0 +1,213 @@
+/**
+ * A small HTTP client for tests of the API: `api.request({ method, path, query?, headers?, body?, claims? })`
+ * → `{ status, headers, json, body }`. The in-process transport builds API Gateway HTTP API (payload 2.0)
+ * events — routed by ROUTES to the right function as API Gateway would, claims under
+ * `requestContext.authorizer.jwt.claims` — and invokes the real handlers; another transport (the local
+ * HTTP server) can be swapped in behind the same interface.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import type { ApiEvent } from '../../shared/http/event';
+import type { HttpHandler } from '../../shared/http/http-function';
+import { HTTP_FUNCTIONS, ROUTES, type HttpFunction, type Route } from '../../shared/http/routes';
+import type { Claims } from './tokens';
+
+interface ApiRequest {
+  readonly method: string;
+  /** As sent on the wire (percent-encoded); may carry a `?query`. */
+  readonly path: string;
+  /** Query parameters (encoded by the client); a list repeats the parameter. */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
+  /** Header names in any case; `content-type` defaults to application/json when a body is sent. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON; a string is sent as is. */
+  readonly body?: unknown;
+  /** Send the body base64-encoded, as API Gateway does for binary media types. */
+  readonly base64?: boolean;
+  /** The verified token's claims; absent: no token. */
+  readonly claims?: Claims;
+}
+
+interface ApiResponse {
+  readonly status: number;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** The parsed body (undefined when it is not JSON). */
+  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read whatever the route answers
+}
+
+interface Api {
+  request(request: ApiRequest): Promise<ApiResponse>;
+}
+
+type Handlers = Readonly<Record<HttpFunction, HttpHandler>>;
+
+const MODULES: Readonly<Record<HttpFunction, () => Promise<{ handler: HttpHandler }>>> = {
+  accounts: () => import('../../functions/http/accounts'),
+  access: () => import('../../functions/http/access'),
+  loginEvents: () => import('../../functions/http/login-events'),
+  public: () => import('../../functions/http/public'),
+};
+
+/** Quiet Powertools in tests: no log lines, no EMF metrics on stdout. */
+const QUIET = { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+
+/**
+ * The four HTTP functions' handlers, loaded afresh with `env` in process.env (their configuration is read
+ * at module load, as in Lambda).
+ *
+ * @example
+ * const { env } = await freshTable();
+ * const api = lambdaApi(await loadHandlers(env));
+ */
+async function loadHandlers(env: Readonly<Record<string, string>>): Promise<Handlers> {
+  Object.assign(process.env, QUIET, env);
+  vi.resetModules();
+  const loaded = await Promise.all(HTTP_FUNCTIONS.map(async (fn) => [fn, (await MODULES[fn]()).handler] as const));
+  return Object.fromEntries(loaded) as Handlers;
+}
+
+const templates = ROUTES.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+}));
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** API Gateway's route match: the route, its decoded path parameters. */
+function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+  for (const { route, pattern } of templates) {
+    const match = route.method === method ? pattern.exec(path) : null;
+    if (match) return { route, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, safeDecode(v)])) };
+  }
+  return null;
+}
+
+/** Where a request no route matches goes: the function serving that first path segment (its router answers 404). */
+function fallbackFunction(path: string): HttpFunction | null {
+  const segment = path.split('/')[1] ?? '';
+  return ROUTES.find((route) => route.path.split('/')[1] === segment)?.function ?? null;
+}
+
+function queryOf(request: ApiRequest): { raw: string; params: Record<string, string> | undefined } {
+  const [, inline = ''] = request.path.split(/\?(.*)/s);
+  const pairs: [string, string][] = inline === '' ? [] : inline.split('&').map((pair) => {
+    const [name = '', value = ''] = pair.split(/=(.*)/s);
+    return [name, value];
+  });
+  for (const [name, value] of Object.entries(request.query ?? {})) {
+    for (const item of typeof value === 'string' ? [value] : value) pairs.push([encodeURIComponent(name), encodeURIComponent(item)]);
+  }
+  if (pairs.length === 0) return { raw: '', params: undefined };
+  const params: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    const key = safeDecode(name.replaceAll('+', ' '));
+    const decoded = safeDecode(value.replaceAll('+', ' '));
+    params[key] = key in params ? `${params[key]},${decoded}` : decoded; // API Gateway joins repeats with commas
+  }
+  return { raw: pairs.map(([name, value]) => `${name}=${value}`).join('&'), params };
+}
+
+/**
+ * The API Gateway HTTP API (payload 2.0) event of a request.
+ *
+ * @example
+ * toEvent({ method: 'GET', path: '/access', query: { email: 'ann@a.org' }, claims: platform() })
+ */
+function toEvent(request: ApiRequest): { event: ApiEvent; fn: HttpFunction | null } {
+  const method = request.method.toUpperCase();
+  const rawPath = request.path.split('?')[0] ?? '';
+  const query = queryOf(request);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    if (!('content-type' in headers)) headers['content-type'] = 'application/json';
+    if (request.base64) body = Buffer.from(body, 'utf8').toString('base64');
+  }
+  const matched = matchRoute(method, rawPath);
+  const requestId = randomUUID();
+  const routeKey = matched ? `${method} ${matched.route.path}` : '$default';
+  const now = new Date();
+  const event: ApiEvent = {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: query.raw,
+    headers,
+    ...(query.params ? { queryStringParameters: query.params } : {}),
+    ...(matched && Object.keys(matched.params).length > 0 ? { pathParameters: matched.params } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'test.execute-api.eu-west-2.amazonaws.com',
+      domainPrefix: 'test',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(request.claims ? { authorizer: { jwt: { claims: request.claims, scopes: null } } } : {}),
+    },
+    ...(body === undefined ? {} : { body }),
+    isBase64Encoded: request.base64 === true,
+  };
+  return { event, fn: matched?.route.function ?? fallbackFunction(rawPath) };
+}
+
+function lambdaContext(fn: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-2:123456789012:function:${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function parse(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A client that invokes `handlers` in process, as API Gateway would.
+ *
+ * @example
+ * const res = await api.request({ method: 'POST', path: '/accounts', body: { email: 'ann@a.org' }, claims: writer(['a.org']) });
+ * res.status // 202
+ */
+function lambdaApi(handlers: Handlers): Api {
+  return {
+    async request(request) {
+      const { event, fn } = toEvent(request);
+      if (fn === null) return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}', json: { message: 'Not Found' } };
+      const result = await handlers[fn](event as never, lambdaContext(fn));
+      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+      return { status: result.statusCode, headers, body: result.body, json: parse(result.body) };
+    },
+  };
+}
+
+export { lambdaApi, loadHandlers, toEvent };
+export type { Api, ApiRequest, ApiResponse, Handlers };

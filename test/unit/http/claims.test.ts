@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidClaimsError, parseClaims } from '../../../shared/http/claims';
+
+describe('parseClaims', () => {
+  it('reads sub, the space-separated scope and API Gateway\'s bracketed array', () => {
+    expect(parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' }))
+      .toEqual({ sub: 'alice', scopes: ['accounts:read', 'accounts:write'], domains: ['a.org', 'b.org'] });
+  });
+
+  it.each([
+    ['*', '*'],
+    ['a.org', ['a.org']],
+    ['a.org,b.org', ['a.org', 'b.org']],
+    ['a.org, b.org', ['a.org', 'b.org']],
+    ['[a.org b.org]', ['a.org', 'b.org']],
+    ['[a.org]', ['a.org']],
+    ['[]', []],
+    ['["a.org","b.org"]', ['a.org', 'b.org']],
+    ['["*"]', '*'],
+    ['[*]', '*'],
+    [' A.Org ', ['a.org']],
+    ['a.org,a.org', ['a.org']],
+  ])('reads domains %j', (raw, domains) => {
+    expect(parseClaims({ sub: 's', domains: raw }).domains).toEqual(domains);
+  });
+
+  it('reads domains handed over as a real array', () => {
+    expect(parseClaims({ sub: 's', domains: ['a.org', 'B.org'] }).domains).toEqual(['a.org', 'b.org']);
+  });
+
+  it('treats absent scope and domains as none', () => {
+    expect(parseClaims({ sub: 's' })).toEqual({ sub: 's', scopes: [], domains: [] });
+  });
+
+  it('reads a bracketed scope claim too', () => {
+    expect(parseClaims({ sub: 's', scope: '[accounts:read login:report]' }).scopes).toEqual(['accounts:read', 'login:report']);
+  });
+
+  it.each([
+    ['no claims', undefined],
+    ['null claims', null],
+    ['no sub', { scope: 'accounts:read' }],
+    ['a blank sub', { sub: '  ' }],
+    ['a numeric sub', { sub: 42 }],
+    ['an overlong sub', { sub: 's'.repeat(257) }],
+    ['an unclosed bracket', { sub: 's', domains: '[a.org' }],
+    ['a JSON object', { sub: 's', domains: '{"a":"b"}' }],
+    ['a JSON array of numbers', { sub: 's', domains: '[1,2]' }],
+    ['a domain with a path', { sub: 's', domains: 'a.org/x' }],
+    ['a domain with a space inside a JSON string', { sub: 's', domains: '["a org"]' }],
+    ['a numeric domains claim', { sub: 's', domains: 7 }],
+    ['a boolean scope claim', { sub: 's', scope: true }],
+    ['a scope with a quote', { sub: 's', scope: 'accounts:read "x"' }],
+  ])('rejects %s', (_name, raw) => {
+    expect(() => parseClaims(raw as never)).toThrow(InvalidClaimsError);
+  });
+});

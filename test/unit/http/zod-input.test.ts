@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { ACCOUNT_INPUTS } from '../../../shared/http/schemas/accounts';
+import { zodInput } from '../../../shared/http/zod-input';
+
+const raw = (parts: Partial<{ params: object; query: object; headers: object; body: unknown }>) =>
+  ({ params: {}, query: {}, headers: {}, body: undefined, ...parts }) as never;
+
+describe('zodInput', () => {
+  const parse = zodInput({
+    params: z.strictObject({ id: z.string().check(z.minLength(2)) }),
+    query: z.strictObject({ q: z.optional(z.string()) }),
+    headers: z.strictObject({ 'if-match': z.optional(z.string().check(z.regex(/^"\d+"$/))) }),
+    body: z.strictObject({ a: z.strictObject({ 'b/c~d': z.number() }) }),
+  });
+
+  it('parses every part, reading only the headers it names', () => {
+    expect(parse(raw({ params: { id: 'ab' }, query: { q: 'x' }, headers: { 'if-match': '"1"', host: 'h' }, body: { a: { 'b/c~d': 1 } } })))
+      .toEqual({ ok: true, value: { params: { id: 'ab' }, query: { q: 'x' }, headers: { 'if-match': '"1"' }, body: { a: { 'b/c~d': 1 } } } });
+  });
+
+  it('reports each issue at its SPEC path: path.<name>, query.<name>, header.<name>, JSON Pointer (escaped)', () => {
+    const result = parse(raw({ params: { id: 'a' }, query: { q: 'x', extra: '1' }, headers: { 'if-match': '1' }, body: { a: { 'b/c~d': 'x' }, z: 1 } }));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => e.path)).toEqual(['path.id', 'query.extra', 'header.if-match', '/a/b~1c~0d', '/z']);
+  });
+
+  it('refuses a body on a route without one, and a query on a route without one', () => {
+    const none = zodInput({});
+    const result = none(raw({ query: { a: '1' }, body: {} }));
+    expect(!result.ok && result.errors).toEqual([
+      { path: 'query.a', message: 'is not a known field' },
+      { path: '/', message: 'this request takes no body' },
+    ]);
+  });
+
+  it('says "is required" for a missing field', () => {
+    const result = zodInput(ACCOUNT_INPUTS.listAccounts)(raw({ query: {} }));
+    expect(!result.ok && result.errors).toEqual([{ path: 'query.domain', message: 'is required' }]);
+  });
+});
+
+describe('account schemas', () => {
+  it('normalizes the email of a new account and upper-cases ULIDs', () => {
+    const created = zodInput(ACCOUNT_INPUTS.createAccount)(raw({ body: { email: '  Ann@Example.ORG ' } }));
+    expect(created.ok && created.value.body).toEqual({ email: 'ann@example.org' });
+    const got = zodInput(ACCOUNT_INPUTS.getAccount)(raw({ params: { accountId: '01arz3ndektsv4rrffq69g5fav' } }));
+    expect(got.ok && got.value.params.accountId).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
+  });
+
+  it('parses If-Match to a version (and * to none)', () => {
+    const parse = zodInput(ACCOUNT_INPUTS.setStatus);
+    const input = (ifMatch: string) => raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, headers: { 'if-match': ifMatch }, body: { status: 'locked' } });
+    const versioned = parse(input('"7"'));
+    const any = parse(input('*'));
+    expect(versioned.ok && versioned.value.headers['if-match']).toBe(7);
+    expect(any.ok && any.value.headers['if-match']).toBeUndefined();
+  });
+
+  it('parses the listing query: statuses, booleans, limit', () => {
+    const parsed = zodInput(ACCOUNT_INPUTS.listAccounts)(raw({ query: { domain: 'A.org', status: 'active,locked', leaver: 'false', limit: '200' } }));
+    expect(parsed.ok && parsed.value.query).toEqual({ domain: 'a.org', status: ['active', 'locked'], leaver: false, limit: 200 });
+  });
+
+  it.each([['0'], ['201'], ['-1'], ['01'], ['1.5'], ['']])('refuses limit %j', (limit) => {
+    const parsed = zodInput(ACCOUNT_INPUTS.listHistory)(raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, query: { limit } }));
+    expect(!parsed.ok && parsed.errors.map((e) => e.path)).toEqual(['query.limit']);
+  });
+
+  it('refuses repeated account ids in a bulk request, whatever their case', () => {
+    const id = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const parsed = zodInput(ACCOUNT_INPUTS.bulkSetStatus)(raw({ body: { accountIds: [id, id.toLowerCase()], status: 'locked' } }));
+    expect(!parsed.ok && parsed.errors).toEqual([{ path: '/accountIds', message: 'must not repeat an account id' }]);
+  });
+});
