@@ -1,0 +1,586 @@
+/**
+ * The synthesized app with every optional setting given (alert email, webhook mail platform, a function
+ * setting): one synth, with real esbuild bundling, shared by every test of this file.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SWEEP_INDEXES, SWEEP_TIME_BUDGET, SWEEP_TIMEOUT } from '../../../infra/constructs/sweeps';
+import type { LambdaFunction } from '../../../infra/constructs/lambda-function';
+import { createMailboxLifecycle, STACK_NAME } from '../../../infra/stacks/mailbox-lifecycle';
+import { HTTP_FUNCTIONS, ROUTES } from '../../../shared/http/routes';
+import { SCHEDULES } from '../../../shared/schedules';
+import { STREAM_CONSUMERS } from '../../../shared/stream/filters';
+import { TABLE } from '../../../shared/store/table';
+import { METRICS_NAMESPACE, SERVICE_NAME, SweepMetric, sweepDimensions } from '../../../shared/sweeps/metrics';
+import {
+  acknowledgements,
+  actionsOf,
+  environmentOf,
+  fromData,
+  functionResource,
+  logicalId,
+  resourcesFor,
+  statementsOf,
+  removeAssembly,
+  synthesize,
+  validationReport,
+  type Synthesized,
+} from '../template';
+
+const CONTEXT = {
+  jwtIssuer: 'https://login.example.org/realms/mail/',
+  jwtAudience: 'mailbox-lifecycle,mailbox-lifecycle-admin',
+  alertEmail: 'oncall@example.org',
+  mailPlatformUrl: 'https://platform.example.org/hooks/lifecycle',
+  functionConfig: { INACTIVITY_DAYS: 45 },
+};
+
+let app: Synthesized;
+
+beforeAll(() => {
+  // Synthesis runs the cdk-nag plugins: it throws on any unacknowledged error-level finding.
+  app = synthesize(CONTEXT, { bundle: true });
+});
+
+afterAll(() => removeAssembly(app));
+
+const ref = (fn: LambdaFunction) => ({ 'Fn::GetAtt': [logicalId(fn), 'Arn'] });
+
+/** Every function of the service stack with what it is. */
+function allFunctions(): { name: string; fn: LambdaFunction }[] {
+  const { service } = app;
+  return [
+    ...HTTP_FUNCTIONS.map((name) => ({ name, fn: service.httpFunctions[name] })),
+    { name: 'worker', fn: service.worker.worker },
+    { name: 'retry', fn: service.worker.retry },
+    { name: 'events', fn: service.events.fn },
+    ...service.sweeps.functions.map(({ schedule, fn }) => ({ name: `${schedule.sweep} sweep`, fn })),
+  ];
+}
+
+describe('cdk-nag', () => {
+  it('leaves no unacknowledged finding, warnings included', () => {
+    const report = validationReport(app.assembly);
+
+    const findings = report.pluginReports.flatMap((r) => r.violations ?? []);
+    expect(findings).toEqual([]);
+  });
+
+  it('checks the nested data stack too: a non-compliant resource there fails the synth', () => {
+    const probe = new App({ context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const { data } = createMailboxLifecycle(probe);
+    // No TLS-only policy, no dead-letter queue: AwsSolutions-SQS4 and -SQS3, Serverless-SQSRedrivePolicy.
+    new Queue(data, 'Unchecked');
+
+    try {
+      expect(() => probe.synth()).toThrow(/AwsSolutions-SQS4[\s\S]*MailboxLifecycle-Service\/Data\/Unchecked/);
+    } finally {
+      rmSync(probe.outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('has a written reason for every acknowledgement', () => {
+    const all = acknowledgements(app.app);
+
+    expect(all.length).toBeGreaterThan(0);
+    for (const { id, reason, path } of all) {
+      expect(typeof reason, `${id} at ${path}`).toBe('string');
+      expect((reason as string).length, `${id} at ${path}`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('one deployment', () => {
+  it('is one top-level stack, so `cdk deploy` needs no stack selector', () => {
+    expect(app.assembly.stacks.map((s) => s.stackName)).toEqual([STACK_NAME]);
+  });
+
+  it('keeps the table and the bus in a nested stack that takes nothing from the service stack', () => {
+    const nested = app.serviceTemplate.findResources('AWS::CloudFormation::Stack');
+
+    expect(Object.keys(nested)).toEqual([logicalId(app.data.nestedStackResource!)]);
+    // No parameters: a deployment that changes only what runs leaves the data stack untouched.
+    expect(Object.values(nested)[0]).not.toHaveProperty('Properties.Parameters');
+    expect(app.dataTemplate.toJSON()).not.toHaveProperty('Parameters');
+    expect(Object.values(app.dataTemplate.toJSON().Resources as Record<string, { Type: string }>)
+      .map((r) => r.Type).filter((t) => t !== 'AWS::CDK::Metadata').sort())
+      .toEqual(['AWS::DynamoDB::Table', 'AWS::Events::Archive', 'AWS::Events::EventBus']);
+    app.serviceTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
+    app.serviceTemplate.resourceCountIs('AWS::Events::EventBus', 0);
+  });
+
+  it('keeps the logical ids that hold the data: a changed one would deploy a new, empty table', () => {
+    // Renaming the construct `Data` or `Table` changes these; CloudFormation would then create a new table
+    // and orphan the old one (retained, but no longer used). Move the data deliberately, or not at all.
+    expect(logicalId(app.data.nestedStackResource!)).toBe('DataNestedStackDataNestedStackResourceEC94013D');
+    expect(logicalId(app.data.table)).toBe('TableCD117FA1');
+  });
+});
+
+describe('data stack', () => {
+  it('builds the table from TABLE: keys, every index, TTL, stream', () => {
+    const attributes = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+
+    app.dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    app.dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith(attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))),
+      GlobalSecondaryIndexes: TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: index.projection },
+      })),
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: TABLE.stream },
+    });
+  });
+
+  it('keeps the data: on demand, PITR, deletion protection, encrypted, retained', () => {
+    app.dataTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+
+  it('has the event bus, archived for replay', () => {
+    app.dataTemplate.resourceCountIs('AWS::Events::EventBus', 1);
+    app.dataTemplate.resourceCountIs('AWS::Events::Archive', 1);
+  });
+});
+
+describe('HTTP API', () => {
+  it('verifies JWTs with the issuer and audiences from context', () => {
+    app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: CONTEXT.jwtIssuer, Audience: ['mailbox-lifecycle', 'mailbox-lifecycle-admin'] },
+    });
+  });
+
+  it('serves on the $default stage with JSON access logs and throttling', () => {
+    app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { StageName: string; AutoDeploy: boolean; AccessLogSettings: { Format: string };
+        DefaultRouteSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number } };
+    };
+
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.AutoDeploy).toBe(true);
+    expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId' });
+    expect(stage.Properties.AccessLogSettings.Format).not.toContain('querystring');
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+
+  it('makes exactly one route per ROUTES entry', () => {
+    app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+  });
+
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s goes to its function with its auth', (_, route) => {
+    const integration = Object.keys(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: { IntegrationUri: ref(app.service.httpFunctions[route.function]), PayloadFormatVersion: '2.0' },
+    }));
+
+    expect(integration).toHaveLength(1);
+    app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: `${route.method} ${route.path}`,
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration[0] }]] },
+      AuthorizationType: route.scope === null ? 'NONE' : 'JWT',
+      AuthorizerId: route.scope === null ? Match.absent() : { Ref: Match.stringLikeRegexp('JwtAuthorizer') },
+      AuthorizationScopes: Match.absent(),
+    });
+  });
+});
+
+describe('functions', () => {
+  it('are Node.js 24 on arm64 with active tracing and their own log group with retention', () => {
+    for (const { name, fn } of allFunctions()) {
+      const props = functionResource(app.serviceTemplate, fn).Properties;
+
+      expect(props, name).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn.functionLogGroup) } },
+      });
+      expect(props.MemorySize, name).toBeGreaterThanOrEqual(512);
+      expect(props.Timeout, name).toBeGreaterThan(3);
+    }
+    app.serviceTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('get TABLE_NAME, Powertools settings and the context settings', () => {
+    for (const { name, fn } of allFunctions()) {
+      expect(environmentOf(app.serviceTemplate, fn), name).toMatchObject({
+        TABLE_NAME: fromData(app, app.data.table),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        INACTIVITY_DAYS: '45',
+      });
+    }
+  });
+
+  it('are self-contained ESM bundles: the AWS SDK and Powertools inside, require available', () => {
+    for (const { name, fn } of allFunctions()) {
+      const code = functionResource(app.serviceTemplate, fn).Properties.Code as { S3Key: string };
+      const bundle = join(app.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+
+      expect(existsSync(bundle), name).toBe(true);
+      const source = readFileSync(bundle, 'utf8');
+      expect(source.startsWith('import { createRequire as __createRequire }'), name).toBe(true);
+      expect(source, name).not.toMatch(/from\s*["'](@aws-sdk|@smithy|@aws-lambda-powertools|@middy)\//);
+    }
+  });
+
+  it('are one per HTTP function of routes.ts, each with one integration', () => {
+    app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Integration', HTTP_FUNCTIONS.length);
+  });
+});
+
+describe('least privilege', () => {
+  it('access may only GetItem the table', () => {
+    const fn = app.service.httpFunctions.access;
+
+    expect(actionsOf(app.serviceTemplate, fn, 'dynamodb')).toEqual(['dynamodb:GetItem']);
+    expect(resourcesFor(app.serviceTemplate, fn, 'dynamodb:GetItem')).toEqual([fromData(app, app.data.table, 'Arn')]);
+  });
+
+  it('public has no access to the table, queues, topics or secrets', () => {
+    const actions = actionsOf(app.serviceTemplate, app.service.httpFunctions.public);
+
+    expect(actions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+  });
+
+  it('accounts reads, lists by domain and writes — no scans, no other index', () => {
+    const fn = app.service.httpFunctions.accounts;
+
+    expect(actionsOf(app.serviceTemplate, fn, 'dynamodb')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'))).toContain('/index/byDomain');
+    expect(JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'))).not.toMatch(/index\/(due|leaver|alerts|\*)/);
+  });
+
+  it('loginEvents reads and puts items but never deletes or queries', () => {
+    const actions = actionsOf(app.serviceTemplate, app.service.httpFunctions.loginEvents, 'dynamodb');
+
+    expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+  });
+
+  it('the worker and retry read, put and delete items (a purge frees the email) but never query', () => {
+    for (const fn of [app.service.worker.worker, app.service.worker.retry]) {
+      const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter((a) => a.endsWith('Item') || a === 'dynamodb:Query');
+
+      expect(items).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    }
+  });
+
+  it('events only reads the stream and puts events on the bus', () => {
+    const fn = app.service.events.fn;
+
+    expect(actionsOf(app.serviceTemplate, fn, 'dynamodb')).toEqual([
+      'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams',
+    ]);
+    expect(actionsOf(app.serviceTemplate, fn, 'events')).toEqual(['events:PutEvents']);
+    expect(resourcesFor(app.serviceTemplate, fn, 'events:PutEvents')).toEqual([fromData(app, app.data.eventBus, 'Arn')]);
+  });
+
+  it('each sweep queries only its own indexes and invokes only itself', () => {
+    for (const { schedule, fn } of app.service.sweeps.functions) {
+      const queried = JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'));
+      const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter((a) => a !== 'dynamodb:Query');
+
+      expect(items, schedule.sweep).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      expect(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query').every((r) => JSON.stringify(r).includes('/index/')),
+        `${schedule.sweep} queries the table itself`).toBe(true);
+      const invoked = JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'lambda:InvokeFunction'));
+
+      for (const index of TABLE.indexes.map((i) => i.name)) {
+        expect(queried.includes(`/index/${index}"`), `${schedule.sweep} ${index}`)
+          .toBe(SWEEP_INDEXES[schedule.sweep].includes(index as never));
+      }
+      expect(invoked, schedule.sweep).toContain(`function:MailboxLifecycle-Service-${schedule.sweep}-sweep"`);
+      expect(functionResource(app.serviceTemplate, fn).Properties.FunctionName)
+        .toBe(`MailboxLifecycle-Service-${schedule.sweep}-sweep`);
+    }
+  });
+
+  it('only the stuck and destructive sweeps, the worker and retry may publish alerts', () => {
+    const publishers = allFunctions()
+      .filter(({ fn }) => actionsOf(app.serviceTemplate, fn, 'sns').includes('sns:Publish'))
+      .map(({ name }) => name)
+      .sort();
+
+    expect(publishers).toEqual(['leaver sweep', 'retention sweep', 'retry', 'stuck sweep', 'worker']);
+  });
+
+  it('no statement uses a service wildcard or every index', () => {
+    for (const { name, fn } of allFunctions()) {
+      const statements = statementsOf(app.serviceTemplate, fn);
+
+      expect(JSON.stringify(statements), name).not.toMatch(/"[a-z0-9]+:\*"|index\/\*/);
+    }
+  });
+});
+
+describe('worker', () => {
+  it('is triggered by the stream with the worker filter, bounded retries and a dead-letter queue', () => {
+    const { worker } = app.service.worker;
+
+    app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(worker) },
+      EventSourceArn: fromData(app, app.data.table, 'StreamArn'),
+      FilterCriteria: { Filters: STREAM_CONSUMERS.worker.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(app.service.worker.deadLetterQueue), 'Arn'] } } },
+    });
+  });
+
+  it('retries through an encrypted queue with its own dead-letter queue, consumed by retry', () => {
+    const { worker, retry, retryQueue, retryDeadLetterQueue } = app.service.worker;
+
+    app.serviceTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: Match.anyValue(),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(retryDeadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(retry) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(retryQueue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    for (const fn of [worker, retry]) {
+      expect(environmentOf(app.serviceTemplate, fn).RETRY_QUEUE_URL).toEqual({ Ref: logicalId(retryQueue) });
+      expect(resourcesFor(app.serviceTemplate, fn, 'sqs:SendMessage'))
+        .toContainEqual({ 'Fn::GetAtt': [logicalId(retryQueue), 'Arn'] });
+    }
+    const queue = app.serviceTemplate.findResources('AWS::SQS::Queue')[logicalId(retryQueue)] as
+      { Properties: { VisibilityTimeout: number } };
+    expect(queue.Properties.VisibilityTimeout)
+      .toBeGreaterThanOrEqual(functionResource(app.serviceTemplate, retry).Properties.Timeout as number);
+  });
+
+  it('calls the webhook with the secret from Secrets Manager', () => {
+    const secret = logicalId(app.service.platformSecret!);
+
+    app.serviceTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    for (const fn of [app.service.worker.worker, app.service.worker.retry]) {
+      expect(environmentOf(app.serviceTemplate, fn)).toMatchObject({
+        MAIL_PLATFORM: 'webhook',
+        MAIL_PLATFORM_URL: CONTEXT.mailPlatformUrl,
+        MAIL_PLATFORM_SECRET_ARN: { Ref: secret },
+        ALERT_TOPIC_ARN: { Ref: logicalId(app.service.alerts.topic) },
+      });
+      expect(resourcesFor(app.serviceTemplate, fn, 'secretsmanager:GetSecretValue')).toEqual([{ Ref: secret }]);
+    }
+    for (const { fn } of allFunctions().filter(({ name }) => name !== 'worker' && name !== 'retry')) {
+      expect(actionsOf(app.serviceTemplate, fn, 'secretsmanager')).toEqual([]);
+    }
+  });
+});
+
+describe('events', () => {
+  it('publishes history inserts from the stream to the bus, with a dead-letter queue', () => {
+    const { fn, deadLetterQueue } = app.service.events;
+
+    app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(fn) },
+      EventSourceArn: fromData(app, app.data.table, 'StreamArn'),
+      FilterCriteria: { Filters: STREAM_CONSUMERS.events.map((p) => ({ Pattern: JSON.stringify(p) })) },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'Arn'] } } },
+    });
+    expect(environmentOf(app.serviceTemplate, fn).EVENT_BUS_NAME).toEqual(fromData(app, app.data.eventBus));
+  });
+});
+
+describe('queues', () => {
+  it('are all encrypted and refuse requests without TLS', () => {
+    const queues = Object.keys(app.serviceTemplate.findResources('AWS::SQS::Queue'));
+
+    expect(queues.length).toBe(6);
+    app.serviceTemplate.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    for (const queue of queues) {
+      app.serviceTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]) },
+      });
+    }
+  });
+});
+
+describe('alerts', () => {
+  it('go to a KMS-encrypted, TLS-only topic with the email subscription from context', () => {
+    const topic = logicalId(app.service.alerts.topic);
+
+    app.serviceTemplate.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(app.service.alerts.key), 'Arn'] },
+    });
+    app.serviceTemplate.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+    });
+    app.serviceTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]) },
+    });
+    app.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: topic },
+      Protocol: 'email',
+      Endpoint: CONTEXT.alertEmail,
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+});
+
+describe('sweeps', () => {
+  it.each(SCHEDULES.map((s) => [s.sweep, s] as const))('%s runs on its schedule from the one sweep entry', (_, schedule) => {
+    const sweep = app.service.sweeps.functions.find((s) => s.schedule === schedule)!;
+    const props = functionResource(app.serviceTemplate, sweep.fn).Properties;
+
+    expect(props.Timeout).toBe(SWEEP_TIMEOUT.toSeconds());
+    expect(environmentOf(app.serviceTemplate, sweep.fn)).toMatchObject({
+      SWEEP: schedule.sweep,
+      SWEEP_TIME_BUDGET_MS: String(SWEEP_TIME_BUDGET.toMilliseconds()),
+      ALERT_TOPIC_ARN: { Ref: logicalId(app.service.alerts.topic) },
+    });
+    expect(props.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] } });
+    app.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: schedule.expression,
+      Targets: [Match.objectLike({
+        Arn: ref(sweep.fn),
+        Input: '{}',
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] } },
+      })],
+    });
+  });
+
+  it('has one rule per schedule', () => {
+    app.serviceTemplate.resourceCountIs('AWS::Events::Rule', SCHEDULES.length);
+  });
+});
+
+describe('alarms', () => {
+  const topicRef = () => [{ Ref: logicalId(app.service.alerts.topic) }];
+
+  interface AlarmProperties extends Record<string, unknown> {
+    readonly Dimensions: readonly { readonly Name: string; readonly Value: unknown }[];
+  }
+
+  /** The alarms on one of the sweep metrics, by the sweep their dimensions name. */
+  function sweepAlarms(metricName: string): Map<string, AlarmProperties> {
+    const alarms = Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { Namespace: METRICS_NAMESPACE, MetricName: metricName },
+    })) as { Properties: AlarmProperties }[];
+    const bySweep = new Map<string, AlarmProperties>();
+    for (const { Properties: alarm } of alarms) {
+      const dimensions = Object.fromEntries(alarm.Dimensions.map((d) => [d.Name, d.Value]));
+      const sweep = SCHEDULES.find((s) => isDeepStrictEqual(dimensions, sweepDimensions(s.sweep)))?.sweep;
+      // An alarm whose dimensions are not exactly those the sweep emits would never see a data point.
+      expect(sweep, JSON.stringify(dimensions)).toBeDefined();
+      bySweep.set(sweep!, alarm);
+    }
+    expect(bySweep.size).toBe(alarms.length);
+    return bySweep;
+  }
+
+  it('watch the stuck count the stuck sweep emits', () => {
+    const alarms = sweepAlarms(SweepMetric.STUCK_ACCOUNTS);
+
+    expect([...alarms.keys()]).toEqual(['stuck']);
+    expect(alarms.get('stuck')).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: topicRef(),
+    });
+  });
+
+  it('watch every sweep\'s Failed count: its sum over one period of its schedule, no data meaning none', () => {
+    const alarms = sweepAlarms(SweepMetric.FAILED);
+
+    expect([...alarms.keys()].sort()).toEqual(SCHEDULES.map((s) => s.sweep).sort());
+    for (const schedule of SCHEDULES) {
+      expect(alarms.get(schedule.sweep), schedule.sweep).toMatchObject({
+        Statistic: 'Sum',
+        Period: schedule.everyMinutes * 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: topicRef(),
+        OKActions: topicRef(),
+        AlarmDescription: expect.stringContaining(`The ${schedule.sweep} sweep`),
+      });
+    }
+  });
+
+  it('watch every sweep function for errors', () => {
+    for (const { schedule, fn } of app.service.sweeps.functions) {
+      app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn) } }],
+        AlarmActions: topicRef(),
+        AlarmDescription: Match.stringLikeRegexp(schedule.sweep),
+      });
+    }
+  });
+
+  it('watch API 5xx and the depth of every dead-letter queue', () => {
+    const { worker, events, sweeps } = app.service;
+
+    app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway', MetricName: '5xx', AlarmActions: topicRef(),
+    });
+    for (const queue of [worker.deadLetterQueue, worker.retryDeadLetterQueue, events.deadLetterQueue, sweeps.deadLetterQueue]) {
+      app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+        AlarmActions: topicRef(),
+      });
+    }
+  });
+
+  it('all notify the alert topic', () => {
+    app.serviceTemplate.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: topicRef() });
+  });
+});
+
+describe('outputs', () => {
+  it('name the API URL, table, alert topic and event bus', () => {
+    for (const name of ['ApiUrl', 'TableName', 'AlertTopicArn', 'EventBusName']) {
+      app.serviceTemplate.hasOutput(name, { Value: Match.anyValue() });
+    }
+    app.serviceTemplate.hasOutput('AlertTopicArn', { Value: { Ref: logicalId(app.service.alerts.topic) } });
+    app.serviceTemplate.hasOutput('TableName', { Value: fromData(app, app.data.table) });
+    app.serviceTemplate.hasOutput('EventBusName', { Value: fromData(app, app.data.eventBus) });
+  });
+});
