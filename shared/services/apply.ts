@@ -26,7 +26,10 @@ interface ApplyOptions extends WriteOptions {
    * `system` (login events, worker, sweeps): decide again on the fresh state; the rule is checked anew.
    */
   readonly race: 'caller' | 'system';
-  /** If-Match: the version the client saw; a mismatch is a PreconditionFailedError. */
+  /**
+   * If-Match: the version the client saw; a mismatch is a PreconditionFailedError — after a target the
+   * caller's scopes forbid (refused 403), before any other outcome (SPEC §4: 403, then 412, then 409).
+   */
   readonly expectedVersion?: number;
 }
 
@@ -50,10 +53,11 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
   const now = deps.clock ?? (() => new Date());
   let account = read;
   for (let attempt = 1; ; attempt++) {
-    if (options.expectedVersion !== undefined && account.version !== options.expectedVersion) {
+    const decision = decide(account, request, now(), deps.policy);
+    const forbidden = decision.outcome === 'refused' && decision.status === 403;
+    if (!forbidden && options.expectedVersion !== undefined && account.version !== options.expectedVersion) {
       throw new PreconditionFailedError(`the account is at version ${account.version}, not ${options.expectedVersion}`);
     }
-    const decision = decide(account, request, now(), deps.policy);
     try {
       switch (decision.outcome) {
         case 'changed': {

@@ -3,11 +3,9 @@
  * 403), apply a request as an administrator, and turn the outcome into a result or a typed error.
  */
 import type { Account } from '../domain/account';
-import { decide } from '../domain/decide';
 import type { Request } from '../domain/requests';
-import { apply, NotFoundError, PreconditionFailedError, type Applied, type Deps } from './apply';
+import { apply, NotFoundError, type Applied, type Deps } from './apply';
 import { administers, type ApiCaller } from './caller';
-import { nowOf } from './deps';
 import { RefusedError } from './errors';
 
 /** What an administrator's request ended in: the account after it, and whether an operation is under way (202). */
@@ -44,14 +42,9 @@ function settle(applied: Applied): Outcome {
 
 /**
  * Applies an administrator's request (race `caller`). With `expectedVersion` (If-Match) a stale version is
- * 412 — unless the request asks for a target the caller's scopes forbid, which SPEC §4 checks first (403).
+ * 412, after a target the caller's scopes forbid (403) — `apply` checks them in that order.
  */
 async function applyAsCaller(deps: Deps, account: Account, request: Request, expectedVersion?: number): Promise<Outcome> {
-  if (expectedVersion !== undefined && account.version !== expectedVersion) {
-    const decision = decide(account, request, nowOf(deps), deps.policy);
-    if (decision.outcome === 'refused' && decision.status === 403) throw new RefusedError(decision);
-    throw new PreconditionFailedError(`the account is at version ${account.version}, not ${expectedVersion}`);
-  }
   return settle(await apply(deps, account, request, { race: 'caller', ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
 }
 

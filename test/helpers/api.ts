@@ -1,17 +1,23 @@
 /**
  * A small HTTP client for tests of the API: `api.request({ method, path, query?, headers?, body?, claims? })`
- * → `{ status, headers, json, body }`. The in-process transport builds API Gateway HTTP API (payload 2.0)
- * events — routed by ROUTES to the right function as API Gateway would, claims under
- * `requestContext.authorizer.jwt.claims` — and invokes the real handlers; another transport (the local
- * HTTP server) can be swapped in behind the same interface.
+ * → `{ status, headers, json, body }`, with two transports behind the same interface:
+ * - `serverApi`: real HTTP requests to the real local server (infra/local/server.ts — API Gateway's routing,
+ *   JWT authorizer and payload 2.0 events) serving the real handlers; the claims travel as a signed token.
+ * - `lambdaApi`: in process, API Gateway HTTP API (payload 2.0) events — routed by ROUTES to the right
+ *   function, claims under `requestContext.authorizer.jwt.claims` as given — handed to the real handlers.
+ *   Only for what API Gateway would never let reach a function (no claims, a route it does not have).
  */
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
+import { isTextContent } from '../../infra/local/apigw';
+import { createVerifier, type SignOptions } from '../../infra/local/jwt';
+import { startLocalApi } from '../../infra/local/server';
 import type { ApiEvent } from '../../shared/http/event';
 import type { HttpHandler } from '../../shared/http/http-function';
 import { HTTP_FUNCTIONS, ROUTES, type HttpFunction, type Route } from '../../shared/http/routes';
-import type { Claims } from './tokens';
+import { signClaims, testSigningKey, type Claims } from './tokens';
 
 interface ApiRequest {
   readonly method: string;
@@ -23,9 +29,12 @@ interface ApiRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as JSON; a string is sent as is. */
   readonly body?: unknown;
-  /** Send the body base64-encoded, as API Gateway does for binary media types. */
+  /**
+   * The function gets the body base64-encoded, as API Gateway hands over bodies that are not text. Over
+   * HTTP API Gateway decides by the content type, so the request must send one it takes for binary.
+   */
   readonly base64?: boolean;
-  /** The verified token's claims; absent: no token. */
+  /** The verified token's claims (API Gateway's string form); absent: no token. */
   readonly claims?: Claims;
 }
 
@@ -40,6 +49,15 @@ interface ApiResponse {
 
 interface Api {
   request(request: ApiRequest): Promise<ApiResponse>;
+  /** Stops what the transport started (the local server). */
+  close(): Promise<void>;
+}
+
+interface ServerApi extends Api {
+  /** The local server's base URL. */
+  readonly url: string;
+  /** A token the server accepts carrying `claims` (`options`: expired, another audience, …). */
+  token(claims: Claims, options?: SignOptions): Promise<string>;
 }
 
 type Handlers = Readonly<Record<HttpFunction, HttpHandler>>;
@@ -97,6 +115,7 @@ function fallbackFunction(path: string): HttpFunction | null {
   return ROUTES.find((route) => route.path.split('/')[1] === segment)?.function ?? null;
 }
 
+/** The request's query, inline (`path?…`, as written) and from `query` (encoded); `params` as API Gateway parses them. */
 function queryOf(request: ApiRequest): { raw: string; params: Record<string, string> | undefined } {
   const [, inline = ''] = request.path.split(/\?(.*)/s);
   const pairs: [string, string][] = inline === '' ? [] : inline.split('&').map((pair) => {
@@ -206,8 +225,85 @@ function lambdaApi(handlers: Handlers): Api {
       const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
       return { status: result.statusCode, headers, body: result.body, json: parse(result.body) };
     },
+    close: async () => undefined,
   };
 }
 
-export { lambdaApi, loadHandlers, toEvent };
-export type { Api, ApiRequest, ApiResponse, Handlers };
+/** The body as sent on the wire, and the headers (content type defaulted) that go with it. */
+function wireBody(request: ApiRequest): { headers: Record<string, string>; body: Buffer | undefined } {
+  const headers = { ...request.headers };
+  if (request.body === undefined) return { headers, body: undefined };
+  const named = Object.keys(headers).find((name) => name.toLowerCase() === 'content-type');
+  if (named === undefined) headers['content-type'] = 'application/json';
+  const contentType = headers[named ?? 'content-type'];
+  if (request.base64 && isTextContent(contentType)) {
+    throw new Error(`API Gateway hands a ${contentType} body over as text: send a content type it takes for binary to get base64`);
+  }
+  const body = Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body), 'utf8');
+  return { headers: { ...headers, 'content-length': String(body.length) }, body };
+}
+
+/** One HTTP request to the server at `url`, path and headers exactly as given (no URL normalization: `%2E%2E` stays). */
+function send(url: string, request: ApiRequest, token: string | null): Promise<ApiResponse> {
+  const query = queryOf(request).raw;
+  const path = `${request.path.split('?')[0] ?? ''}${query === '' ? '' : `?${query}`}`;
+  const { headers, body } = wireBody(request);
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const req = httpRequest({ hostname, port, path, method: request.method.toUpperCase(), headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const received = Object.entries(res.headers).flatMap(([name, value]) =>
+          value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as const]);
+        resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(received), body: text, json: parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The server's line for every request (`[api] GET /accounts 200 3ms`): left out; anything else (a failing function) is shown. */
+const ACCESS_LINE = /^\[api\] [A-Z]+ \S* \d{3} \d+ms$/;
+
+/**
+ * A client of the real local HTTP server (infra/local/server.ts) serving `handlers` behind the local JWT
+ * authorizer, on a free port of 127.0.0.1: each request's `claims` travel as a token signed with a key of
+ * its own, so API Gateway's checks and claim strings are the real ones. `close()` stops the server.
+ *
+ * @example
+ * const api = await serverApi(await loadHandlers(env));
+ * const res = await api.request({ method: 'GET', path: '/access', query: { email: 'ann@a.org' }, claims: platform() });
+ * await api.close();
+ */
+async function serverApi(handlers: Handlers): Promise<ServerApi> {
+  const key = await testSigningKey();
+  const server = await startLocalApi({
+    port: 0,
+    handlers,
+    verifier: createVerifier(key),
+    log: (message) => {
+      if (!ACCESS_LINE.test(message)) console.error(message);
+    },
+  });
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (claims: Claims): Promise<string> => {
+    const id = JSON.stringify(claims);
+    let token = tokens.get(id);
+    if (token === undefined) tokens.set(id, token = signClaims(key, claims));
+    return token;
+  };
+  return {
+    url: server.url,
+    token: (claims, options) => signClaims(key, claims, options),
+    request: async (request) => send(server.url, request, request.claims === undefined ? null : await tokenFor(request.claims)),
+    close: () => server.stop(),
+  };
+}
+
+export { lambdaApi, loadHandlers, serverApi, toEvent };
+export type { Api, ApiRequest, ApiResponse, Handlers, ServerApi };

@@ -3,7 +3,7 @@
  * scope is 403 whatever the domain; with the scope, an account of another domain does not exist for the
  * caller (404) and creating or listing there is 403. Refused requests change nothing.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasScope, Scope } from '../../../shared/domain/transitions';
 import { ROUTES, type Route } from '../../../shared/http/routes';
 import type { ApiRequest } from '../../helpers/api';
@@ -61,6 +61,7 @@ const CASES: Readonly<Record<string, Case>> = {
 };
 
 let w: World;
+afterAll(() => w.close());
 beforeAll(async () => {
   w = await world();
 });

@@ -1,8 +1,9 @@
 /**
- * Bad input: every case answers a clear 4xx problem (never a 5xx) and changes nothing — the target
- * account's record and history stay as they were, and no account appears.
+ * Bad input, sent as raw HTTP to the local server: every case answers a clear 4xx problem (never a 5xx)
+ * and changes nothing — the target account's record and history stay as they were, and no account
+ * appears. A path no route matches is answered by API Gateway itself (its 404 JSON, no function runs).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRequest } from '../../helpers/api';
 import { admin, claims, platform } from '../../helpers/tokens';
 import { createAccount, snapshot, world, type Snapshot, type World } from './fixtures';
@@ -16,6 +17,7 @@ let id: string;
 let other: string;
 let listCursor: string;
 let historyCursor: string;
+afterAll(() => w.close());
 beforeAll(async () => {
   w = await world();
   id = await createAccount(w, { email: 'target@bad.org' });
@@ -36,6 +38,8 @@ interface Case {
   readonly status: number;
   /** The `errors[].path` a 400 names. */
   readonly at?: string;
+  /** No route matches: API Gateway answers (`{"message":"Not Found"}`) and no function runs. */
+  readonly gateway?: true;
 }
 
 const status = (body: unknown, extra: Partial<ApiRequest> = {}) => () => ({ method: 'PUT', path: `/accounts/${id}/status`, body, ...extra });
@@ -72,10 +76,10 @@ const CASES: readonly Case[] = [
   { name: 'id past the ULID range', request: () => ({ method: 'GET', path: `/accounts/8${id.slice(1)}` }), status: 400, at: 'path.accountId' },
   { name: 'encoded dot segments', request: () => ({ method: 'GET', path: '/accounts/%2E%2E' }), status: 400, at: 'path.accountId' },
   { name: 'a bad percent escape', request: () => ({ method: 'GET', path: '/accounts/%ZZ' }), status: 400, at: 'path.accountId' },
-  { name: 'an encoded slash inside the id', request: () => ({ method: 'PUT', path: `/accounts/${id}%2Fstatus`, body: { status: 'locked' } }), status: 404 },
-  { name: 'an empty segment', request: () => ({ method: 'PUT', path: '/accounts//status', body: { status: 'locked' } }), status: 404 },
-  { name: 'a segment too many', request: () => ({ method: 'PUT', path: `/accounts/${id}/status/now`, body: { status: 'locked' } }), status: 404 },
-  { name: 'a method the route does not have', request: () => ({ method: 'POST', path: `/accounts/${id}/status`, body: { status: 'locked' } }), status: 404 },
+  { name: 'an encoded slash inside the id', request: () => ({ method: 'PUT', path: `/accounts/${id}%2Fstatus`, body: { status: 'locked' } }), status: 404, gateway: true },
+  { name: 'an empty segment', request: () => ({ method: 'PUT', path: '/accounts//status', body: { status: 'locked' } }), status: 404, gateway: true },
+  { name: 'a segment too many', request: () => ({ method: 'PUT', path: `/accounts/${id}/status/now`, body: { status: 'locked' } }), status: 404, gateway: true },
+  { name: 'a method the route does not have', request: () => ({ method: 'POST', path: `/accounts/${id}/status`, body: { status: 'locked' } }), status: 404, gateway: true },
   { name: 'a body on a GET', request: () => ({ method: 'GET', path: `/accounts/${id}`, body: { x: 1 } }), status: 400, at: '/' },
   { name: 'a well-formed unknown id', request: status({ status: 'locked' }, { path: `/accounts/${UNKNOWN}/status` }), status: 404 },
   // Rename
@@ -160,8 +164,12 @@ describe('bad input', () => {
     const res = await w.api.request({ claims: claims({ sub: 'bad', scopes: ['accounts:admin'], domains: '*' }), ...c.request() });
 
     expect(res.status).toBe(c.status);
-    expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(res.json).toMatchObject({ type: expect.any(String), title: expect.any(String), status: c.status, detail: expect.any(String) });
+    if (c.gateway) {
+      expect(res.json).toEqual({ message: 'Not Found' });
+    } else {
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.json).toMatchObject({ type: expect.any(String), title: expect.any(String), status: c.status, detail: expect.any(String) });
+    }
     if (c.at !== undefined) expect(res.json.errors.map((e: { path: string }) => e.path)).toContain(c.at);
     expect(await state()).toEqual(before);
   });

@@ -1,5 +1,6 @@
 /**
- * What the HTTP integration tests share: the real handlers on a fresh table, accounts in a given status
+ * What the HTTP integration tests share: the real handlers on a fresh table — behind the real local HTTP
+ * server by default, or invoked in process — accounts in a given status
  * (the worker is another function: here an operation is completed through `apply`, as the worker would),
  * and a snapshot of an account to assert that a request changed nothing.
  */
@@ -7,20 +8,40 @@ import type { Account, HistoryEntry } from '../../../shared/domain/account';
 import type { Status } from '../../../shared/domain/statuses';
 import { apply } from '../../../shared/services/apply';
 import type { AccountStore } from '../../../shared/store/port';
-import { lambdaApi, loadHandlers, type Api } from '../../helpers/api';
+import { lambdaApi, loadHandlers, serverApi, type Api, type ServerApi } from '../../helpers/api';
 import { freshTable, type FreshTable } from '../../helpers/dynamo';
 import { admin, type Claims } from '../../helpers/tokens';
 
-interface World {
-  readonly api: Api;
+interface World<A extends Api = Api> {
+  readonly api: A;
   readonly table: FreshTable;
   readonly store: AccountStore;
+  /** Stops the server (`afterAll(() => w.close())`). */
+  close(): Promise<void>;
 }
 
-/** The four HTTP functions on a new table (`overrides`: environment variables for their configuration). */
-async function world(overrides: Record<string, string> = {}): Promise<World> {
+/**
+ * The four HTTP functions on a new table behind the real local HTTP server and its JWT authorizer
+ * (`overrides`: environment variables for their configuration).
+ *
+ * @example
+ * beforeAll(async () => { w = await world(); });
+ * afterAll(() => w.close());
+ */
+async function world(overrides: Record<string, string> = {}): Promise<World<ServerApi>> {
   const table = await freshTable(overrides);
-  return { api: lambdaApi(await loadHandlers(table.env)), table, store: table.store };
+  const api = await serverApi(await loadHandlers(table.env));
+  return { api, table, store: table.store, close: () => api.close() };
+}
+
+/**
+ * The same functions invoked in process, with whatever claims the test gives: only for requests API
+ * Gateway never lets reach a function (no token, a route it does not have).
+ */
+async function inProcessWorld(overrides: Record<string, string> = {}): Promise<World> {
+  const table = await freshTable(overrides);
+  const api = lambdaApi(await loadHandlers(table.env));
+  return { api, table, store: table.store, close: () => api.close() };
 }
 
 /** Completes the account's outstanding operation, as the worker does. */
@@ -74,5 +95,5 @@ async function snapshot(w: World, accountId: string): Promise<Snapshot> {
   return { account, history };
 }
 
-export { accountIn, complete, createAccount, email, snapshot, world };
+export { accountIn, complete, createAccount, email, inProcessWorld, snapshot, world };
 export type { Snapshot, World };

@@ -4,11 +4,12 @@
  * stored; keys are per caller, method and path. Sequential and parallel replays.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writer } from '../../helpers/tokens';
 import { createAccount, snapshot, world, type World } from './fixtures';
 
 let w: World;
+afterAll(() => w.close());
 beforeAll(async () => {
   w = await world();
 });

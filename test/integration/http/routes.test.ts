@@ -1,7 +1,7 @@
 /**
  * Every route of SPEC §4 through the real handlers on DynamoDB Local: success codes, headers and shapes.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../../shared/http/routes';
 import { admin, platform, reader, writer } from '../../helpers/tokens';
 import { accountIn, createAccount, email, snapshot, world, type World } from './fixtures';
@@ -10,6 +10,7 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 let w: World;
+afterAll(() => w.close());
 beforeAll(async () => {
   w = await world({ MAX_FAILED_LOGINS: '3' });
 });

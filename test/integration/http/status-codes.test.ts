@@ -1,10 +1,12 @@
 /**
  * The error answers of SPEC §4 — 400, 401, 403, 404, 409, 412, 413, 415 (422 in idempotency.test.ts) —
- * as whole problem+json responses, and the order in which they are checked. Every refused request changes
- * nothing.
+ * as whole problem+json responses, and the order in which they are checked, through the local HTTP server
+ * (API Gateway's router and JWT authorizer in front of the real handlers). Every refused request changes
+ * nothing. What the functions answer to requests API Gateway stops first is in defences.test.ts.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, claims, platform, reader, writer } from '../../helpers/tokens';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerApi } from '../../helpers/api';
+import { admin, claims, platform, reader, signClaims, testSigningKey, writer } from '../../helpers/tokens';
 import { accountIn, createAccount, email, snapshot, world, type World } from './fixtures';
 
 const PROBLEM = 'application/problem+json';
@@ -13,8 +15,9 @@ const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 /** A status body of exactly `bytes` bytes as JSON. */
 const big = (bytes: number) => ({ status: 'locked', reason: 'x'.repeat(bytes - '{"status":"locked","reason":""}'.length) });
 
-let w: World;
+let w: World<ServerApi>;
 let id: string;
+afterAll(() => w.close());
 beforeAll(async () => {
   w = await world();
   id = await createAccount(w);
@@ -29,14 +32,35 @@ async function unchanged(accountId: string, request: () => Promise<{ status: num
 }
 
 describe('401: no or bad token', () => {
-  it('without claims: 401 problem with WWW-Authenticate', async () => {
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}` });
+  /** API Gateway's own 401: the function never runs (its answers carry X-Request-Id). */
+  const refusedByAuthorizer = (res: { status: number; headers: Record<string, string>; json: unknown }) => {
     expect(res.status).toBe(401);
-    expect(res.headers['content-type']).toBe(PROBLEM);
-    expect(res.headers['www-authenticate']).toBe('Bearer');
-    expect(res.json).toEqual({ type: type('unauthorized'), title: 'Unauthorized', status: 401, detail: 'A valid bearer token is required.' });
+    expect(res.json).toEqual({ message: 'Unauthorized' });
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    expect(res.headers['x-request-id']).toBeUndefined();
+  };
+
+  it('without a token: 401 from the authorizer, nothing changes', async () => {
+    const status = await unchanged(id, async () => {
+      const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, body: { status: 'locked' } });
+      refusedByAuthorizer(res);
+      return res;
+    });
+    expect(status).toBe(401);
   });
 
+  it.each([
+    ['garbage', async () => 'not.a.token'],
+    ['expired', () => w.api.token(admin('*'), { now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 3600 })],
+    ['for another audience', () => w.api.token(admin('*'), { audience: 'someone-else' })],
+    ['from another issuer', () => w.api.token(admin('*'), { issuer: 'https://issuer.example' })],
+    ['signed by another key', async () => signClaims(await testSigningKey(), admin('*'))],
+  ])('with a token that is %s: 401 from the authorizer', async (_name, token) => {
+    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, headers: { authorization: `Bearer ${await token()}` } });
+    refusedByAuthorizer(res);
+  });
+
+  // Signed tokens the authorizer accepts, whose claims the function cannot use.
   it.each([
     ['no sub', { scope: 'accounts:read', domains: '*' }],
     ['empty sub', { sub: ' ', scope: 'accounts:read', domains: '*' }],
@@ -46,6 +70,9 @@ describe('401: no or bad token', () => {
   ])('with unusable claims (%s): 401', async (_name, raw) => {
     const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, claims: raw });
     expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toBe(PROBLEM);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.json).toEqual({ type: type('unauthorized'), title: 'Unauthorized', status: 401, detail: 'A valid bearer token is required.' });
   });
 });
 
@@ -104,10 +131,10 @@ describe('404: unknown account or one outside the caller\'s domains', () => {
     expect([access.status, login.status]).toEqual([404, 404]);
   });
 
-  it('an unknown route: 404 problem', async () => {
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}/nothing`, claims: reader('*') });
+  it('an unknown route: API Gateway\'s 404, before any token check', async () => {
+    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}/nothing` });
     expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toBe(PROBLEM);
+    expect(res.json).toEqual({ message: 'Not Found' });
   });
 });
 
@@ -201,10 +228,13 @@ describe('413 and 415', () => {
   });
 
   it('a base64-encoded body is measured decoded', async () => {
-    const small = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), base64: true,
-      body: { status: 'active' } });
-    const large = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), base64: true, body: big(16_385) });
-    expect([small.status, large.status]).toEqual([200, 413]);
+    // API Gateway base64-encodes a +json body (not one of its text types); 16 KiB is 21,848 bytes in base64.
+    const put = (body: unknown) => w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), base64: true,
+      headers: { 'content-type': 'application/merge-patch+json' }, body });
+    const small = await put({ status: 'active' });
+    const full = await put(big(16_384));
+    const large = await put(big(16_385));
+    expect([small.status, full.status, large.status]).toEqual([200, 400, 413]);
   });
 
   it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1']])('a body sent as %s: 415', async (contentType) => {
