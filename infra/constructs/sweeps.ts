@@ -12,6 +12,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { SCHEDULES, type Schedule, type SweepKind } from '../../shared/schedules';
 import { Index } from '../../shared/store/table';
+import { SWEEP_NAMES } from '../../shared/sweeps/continuation';
 import { allowAlerts } from './alerting';
 import { LambdaFunction } from './lambda-function';
 import { pascal } from './names';
@@ -38,6 +39,9 @@ const SWEEP_INDEXES: Readonly<Record<SweepKind, readonly Index[]>> = {
 
 /** Only the stuck detector and the destructive sweeps' brakes raise alerts (SPEC §5). */
 const publishesAlerts = (schedule: Schedule): boolean => schedule.destructive || schedule.sweep === 'stuck';
+
+/** The sweeps that continue a long run in a fresh invocation of themselves (the stuck detector never does). */
+const continues = (schedule: Schedule): boolean => (SWEEP_NAMES as readonly string[]).includes(schedule.sweep);
 
 interface SweepsProps {
   readonly table: ITable;
@@ -73,7 +77,7 @@ class Sweeps extends Construct {
   private sweep(schedule: Schedule, props: SweepsProps): SweepFunction {
     const stack = Stack.of(this);
     const name = pascal(schedule.sweep);
-    // An explicit name, so the function can be allowed to invoke itself (a continuation) without its policy
+    // An explicit name, so a sweep can be allowed to invoke itself (a continuation) without its policy
     // referring to the function resource, which would be circular.
     const functionName = `${stack.stackName}-${schedule.sweep}-sweep`;
     const fn = new LambdaFunction(this, `${name}Function`, {
@@ -83,23 +87,25 @@ class Sweeps extends Construct {
       timeout: SWEEP_TIMEOUT,
       memorySize: 1024,
       deadLetterQueue: this.deadLetterQueue,
-      // A long sweep continues in a fresh invocation of itself, by design.
-      recursiveLoop: RecursiveLoop.ALLOW,
+      // A long sweep continues in a fresh invocation of itself, by design; the stuck detector does not.
+      ...(continues(schedule) ? { recursiveLoop: RecursiveLoop.ALLOW } : {}),
       environment: {
         ...props.environment,
         SWEEP: schedule.sweep,
         SWEEP_TIME_BUDGET_MS: String(SWEEP_TIME_BUDGET.toMilliseconds()),
       },
     });
-    fn.allow(new PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: [stack.formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: functionName,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
-    }));
+    if (continues(schedule)) {
+      fn.allow(new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [stack.formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: functionName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })],
+      }));
+    }
     // Read an account again (a lost race), write a change or a stuck mark (Puts in a transaction). A sweep
     // only starts a purge; the worker completes it, so no Delete here.
     allowTable(fn, props.table, { actions: [TableAction.GET, TableAction.PUT], indexes: SWEEP_INDEXES[schedule.sweep] });

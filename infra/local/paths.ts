@@ -12,12 +12,14 @@ interface LocalPaths {
   readonly dir: string;
   /** The private signing key of the local token issuer, as a JWK (mode 0600). */
   readonly signingKey: string;
-  /** `{apiUrl, dynamodbEndpoint, tableName}` while a stack runs. */
+  /** `{apiUrl, dynamodbEndpoint, tableName, env}` while a stack runs. */
   readonly stackFile: string;
   readonly alertsFile: string;
   readonly eventsFile: string;
   /** DynamoDB Local's data with `--persist`. */
   readonly dynamodbDir: string;
+  /** With `--persist`: the last stream record delivered per shard, where the next start resumes. */
+  readonly streamPositionsFile: string;
 }
 
 /**
@@ -35,6 +37,7 @@ function localPaths(env: Readonly<Record<string, string | undefined>> = process.
     alertsFile: resolve(base, 'alerts.jsonl'),
     eventsFile: resolve(base, 'events.jsonl'),
     dynamodbDir: resolve(base, 'dynamodb'),
+    streamPositionsFile: resolve(base, 'stream-positions.json'),
   };
 }
 

@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { loadConfig } from '../../shared/config';
-import type { Config } from '../../shared/config';
+import { CONFIG_VARIABLES, isConfigVariable, loadConfig } from '../../shared/config';
+import type { Config, ConfigVariable } from '../../shared/config';
 import { HTTP_FUNCTION_ENTRIES, HTTP_FUNCTIONS } from '../../shared/http/routes';
 import type { HttpFunction } from '../../shared/http/routes';
 import { SCHEDULES } from '../../shared/schedules';
@@ -41,7 +41,10 @@ interface LocalStackOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** Keep DynamoDB Local's data in `<localDir>/dynamodb` (default: in memory). */
+  /**
+   * Keep DynamoDB Local's data in `<localDir>/dynamodb` (default: in memory), and resume the table's stream
+   * after the last record the previous run handled (`<localDir>/stream-positions.json`).
+   */
   readonly persist?: boolean;
   /** Default LOCAL_DIR, else `.local/` at the repository root. */
   readonly localDir?: string;
@@ -80,10 +83,21 @@ interface StackFile {
   readonly apiUrl: string;
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
+  /**
+   * The configuration variables the stack gives its handlers (shared/config.ts), without the mail
+   * platform's: `npm run sweep` runs with these, not with its caller's shell. Absent in an older file.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Variables that would send a local run to real AWS resources: never passed to the local handlers. */
 const CLOUD_ONLY = ['ALERT_TOPIC_ARN', 'EVENT_BUS_NAME', 'RETRY_QUEUE_URL', 'MAIL_PLATFORM_SECRET_ARN', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'];
+
+/**
+ * Configuration kept out of stack.json: the platform's signing secret, and the adapter settings that need
+ * it (only the stack's own worker calls the platform; a sweep never does).
+ */
+const NOT_IN_STACK_FILE: readonly ConfigVariable[] = ['MAIL_PLATFORM', 'MAIL_PLATFORM_URL', 'MAIL_PLATFORM_SECRET', 'MAIL_PLATFORM_SECRET_ARN'];
 
 /** The stream consumers' entries (their filter patterns come from STREAM_CONSUMERS). */
 const STREAM_ENTRIES: Readonly<Record<StreamConsumer, string>> = {
@@ -123,6 +137,26 @@ function handlerEnv(base: Env, tableName: string, dynamodbEndpoint: string, path
 function applyEnv(env: Record<string, string>): void {
   for (const name of CLOUD_ONLY) delete process.env[name];
   Object.assign(process.env, env);
+}
+
+/** The configuration part of the handlers' environment that stack.json records. */
+function stackFileEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => isConfigVariable(name) && !NOT_IN_STACK_FILE.includes(name)));
+}
+
+/**
+ * Gives this process the running stack's configuration (from its stack.json) in place of whatever
+ * configuration the caller's shell has, for `npm run sweep`; other variables (PATH, POWERTOOLS_…) stay.
+ *
+ * @example
+ * const stack = await readStackFile(paths);
+ * if (stack !== null) applyStackEnv(stack, paths);
+ */
+function applyStackEnv(stack: StackFile, paths: LocalPaths): void {
+  const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !isConfigVariable(name)));
+  const env = handlerEnv({ ...others, ...stack.env }, stack.tableName, stack.dynamodbEndpoint, paths);
+  for (const name of CONFIG_VARIABLES) delete process.env[name];
+  applyEnv(env);
 }
 
 async function streamArn(config: Config): Promise<string> {
@@ -193,6 +227,8 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   };
 
   try {
+    // A bad configuration (a webhook platform without its secret, …) fails here, before anything starts.
+    loadConfig(handlerEnv(base, tableName, options.dynamodbEndpoint ?? '', paths));
     await mkdir(paths.dir, { recursive: true });
     const key = await ensureSigningKey(paths.signingKey);
 
@@ -206,7 +242,8 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       dynamodbEndpoint = local.endpoint;
     }
 
-    applyEnv(handlerEnv(base, tableName, dynamodbEndpoint, paths));
+    const env = handlerEnv(base, tableName, dynamodbEndpoint, paths);
+    applyEnv(env);
     const config = loadConfig(process.env);
     if (await ensureTable(dynamoDbClient(config), tableName)) log(`[stack] created table ${tableName}`);
 
@@ -227,8 +264,9 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       consumers,
       region: config.region,
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
-      // A persisted table's old records were handled by the run that wrote them.
-      startingPosition: 'LATEST',
+      // In memory the stream starts empty. Persisted, each shard resumes after the last record the previous
+      // run delivered (saved at stop), and a shard it did not know from its start.
+      ...(options.persist ? { startingPosition: 'TRIM_HORIZON', positionsFile: paths.streamPositionsFile } : { startingPosition: 'LATEST' }),
       log,
     });
     cleanups.push(() => poller.stop());
@@ -248,7 +286,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
 
     if (options.schedules ?? true) cleanups.push(startSchedules(runSweep, log));
 
-    const stackFile: StackFile = { apiUrl: api.url, dynamodbEndpoint, tableName };
+    const stackFile: StackFile = { apiUrl: api.url, dynamodbEndpoint, tableName, env: stackFileEnv(env) };
     if (options.writeStackFile ?? true) {
       await writeFile(paths.stackFile, `${JSON.stringify(stackFile, null, 2)}\n`);
       cleanups.push(async () => {
@@ -271,5 +309,5 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   }
 }
 
-export { startLocalStack, readStackFile, handlerEnv, applyEnv, runLocalSweep };
+export { startLocalStack, readStackFile, handlerEnv, applyEnv, applyStackEnv, runLocalSweep };
 export type { LocalStack, LocalStackOptions, StackFile, SweepRunner };

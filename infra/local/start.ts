@@ -1,8 +1,8 @@
 /**
  * `npm start [-- --persist] [-- --port N]`: the whole service on this machine (SPEC §6) until Ctrl-C.
  * PORT (default 3000) or --port picks the API's port; --persist keeps DynamoDB Local's data in
- * .local/dynamodb. MAIL_PLATFORM_URL (+ MAIL_PLATFORM_SECRET) and ALERT_WEBHOOK_URL switch on the webhook
- * adapters.
+ * .local/dynamodb, and the table's stream resumes where the previous run stopped. MAIL_PLATFORM_URL
+ * (+ MAIL_PLATFORM_SECRET) and ALERT_WEBHOOK_URL switch on the webhook adapters.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -3,8 +3,11 @@
  * (following shard splits, parents before children), turns records into the DynamoDBStreamEvent records
  * Lambda delivers, applies each consumer's filter patterns (the same STREAM_CONSUMERS the cloud's
  * FilterCriteria use) and invokes the consumer. Partial batch failures are retried from the lowest failed
- * record, a bounded number of times; a handler error is logged and never stops the stack.
+ * record, a bounded number of times; a handler error is logged and never stops the stack. Stopping first
+ * delivers what is already readable (bounded); with a positions file, the last record delivered per shard
+ * is saved then and the next start resumes after it.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   DescribeStreamCommand,
   ExpiredIteratorException,
@@ -41,14 +44,35 @@ interface StreamPollerOptions {
   readonly batchSize?: number;
   /** Retries of a failed batch before its records are dropped, as the mapping's retry limit (default 3). */
   readonly maxRetries?: number;
-  /** Where the shards open at start are read from (default LATEST); shards found later from their start. */
+  /**
+   * Where the shards present at start are read from (default LATEST), unless the positions file names
+   * them; shards found later from their start.
+   */
   readonly startingPosition?: 'LATEST' | 'TRIM_HORIZON';
+  /**
+   * A JSON file of the last record delivered per shard of this stream: read at start (those shards resume
+   * after it), written at stop. None by default.
+   */
+  readonly positionsFile?: string;
+  /** How long stop() goes on delivering what is already readable (default 5 s). */
+  readonly drainMs?: number;
   readonly log?: Log;
 }
 
 interface StreamPoller {
-  /** Stops polling and waits for the batch in hand to finish. */
+  /**
+   * Stops polling: delivers what is already readable (bounded by drainMs), waits for the batch in hand,
+   * and saves the positions file.
+   */
   stop(): Promise<void>;
+  /** The sequence number of the last record delivered, per shard. */
+  positions(): Record<string, string>;
+}
+
+/** What the positions file holds: the stream it belongs to, and the last sequence number per shard. */
+interface PositionsFile {
+  readonly streamArn: string;
+  readonly shards: Readonly<Record<string, string>>;
 }
 
 interface ShardState {
@@ -116,6 +140,18 @@ function retryFrom(records: readonly DynamoDBRecord[], response: DynamoDBBatchRe
 const isBatchResponse = (value: unknown): value is DynamoDBBatchResponse =>
   typeof value === 'object' && value !== null && Array.isArray((value as DynamoDBBatchResponse).batchItemFailures);
 
+/** The saved positions of `streamArn`'s shards; none when there is no file or it is another stream's. */
+async function readPositions(file: string | undefined, streamArn: string): Promise<Readonly<Record<string, string>>> {
+  if (file === undefined) return {};
+  try {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Partial<PositionsFile>;
+    return saved.streamArn === streamArn && typeof saved.shards === 'object' && saved.shards !== null ? saved.shards : {};
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
 /**
  * Starts polling `streamArn` for `consumers`; resolves once every shard is positioned.
  *
@@ -130,8 +166,13 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
   const batchSize = options.batchSize ?? 100;
   const maxRetries = options.maxRetries ?? 3;
   const log: Log = options.log ?? ((message) => console.log(message));
+  const drainMs = options.drainMs ?? 5_000;
+  const saved = await readPositions(options.positionsFile, streamArn);
   const shards = new Map<string, ShardState>();
+  /** The poll loop goes on. */
   let running = true;
+  /** Records are still read and delivered: until stop() has drained. */
+  let delivering = true;
   let wake: (() => void) | undefined;
   let lastError = '';
 
@@ -164,20 +205,21 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
       if (!shard.ShardId || shards.has(shard.ShardId)) continue;
       const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
       const position = options.startingPosition ?? 'LATEST';
+      const resumeAfter = initial ? saved[shard.ShardId] : undefined;
       shards.set(shard.ShardId, {
         parentId: shard.ParentShardId,
-        iteratorType: initial ? position : 'TRIM_HORIZON',
+        iteratorType: resumeAfter !== undefined ? 'AFTER_SEQUENCE_NUMBER' : initial ? position : 'TRIM_HORIZON',
         iterator: undefined,
-        lastSequence: undefined,
+        lastSequence: resumeAfter,
         // At a LATEST start, closed shards hold only what happened before: nothing to deliver.
-        done: initial && position === 'LATEST' && !open,
+        done: initial && resumeAfter === undefined && position === 'LATEST' && !open,
       });
     }
   }
 
   async function invoke(consumer: StreamConsumerOptions, records: readonly DynamoDBRecord[]): Promise<void> {
     let pending = records;
-    for (let attempt = 0; attempt <= maxRetries && running; attempt += 1) {
+    for (let attempt = 0; attempt <= maxRetries && delivering; attempt += 1) {
       if (attempt > 0) await sleep(100 * 2 ** attempt);
       try {
         const response = await consumer.handler({ Records: [...pending] }, lambdaContext(`mailbox-lifecycle-${consumer.name}`));
@@ -214,7 +256,7 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
     let read = 0;
     let closed = false;
     for (const [shardId, state] of shards) {
-      if (state.done || !running) continue;
+      if (state.done || !delivering) continue;
       const parent = state.parentId ? shards.get(state.parentId) : undefined;
       if (parent && !parent.done) continue;
       try {
@@ -248,6 +290,29 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
     return { read, closed };
   }
 
+  /** Delivers what is readable now, round after round until a round reads nothing or drainMs is up. */
+  async function drain(): Promise<void> {
+    const deadline = Date.now() + drainMs;
+    try {
+      let read = 1;
+      while (read > 0 && Date.now() < deadline) ({ read } = await pollShards());
+    } catch (error) {
+      log(`[stream] draining failed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
+  async function savePositions(): Promise<void> {
+    if (options.positionsFile === undefined) return;
+    const file: PositionsFile = { streamArn, shards: positions() };
+    await writeFile(options.positionsFile, `${JSON.stringify(file, null, 2)}\n`);
+  }
+
+  function positions(): Record<string, string> {
+    const last: Record<string, string> = {};
+    for (const [shardId, state] of shards) if (state.lastSequence !== undefined) last[shardId] = state.lastSequence;
+    return last;
+  }
+
   async function loop(): Promise<void> {
     let refreshAt = Date.now() + 2000;
     while (running) {
@@ -271,14 +336,29 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
 
   // Position every shard before returning, so no write made after start is missed at LATEST.
   await refreshShards(true);
-  for (const [shardId, state] of shards) if (!state.done) state.iterator = await iteratorFor(shardId, state);
+  for (const [shardId, state] of shards) {
+    if (state.done) continue;
+    try {
+      state.iterator = await iteratorFor(shardId, state);
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException)) throw error;
+      // The saved position is older than what the stream keeps: from the oldest record it has.
+      state.iteratorType = 'TRIM_HORIZON';
+      state.iterator = await iteratorFor(shardId, state);
+    }
+  }
   const done = loop();
+  let stopped: Promise<void> | undefined;
   return {
-    async stop() {
+    stop: () => (stopped ??= (async () => {
       running = false;
       wake?.();
       await done;
-    },
+      await drain();
+      delivering = false;
+      await savePositions();
+    })()),
+    positions,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run sweep -- <inactivity|leaver|retention|lockout|stuck> [--now ISO] [--dry-run] [--max-affected N]`:
  * runs one sweep once against the running local stack (found through .local/stack.json), with the
- * environment the stack gives its handlers, and prints the sweep's JSON summary as the last line.
+ * configuration the stack gives its handlers (recorded in stack.json, whatever this shell's environment
+ * says), and prints the sweep's JSON summary as the last line.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ import type { SweepKind } from '../../shared/schedules';
 import { dynamoDbClient } from '../../shared/store/client';
 import type { SweepEvent } from '../../shared/sweeps/event';
 import { localPaths } from './paths';
-import { applyEnv, handlerEnv, readStackFile, runLocalSweep } from './stack';
+import { applyStackEnv, readStackFile, runLocalSweep } from './stack';
 
 const USAGE = `usage: npm run sweep -- <${SWEEP_KINDS.join('|')}> [--now <ISO 8601>] [--dry-run] [--max-affected <N>]`;
 
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const paths = localPaths();
   const stack = await readStackFile(paths);
   if (stack === null) throw new StackNotRunningError(`the local stack is not running (no ${paths.stackFile}): start it with npm start`);
-  applyEnv(handlerEnv(process.env, stack.tableName, stack.dynamodbEndpoint, paths));
+  applyStackEnv(stack, paths);
   const config = loadConfig();
   try {
     await dynamoDbClient(config).send(new ListTablesCommand({ Limit: 1 }), {

@@ -42,8 +42,11 @@ type Request =
     }
   /** The worker finished operation `operationId` on the platform. */
   | { readonly kind: 'operation_completed'; readonly operationId: string; readonly requestId: string | null }
-  /** The worker's attempt of `operationId` failed. */
-  | { readonly kind: 'operation_failed'; readonly operationId: string; readonly error: string };
+  /**
+   * The worker's attempt of `operationId` failed. `round`: the round the attempt belonged to; a failure of
+   * an earlier round (an operator's retry started a new one while it ran) is not counted.
+   */
+  | { readonly kind: 'operation_failed'; readonly operationId: string; readonly error: string; readonly round?: number };
 
 type RefusalStatus = 403 | 409;
 

@@ -148,10 +148,13 @@ function operationCompleted(account: Account, request: RequestOf<'operation_comp
   return change(account, patch, now, system(Action.COMPLETE, request.requestId));
 }
 
-/** The worker's attempt failed: recorded quietly (no version, no history), still in progress. */
+/**
+ * The worker's attempt failed: recorded quietly (no version, no history), still in progress. A failure of
+ * an earlier round never counts in the current one (its completion would still complete the operation).
+ */
 function operationFailed(account: Account, request: RequestOf<'operation_failed'>): Decision {
   const op = current(account, request.operationId);
-  if (op === null) return unchanged();
+  if (op === null || (request.round !== undefined && request.round !== op.round)) return unchanged();
   return quiet(account, { inProgress: { ...op, attempts: op.attempts + 1, lastError: request.error.slice(0, MAX_ERROR_LENGTH) } });
 }
 

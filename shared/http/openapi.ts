@@ -10,7 +10,7 @@ import { ACCESS_INPUTS } from './schemas/access';
 import { ACCOUNT_INPUTS } from './schemas/accounts';
 import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
 import { PUBLIC_INPUTS } from './schemas/public';
-import { PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
+import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
 import type { InputSchemas } from './zod-input';
 
 const INPUTS: Readonly<Record<string, InputSchemas>> = { ...ACCOUNT_INPUTS, ...ACCESS_INPUTS, ...LOGIN_EVENT_INPUTS, ...PUBLIC_INPUTS };
@@ -23,6 +23,17 @@ const RESPONSE_HEADERS = {
 };
 
 const isOptional = (schema: z.ZodMiniType): boolean => schema._zod.optin === 'optional';
+
+/**
+ * The body of an error status: a problem, but API Gateway's own `{message}` JSON for what it answers
+ * before any function runs — a missing or bad token (401), and a body over its 10 MB limit (413).
+ */
+function errorContent(status: number): ZodOpenApiResponseObject['content'] {
+  const gateway = { 'application/json': { schema: GatewayMessage } };
+  const problem = { 'application/problem+json': { schema: Problem } };
+  if (status === 401) return gateway;
+  return status === 413 ? { ...problem, ...gateway } : problem;
+}
 
 function problems(route: Route): number[] {
   const common = route.scope === null ? [] : [400, 401, 403, 413, 415];
@@ -44,7 +55,7 @@ function operation(route: Route): ZodOpenApiOperationObject {
     };
   }
   for (const status of problems(route)) {
-    responses[status] = { description: PROBLEM_TEXT[status] ?? 'Problem', content: { 'application/problem+json': { schema: Problem } } };
+    responses[status] = { description: PROBLEM_TEXT[status] ?? 'Problem', content: errorContent(status) };
   }
   return {
     operationId: route.operationId,

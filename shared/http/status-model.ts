@@ -4,10 +4,17 @@
  */
 import type { Policy } from '../domain/policy';
 import { stuckAfterMs } from '../domain/policy';
-import { STATUS_DEFINITIONS, STATUSES } from '../domain/statuses';
+import { STATUS_DEFINITIONS, STATUSES, type Status } from '../domain/statuses';
 import { adminTransitions, Scope } from '../domain/transitions';
 
 const SECOND = 1000;
+
+/**
+ * The statuses an operation runs in, which the stuck detector watches: every "via" status of the
+ * transition table — the in-progress ones, and `pending` while provisioning.
+ */
+const OPERATION_STATUSES: ReadonlySet<Status> = new Set(STATUSES.flatMap((from) =>
+  adminTransitions(from).flatMap(({ via }) => (via === null ? [] : [via.status]))));
 
 /**
  * The machine-readable status model under `policy`.
@@ -20,7 +27,7 @@ function statusModel(policy: Policy) {
   return {
     statuses: STATUS_DEFINITIONS.map(({ status, label, login, mail, kind, sources, description }) => ({
       status, label, leaverLabel: `${label} (Leaver)`, login, mail, kind, sources, description,
-      stuckAfterSeconds: kind === 'in_progress' ? stuckAfterMs(policy, status) / SECOND : null,
+      stuckAfterSeconds: kind === 'in_progress' || OPERATION_STATUSES.has(status) ? stuckAfterMs(policy, status) / SECOND : null,
     })),
     transitions: STATUSES.map((from) => ({
       from,

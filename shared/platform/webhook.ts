@@ -1,7 +1,7 @@
 /**
  * The `webhook` adapter: POSTs `{operationId, operation, accountId, email, target}` to the platform's URL,
- * signed (./signature.ts). A 2xx completes the operation; any other answer, a timeout or a network error
- * is a failed attempt with a short message.
+ * signed (./signature.ts). A 2xx completes the operation; any other answer, a timeout, a network error or
+ * a signing secret that cannot be read is a failed attempt with a short message.
  */
 import { SIGNATURE_HEADER, signatureHeader } from './signature';
 import type { MailPlatform, PlatformRequest, PlatformResult } from './port';
@@ -33,6 +33,12 @@ async function failureOf(response: Response): Promise<string> {
   return body === '' ? status : `${status}: ${body}`;
 }
 
+/** Why the signing secret could not be read (Secrets Manager unreachable, access denied, …). */
+function secretFailure(error: unknown): string {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return oneLine(`signing secret unavailable: ${detail}`);
+}
+
 function describeError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `timed out after ${timeoutMs} ms`;
@@ -55,7 +61,13 @@ function createWebhookPlatform(options: WebhookOptions): MailPlatform {
   return {
     async perform(request: PlatformRequest): Promise<PlatformResult> {
       const body = webhookBody(request);
-      const signature = signatureHeader(await options.secret(), body, clock());
+      let secret: string;
+      try {
+        secret = await options.secret();
+      } catch (error) {
+        return { ok: false, error: secretFailure(error) };
+      }
+      const signature = signatureHeader(secret, body, clock());
       try {
         const response = await send(options.url, {
           method: 'POST',

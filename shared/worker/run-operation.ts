@@ -81,13 +81,14 @@ function gaveUpAlert(account: Account, now: Date): Alert {
   };
 }
 
-async function recordFailure(deps: WorkerDeps, account: Account, operationId: string, message: string): Promise<RunResult> {
+/** Records the failed attempt of round `round`; a round replaced while it ran (an operator's retry) is left alone. */
+async function recordFailure(deps: WorkerDeps, account: Account, operationId: string, round: number, message: string): Promise<RunResult> {
   const { accountId } = account;
   const error = truncateError(message);
-  const applied = await apply(deps, account, { kind: 'operation_failed', operationId, error }, { race: 'system' });
+  const applied = await apply(deps, account, { kind: 'operation_failed', operationId, round, error }, { race: 'system' });
   const op = applied.account.inProgress;
   if (applied.outcome !== 'quiet' || !op || op.operationId !== operationId) {
-    return { outcome: 'skipped', reason: 'the operation ended while the attempt ran' };
+    return { outcome: 'skipped', reason: 'the operation ended, or a new round began, while the attempt ran' };
   }
   const { maxAttempts, firstDelaySeconds } = deps.worker;
   if (op.attempts < maxAttempts) {
@@ -121,9 +122,9 @@ async function runOperation(deps: WorkerDeps, accountId: string, operationId: st
     deps.log.info('nothing to run', { accountId, operationId, reason });
     return { outcome: 'skipped', reason: reason ?? 'not in progress' };
   }
-  const { operation, target } = account.inProgress;
+  const { operation, target, round } = account.inProgress;
   const result = await deps.platform.perform({ operationId, operation, accountId, email: account.email, target });
-  if (!result.ok) return recordFailure(deps, account, operationId, result.error);
+  if (!result.ok) return recordFailure(deps, account, operationId, round, result.error);
 
   const request = { kind: 'operation_completed', operationId, requestId: options.requestId ?? null } as const;
   const applied = await apply(deps, account, request, { race: 'system' });

@@ -74,10 +74,11 @@ const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)),
 /** `true` or `false` in a query string. */
 const QueryBoolean = z.pipe(z.enum(['true', 'false'], 'must be true or false'), z.transform((value: 'true' | 'false') => value === 'true'));
 
-/** Comma-separated statuses in a query string. */
+/** Comma-separated statuses in a query string; a repeat counts once (at most the 14 statuses reach the store). */
 const StatusList = described(
-  z.pipe(z.pipe(z.string(), z.transform((value: string) => value.split(','))),
+  z.pipe(z.pipe(z.pipe(z.string(), z.transform((value: string) => value.split(','))),
     z.array(z.enum(STATUSES as [Status, ...Status[]], 'must list statuses, comma-separated'))),
+  z.transform((statuses: Status[]) => [...new Set(statuses)])),
   { description: 'Only these statuses, comma-separated. Purged tombstones are listed only when deleted_permanent is asked for.' },
 );
 

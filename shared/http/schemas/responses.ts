@@ -47,6 +47,12 @@ const Problem = described(z.object({
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 }), { description: 'An RFC 9457 problem.', id: 'Problem' });
 
+const GatewayMessage = described(z.object({ message: z.string() }), {
+  description: 'API Gateway\'s own answer, given before any function runs (application/json, not a problem).',
+  id: 'GatewayMessage',
+  example: { message: 'Unauthorized' },
+});
+
 const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
 const BulkResults = z.object({
@@ -102,12 +108,12 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   400: 'Invalid input; `errors` lists the offending fields.',
-  401: 'No or bad token.',
+  401: 'No or bad token: API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json).',
   403: 'The route\'s scope is missing, or a target or domain this caller may not use.',
   404: 'No such account (or one outside the caller\'s domains).',
   409: 'Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running.',
   412: 'If-Match is stale.',
-  413: 'The body is over 16 KiB.',
+  413: 'The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself.',
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used with another body.',
   500: 'Failed on our side.',
@@ -129,5 +135,5 @@ const PROBLEMS: Readonly<Record<string, readonly number[]>> = {
   checkAccess: [404],
 };
 
-export { PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES };
+export { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES };
 export type { Success };

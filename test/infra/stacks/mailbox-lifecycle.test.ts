@@ -304,7 +304,7 @@ describe('least privilege', () => {
     expect(resourcesFor(app.serviceTemplate, fn, 'events:PutEvents')).toEqual([fromData(app, app.data.eventBus, 'Arn')]);
   });
 
-  it('each sweep queries only its own indexes and invokes only itself', () => {
+  it('each sweep queries only its own indexes and invokes only itself, and only if it continues (not the stuck detector)', () => {
     for (const { schedule, fn } of app.service.sweeps.functions) {
       const queried = JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'));
       const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter((a) => a !== 'dynamodb:Query');
@@ -318,9 +318,15 @@ describe('least privilege', () => {
         expect(queried.includes(`/index/${index}"`), `${schedule.sweep} ${index}`)
           .toBe(SWEEP_INDEXES[schedule.sweep].includes(index as never));
       }
-      expect(invoked, schedule.sweep).toContain(`function:MailboxLifecycle-Service-${schedule.sweep}-sweep"`);
-      expect(functionResource(app.serviceTemplate, fn).Properties.FunctionName)
-        .toBe(`MailboxLifecycle-Service-${schedule.sweep}-sweep`);
+      const { Properties } = functionResource(app.serviceTemplate, fn);
+      if (schedule.sweep === 'stuck') {
+        expect(resourcesFor(app.serviceTemplate, fn, 'lambda:InvokeFunction'), schedule.sweep).toEqual([]);
+        expect(Properties.RecursiveLoop, schedule.sweep).toBeUndefined();
+      } else {
+        expect(invoked, schedule.sweep).toContain(`function:MailboxLifecycle-Service-${schedule.sweep}-sweep"`);
+        expect(Properties.RecursiveLoop, schedule.sweep).toBe('Allow');
+      }
+      expect(Properties.FunctionName).toBe(`MailboxLifecycle-Service-${schedule.sweep}-sweep`);
     }
   });
 

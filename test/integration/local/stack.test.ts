@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { REPO_ROOT } from '../../../infra/local/paths';
 import { startLocalStack } from '../../../infra/local/stack';
-import type { LocalStack } from '../../../infra/local/stack';
+import type { LocalStack, StackFile } from '../../../infra/local/stack';
+import { isConfigVariable } from '../../../shared/config';
 
 const run = promisify(execFile);
 
@@ -22,12 +23,12 @@ interface CommandResult {
   readonly stderr: string;
 }
 
-/** Runs `npm run -s <script> -- <args>` in the repository with LOCAL_DIR set, as a user would. */
-async function npmRun(script: string, args: readonly string[], localDir: string): Promise<CommandResult> {
+/** Runs `npm run -s <script> -- <args>` in the repository with LOCAL_DIR (and `env`) set, as a user would. */
+async function npmRun(script: string, args: readonly string[], localDir: string, env: Record<string, string> = {}): Promise<CommandResult> {
   try {
     const { stdout, stderr } = await run('npm', ['run', '-s', script, '--', ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, LOCAL_DIR: localDir },
+      env: { ...process.env, ...env, LOCAL_DIR: localDir },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
@@ -50,6 +51,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
 
 const lastLine = (text: string): string => text.trim().split('\n').at(-1) ?? '';
 
+/** The stack's own configuration, which `npm run sweep` must use whatever its caller's shell says. */
+const STACK_CONFIG = { INACTIVITY_DAYS: '1', DUE_SHARDS: '32' };
+
 describe('local stack', () => {
   let dir: string;
   let stack: LocalStack;
@@ -64,6 +68,7 @@ describe('local stack', () => {
       tableName: `local-${randomUUID()}`,
       schedules: false,
       pollIntervalMs: 50,
+      env: { ...process.env, ...STACK_CONFIG },
       log: () => undefined,
     });
     writer = await stack.token({ sub: 'alice', scope: 'accounts:write', domains: 'example.org' });
@@ -74,10 +79,16 @@ describe('local stack', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes stack.json with the API, the DynamoDB endpoint and the table, and a private signing key', async () => {
-    const written: unknown = JSON.parse(await readFile(join(dir, 'stack.json'), 'utf8'));
+  it('writes stack.json with the API, the DynamoDB endpoint, the table and its handlers\' configuration, and a private signing key', async () => {
+    const written = JSON.parse(await readFile(join(dir, 'stack.json'), 'utf8')) as StackFile;
 
-    expect(written).toEqual({ apiUrl: stack.apiUrl, dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: stack.tableName });
+    expect(written).toEqual({
+      apiUrl: stack.apiUrl, dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: stack.tableName, env: expect.any(Object),
+    });
+    expect(written.env).toMatchObject({
+      ...STACK_CONFIG, TABLE_NAME: stack.tableName, DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), CLOCK_OVERRIDE: 'true',
+    });
+    expect(Object.keys(written.env ?? {}).every(isConfigVariable)).toBe(true);
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await stat(join(dir, 'signing-key.json'))).mode & 0o777).toBe(0o600);
   });
@@ -97,15 +108,13 @@ describe('local stack', () => {
     expect(await response.json()).toEqual({ message: 'Unauthorized' });
   });
 
-  it('provisions a created account to active through the stream poller and the worker, and appends its events', async () => {
-    const email = `user-${randomUUID()}@example.org`;
-
+  /** Creates an account over the API and waits for the stream poller and the worker to provision it; its id. */
+  async function createActive(): Promise<string> {
     const created = await fetch(`${stack.apiUrl}/accounts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email, displayName: 'Local User' }),
+      body: JSON.stringify({ email: `user-${randomUUID()}@example.org`, displayName: 'Local User' }),
     });
-
     expect(created.status).toBe(202);
     const { accountId } = (await created.json()) as { accountId: string };
     const active = await eventually(async () => {
@@ -114,6 +123,12 @@ describe('local stack', () => {
       return account.status === 'active' ? account : undefined;
     });
     expect(active.inProgress).toBeNull();
+    return accountId;
+  }
+
+  it('provisions a created account to active through the stream poller and the worker, and appends its events', async () => {
+    const accountId = await createActive();
+
     const transitions = await eventually(async () => {
       const text = await readFile(stack.paths.eventsFile, 'utf8').catch(() => '');
       const mine = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as {
@@ -155,6 +170,21 @@ describe('local stack', () => {
     const summary = JSON.parse(lastLine(result.stdout)) as Record<string, unknown>;
     expect(summary).toMatchObject({ sweep: 'leaver', dryRun: true, changed: 0, now: '2040-01-01T00:00:00.000Z' });
     expect(summary).toHaveProperty('candidates');
+  });
+
+  it('`npm run sweep` runs with the stack\'s configuration, not its caller\'s shell\'s', async () => {
+    // Prepare: an active account, inactive after the stack's 1 day (the shell says 400 days and 16 shards)
+    const accountId = await createActive();
+    const now = new Date(Date.now() + 2 * 86_400_000).toISOString();
+
+    // Act
+    const result = await npmRun('sweep', ['inactivity', '--now', now], dir, { INACTIVITY_DAYS: '400', DUE_SHARDS: '16' });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(JSON.parse(lastLine(result.stdout))).toMatchObject({ sweep: 'inactivity', dryRun: false, failed: 0 });
+    const account = await fetch(`${stack.apiUrl}/accounts/${accountId}`, { headers: { authorization: `Bearer ${writer}` } });
+    expect(await account.json()).toMatchObject({ status: 'inactive' });
   });
 
   it('`npm run sweep` refuses an unknown sweep and a directory with no running stack', async () => {

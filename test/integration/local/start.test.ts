@@ -86,3 +86,32 @@ describe('npm start', () => {
     expect(processesWith(`-port ${dynamodbPort}`)).toEqual([]);
   });
 });
+
+describe('npm start with a bad configuration', () => {
+  it('refuses a webhook platform without its signing secret, saying what to set, before starting anything', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'mbl-start-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--port', '0'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOCAL_DIR: dir, MAIL_PLATFORM_URL: 'http://127.0.0.1:9/operations', MAIL_PLATFORM_SECRET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+      // Act
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+      // Assess
+      expect(code).toBe(1);
+      expect(output).toMatch(/could not start: .*MAIL_PLATFORM_SECRET/);
+      expect(existsSync(join(dir, 'stack.json'))).toBe(false);
+      expect(existsSync(join(dir, 'signing-key.json'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

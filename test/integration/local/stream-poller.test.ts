@@ -1,14 +1,18 @@
 /**
  * The local stream poller against DynamoDB Local's real stream: Lambda-shaped records, the consumers'
- * filter patterns, partial-batch retries and handler failures that never stop it.
+ * filter patterns, partial-batch retries and handler failures that never stop it, and a stop that loses
+ * nothing: it delivers what is readable, and a saved position resumes the next start after it.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamPoller } from '../../../infra/local/stream-poller';
-import type { StreamHandler, StreamPoller } from '../../../infra/local/stream-poller';
+import type { StreamHandler, StreamPoller, StreamPollerOptions } from '../../../infra/local/stream-poller';
 import { STREAM_CONSUMERS } from '../../../shared/stream/filters';
 import { freshTable } from '../../helpers/dynamo';
 import type { FreshTable } from '../../helpers/dynamo';
@@ -51,7 +55,11 @@ describe('stream poller', () => {
   const put = (item: Record<string, unknown>): Promise<unknown> =>
     table.client.send(new PutCommand({ TableName: table.tableName, Item: item }));
 
-  const start = async (handlers: Partial<Record<'worker' | 'events', StreamHandler>>, maxRetries = 3): Promise<void> => {
+  const start = async (
+    handlers: Partial<Record<'worker' | 'events', StreamHandler>>,
+    maxRetries = 3,
+    extra: Partial<StreamPollerOptions> = {},
+  ): Promise<void> => {
     poller = await startStreamPoller({
       client: streams,
       streamArn,
@@ -63,8 +71,14 @@ describe('stream poller', () => {
       intervalMs: 50,
       maxRetries,
       log: (message) => logs.push(message),
+      ...extra,
     });
   };
+
+  /** The history sort keys of `id` among the records of an event. */
+  const keysOf = (id: string, event: DynamoDBStreamEvent): string[] => event.Records
+    .filter((r) => r.dynamodb?.Keys?.PK?.S === `ACCOUNT#${id}`)
+    .map((r) => r.dynamodb?.Keys?.SK?.S ?? '');
 
   it('delivers each consumer the records its filter matches, shaped as Lambda delivers them', async () => {
     const worker: DynamoDBRecord[] = [];
@@ -156,5 +170,64 @@ describe('stream poller', () => {
     await until(() => seen.includes('HISTORY#again'));
 
     expect(delivered).toEqual(['HISTORY#before']);
+  });
+
+  it('delivers on stop what is already readable, even while it idles between polls', async () => {
+    // Prepare: a poller that idles a minute after an empty read; the empty reads counted to know it idles
+    let emptyReads = 0;
+    const counting = {
+      send: async (command: Parameters<DynamoDBStreamsClient['send']>[0]) => {
+        const result = await streams.send(command as never);
+        if (command instanceof GetRecordsCommand && ((result as { Records?: unknown[] }).Records ?? []).length === 0) emptyReads += 1;
+        return result;
+      },
+    } as unknown as DynamoDBStreamsClient;
+    const delivered: string[] = [];
+    const id = `acc-${Date.now()}`;
+    await start({ events: async (event) => void delivered.push(...keysOf(id, event)) }, 3, { client: counting, intervalMs: 60_000 });
+    // Its first read found nothing: the poller now idles for a minute.
+    await until(() => emptyReads > 0);
+
+    // Act: records arrive, and the stack stops before the next poll
+    await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#1' });
+    await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#2' });
+    await poller?.stop();
+    poller = undefined;
+
+    // Assess
+    expect(delivered).toEqual(['HISTORY#1', 'HISTORY#2']);
+  });
+
+  it('saves the last record delivered per shard at stop, and the next start resumes right after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mbl-positions-'));
+    try {
+      // Prepare: a first run delivers a record, then stops; a record is written while nothing runs
+      const positionsFile = join(dir, 'stream-positions.json');
+      const id = `acc-${Date.now()}`;
+      const first: string[] = [];
+      await start({ events: async (event) => void first.push(...keysOf(id, event)) }, 3, { positionsFile, startingPosition: 'TRIM_HORIZON' });
+      await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#1' });
+      await until(() => first.includes('HISTORY#1'));
+      const saved = poller?.positions();
+      await poller?.stop();
+      poller = undefined;
+      await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#2' });
+
+      // Act: the next run, from the saved positions
+      const second: string[] = [];
+      await start({ events: async (event) => void second.push(...keysOf(id, event)) }, 3, { positionsFile, startingPosition: 'TRIM_HORIZON' });
+      await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#3' });
+      await until(() => second.includes('HISTORY#3'));
+
+      // Assess: nothing lost, nothing delivered twice
+      expect(JSON.parse(await readFile(positionsFile, 'utf8'))).toEqual({ streamArn, shards: saved });
+      expect(Object.keys(saved ?? {}).length).toBeGreaterThan(0);
+      expect(first).toEqual(['HISTORY#1']);
+      expect(second).toEqual(['HISTORY#2', 'HISTORY#3']);
+    } finally {
+      await poller?.stop();
+      poller = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -77,6 +77,23 @@ describe('the webhook adapter against a platform', () => {
     expect(stub.requests.at(-1)?.answer).toBe('hang');
   });
 
+  it('fails (an attempt to record and retry, not a throw) when the signing secret cannot be read, calling nothing', async () => {
+    // Prepare
+    const sent = stub.requests.length;
+    const unreadable = async (): Promise<string> => {
+      throw Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
+    };
+
+    // Act
+    const result = await platform({ secret: unreadable }).perform(request);
+
+    // Assess
+    expect(result).toEqual({
+      ok: false, error: 'signing secret unavailable: AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue',
+    });
+    expect(stub.requests.length).toBe(sent);
+  });
+
   it('fails with a network error when nothing listens', async () => {
     // Prepare
     const gone = await startPlatformStub();

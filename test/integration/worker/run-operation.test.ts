@@ -7,6 +7,7 @@ import { newAccount } from '../../../shared/domain/decide';
 import { DAY } from '../../../shared/domain/policy';
 import type { Caller } from '../../../shared/domain/requests';
 import type { Status } from '../../../shared/domain/statuses';
+import { createWebhookPlatform } from '../../../shared/platform/webhook';
 import { apply } from '../../../shared/services/apply';
 import { createWorkerDeps } from '../../../shared/worker/deps';
 import type { LocalRetryScheduler, RetryMessage } from '../../../shared/worker/retry-scheduler';
@@ -252,6 +253,72 @@ describe('runOperation with the webhook adapter', () => {
     expect(stale.outcome).toBe('skipped');
     expect(result.outcome).toBe('completed');
     expect(await read(table, account.accountId)).toMatchObject({ status: 'active', inProgress: null });
+  });
+
+  it("a failure of a round an operator's retry replaced while it ran counts nothing in the new round", async () => {
+    // Prepare: round 1 has failed once and has a retry scheduled; its second attempt is on the platform
+    // when the operator retries (round 2), and then fails
+    stub.failNext(2, 503);
+    const account = await createAccount(table, true);
+    const op = account.inProgress!;
+    await runOperation(deps, account.accountId, op.operationId, { round: op.round });
+    expect(scheduler.scheduled).toHaveLength(1);
+    let round2: Account | undefined;
+    stub.beforeAnswer(async () => {
+      stub.beforeAnswer(null);
+      round2 = (await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' })).account;
+    });
+
+    // Act
+    const late = await runScheduled();
+
+    // Assess: round 2 is as the operator started it, and no second retry chain was scheduled
+    expect(late.outcome).toBe('skipped');
+    expect(round2?.inProgress).toMatchObject({ round: op.round + 1, attempts: 0, lastError: null });
+    expect(await read(table, account.accountId)).toEqual(round2);
+    expect(scheduler.scheduled).toHaveLength(1);
+    const result = await runOperation(deps, account.accountId, op.operationId, { round: op.round + 1 });
+    expect(result.outcome).toBe('completed');
+  });
+
+  it("a success of a round an operator's retry replaced while it ran still completes the operation", async () => {
+    // Prepare: the operator retries while round 1's attempt is on the platform, which then succeeds
+    const account = await createAccount(table, true);
+    const op = account.inProgress!;
+    stub.beforeAnswer(async () => {
+      stub.beforeAnswer(null);
+      await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' });
+    });
+
+    // Act
+    const result = await runOperation(deps, account.accountId, op.operationId, { round: op.round });
+
+    // Assess
+    expect(result.outcome).toBe('completed');
+    expect(await read(table, account.accountId)).toMatchObject({ status: 'active', inProgress: null });
+    expect((await table.store.history(account.accountId, 1)).items[0]).toMatchObject({ action: 'complete', from: 'pending', to: 'active' });
+  });
+
+  it('records an unreadable signing secret as a failed attempt: backed off, then given up with an alert', async () => {
+    // Prepare: a webhook whose secret read fails (Secrets Manager unreachable or access denied)
+    const unreadable = async (): Promise<string> => {
+      throw Object.assign(new Error('secrets manager unreachable'), { name: 'InternalServiceError' });
+    };
+    deps = { ...deps, platform: createWebhookPlatform({ url: stub.url, secret: unreadable, timeoutMs: 300 }) };
+    const account = await createAccount(table, true);
+    const op = account.inProgress!;
+    const sent = stub.requests.length;
+
+    // Act
+    const outcomes = [await runOperation(deps, account.accountId, op.operationId, { round: op.round })];
+    while (outcomes.at(-1)?.outcome === 'retrying') outcomes.push(await runScheduled());
+
+    // Assess
+    expect(outcomes.map((o) => o.outcome)).toEqual(['retrying', 'retrying', 'retrying', 'retrying', 'gave_up']);
+    const lastError = 'signing secret unavailable: InternalServiceError: secrets manager unreachable';
+    expect((await read(table, account.accountId)).inProgress).toMatchObject({ attempts: 5, lastError });
+    expect(alerts.published).toEqual([expect.objectContaining({ type: 'operation_gave_up', attempts: 5, lastError })]);
+    expect(stub.requests.length).toBe(sent);
   });
 
   it('records a timeout as a failed attempt', async () => {

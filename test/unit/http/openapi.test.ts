@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../../shared/domain/policy';
+import { DEFAULT_POLICY, HOUR } from '../../../shared/domain/policy';
 import { ADMIN_TRANSITIONS } from '../../../shared/domain/transitions';
 import { openApiDocument } from '../../../shared/http/openapi';
 import { ROUTES } from '../../../shared/http/routes';
@@ -36,6 +36,17 @@ describe('openApiDocument', () => {
     expect(document.paths['/accounts/{accountId}/leaver']?.put?.requestBody?.required).toBe(false);
   });
 
+  it('declares 401 as API Gateway\'s {message} JSON, not a problem; 413 as either', () => {
+    const responses = document.paths['/accounts/{accountId}/status']?.put?.responses as Record<string, { content: Record<string, unknown> }>;
+    const gateway = { schema: { $ref: '#/components/schemas/GatewayMessage' } };
+    const problem = { schema: { $ref: '#/components/schemas/Problem' } };
+
+    expect(responses['401']?.content).toEqual({ 'application/json': gateway });
+    expect(responses['413']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
+    expect(responses['403']?.content).toEqual({ 'application/problem+json': problem });
+    expect(document.components.schemas.GatewayMessage).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
+  });
+
   it('registers the account resource and the problem as components', () => {
     expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Account', 'Problem', 'Status']));
   });
@@ -53,5 +64,15 @@ describe('statusModel', () => {
     expect(model.transitions.find((t) => t.from === 'deleted')?.targets).toContainEqual(
       { target: 'deleted_permanent', via: { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' }, requires: 'accounts:admin', answers: 202 });
     expect(model.durations).toMatchObject({ maxFailedLogins: 10, lockoutSeconds: 3600, retentionSeconds: 30 * 86_400 });
+  });
+
+  it('gives the stuck threshold of every status an operation runs in, pending (provisioning) included', () => {
+    const policy = { ...DEFAULT_POLICY, stuckAfterMs: { default: 24 * HOUR, pending: 2 * HOUR, migration_pending: 12 * HOUR } };
+    const stuckAfter = Object.fromEntries(statusModel(policy).statuses.map((s) => [s.status, s.stuckAfterSeconds]));
+
+    expect(stuckAfter).toEqual({
+      pending: 7_200, enabling: 86_400, disabling: 86_400, deleting: 86_400, restoring: 86_400, migration_pending: 43_200,
+      active: null, inactive: null, locked: null, maintenance: null, disabled: null, closed: null, deleted: null, deleted_permanent: null,
+    });
   });
 });

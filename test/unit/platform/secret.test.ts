@@ -53,8 +53,9 @@ describe('platformSecret', () => {
     expect(client.asked).toHaveLength(2);
   });
 
-  it('fails clearly when the webhook has no secret configured', async () => {
-    const secret = platformSecret(loadConfig({ MAIL_PLATFORM_URL: 'https://p.example' }));
+  it('fails clearly when the webhook has no secret configured (a configuration loadConfig already refuses)', async () => {
+    const config = loadConfig({});
+    const secret = platformSecret({ ...config, worker: { ...config.worker, adapter: 'webhook', platformUrl: 'https://p.example' } });
     await expect(secret()).rejects.toThrow(SecretUnavailableError);
   });
 });

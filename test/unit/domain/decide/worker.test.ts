@@ -10,7 +10,8 @@ import { IN_PROGRESS_CASES, NOW, POLICY, anAccount, asChanged, asQuiet, inProgre
 import { DAY } from '../../../../shared/domain/policy';
 
 const completed = (operationId = 'op-1'): Request => ({ kind: 'operation_completed', operationId, requestId: 'worker-1' });
-const failed = (error: string, operationId = 'op-1'): Request => ({ kind: 'operation_failed', operationId, error });
+const failed = (error: string, operationId = 'op-1', round?: number): Request =>
+  ({ kind: 'operation_failed', operationId, error, ...(round === undefined ? {} : { round }) });
 const UNCHANGED = { outcome: 'unchanged', accepted: false };
 const leaver = { leaveDate: '2026-03-01', windowEndsAt: '2026-03-31T00:00:00.000Z' };
 
@@ -81,6 +82,12 @@ describe('operation_completed', () => {
     expect(decide(account, completed('op-0'), NOW, POLICY)).toEqual(UNCHANGED);
   });
 
+  it("completes the operation whichever round's attempt succeeded (an operator's retry does not void it)", () => {
+    const account = inProgressIn('disabling', 'disable', 'active', 'disabled');
+    const retried = { ...account, inProgress: { ...account.inProgress!, round: 2, attempts: 0, lastError: null } };
+    expect(asChanged(decide(retried, completed(), NOW, POLICY)).account).toMatchObject({ status: 'disabled', inProgress: null });
+  });
+
   it('changes nothing for a resting account', () => {
     expect(decide(anAccount(), completed(), NOW, POLICY)).toEqual(UNCHANGED);
   });
@@ -99,6 +106,18 @@ describe('operation_failed', () => {
     const account = inProgressIn('enabling', 'enable', 'disabled', 'active');
     const { account: next } = asQuiet(decide(account, failed('x'.repeat(2000)), NOW, POLICY));
     expect(next.inProgress?.lastError).toBe('x'.repeat(500));
+  });
+
+  it('counts in the round it belongs to', () => {
+    const account = inProgressIn('enabling', 'enable', 'disabled', 'active');
+    const { account: next } = asQuiet(decide(account, failed('HTTP 502', 'op-1', 1), NOW, POLICY));
+    expect(next.inProgress).toMatchObject({ round: 1, attempts: 3, lastError: 'HTTP 502' });
+  });
+
+  it("changes nothing for an attempt of an earlier round (an operator's retry started a new one)", () => {
+    const account = inProgressIn('enabling', 'enable', 'disabled', 'active');
+    const retried = { ...account, inProgress: { ...account.inProgress!, round: 2, attempts: 0, lastError: null } };
+    expect(decide(retried, failed('HTTP 502', 'op-1', 1), NOW, POLICY)).toEqual(UNCHANGED);
   });
 
   it('changes nothing for another (late) operation, or a resting account', () => {
