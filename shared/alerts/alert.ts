@@ -3,6 +3,7 @@
  * kind. One publisher sends them all: the SNS topic in the cloud; the console, .local/alerts.jsonl and
  * ALERT_WEBHOOK_URL locally.
  */
+import type { Account, InProgress } from '../domain/account';
 import type { Status } from '../domain/statuses';
 
 type AlertType = 'stuck' | 'stuck_reminder' | 'stuck_resolved' | 'sweep_brake' | 'operation_gave_up';
@@ -37,4 +38,29 @@ interface AlertPublisher {
   publish(alert: Alert): Promise<void>;
 }
 
+/** The account an alert names: id, email (so on-call can act) and domain. */
+const alertAccount = (account: Account): AlertAccount =>
+  ({ accountId: account.accountId, email: account.email, domain: account.domain });
+
+/**
+ * The fields every alert about an in-progress operation carries: the account, where it is and where it is
+ * going, since when, and how its attempts went.
+ *
+ * @example
+ * const alert: Alert = { type: 'stuck', at, summary, ...operationFields(account, account.inProgress), action };
+ */
+function operationFields(account: Account, op: InProgress) {
+  return {
+    account: alertAccount(account),
+    status: account.status,
+    target: op.target,
+    since: op.startedAt,
+    attempts: op.attempts,
+    lastError: op.lastError,
+    operation: op.operation,
+    operationId: op.operationId,
+  };
+}
+
+export { alertAccount, operationFields };
 export type { Alert, AlertAccount, AlertPublisher, AlertType };

@@ -2,15 +2,12 @@
  * The alerts the sweeps raise (SPEC §5): `stuck`, `stuck_reminder`, `stuck_resolved` and `sweep_brake`.
  * Each says what happened in one line and what on-call should do. Pure: no I/O.
  */
-import type { Alert, AlertAccount } from '../alerts/alert';
+import { alertAccount, operationFields, type Alert } from '../alerts/alert';
 import type { Account, InProgress, StuckAlert } from '../domain/account';
 import type { SweepName } from '../domain/requests';
 
 /** Where the runbook explains each alert (docs/runbook.md). */
 const RUNBOOK = 'docs/runbook.md';
-
-const alertAccount = (account: Account): AlertAccount =>
-  ({ accountId: account.accountId, email: account.email, domain: account.domain });
 
 const named = (account: Account): string => `${account.accountId} (${account.email ?? 'purged'})`;
 
@@ -28,14 +25,7 @@ function stuckAction(account: Account, op: InProgress): string {
 /** The fields every stuck and reminder alert carries. */
 function stuckFields(account: Account, op: InProgress) {
   return {
-    account: alertAccount(account),
-    status: account.status,
-    target: op.target,
-    since: op.startedAt,
-    attempts: op.attempts,
-    lastError: op.lastError,
-    operation: op.operation,
-    operationId: op.operationId,
+    ...operationFields(account, op),
     action: stuckAction(account, op),
   };
 }

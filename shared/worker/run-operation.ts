@@ -5,7 +5,7 @@
  * of the round, raises an `operation_gave_up` alert and leaves the account in progress for an operator's
  * retry or cancel. A late, cancelled or completed operation never changes the account.
  */
-import type { Alert, AlertPublisher } from '../alerts/alert';
+import { operationFields, type Alert, type AlertPublisher } from '../alerts/alert';
 import type { Config } from '../config';
 import type { Account, InProgress } from '../domain/account';
 import type { MailPlatform } from '../platform/port';
@@ -61,21 +61,14 @@ function notRunnable(account: Account | null, operationId: string, round: number
  */
 function gaveUpAlert(account: Account, now: Date): Alert {
   const op = account.inProgress as InProgress;
-  const { accountId, email, domain } = account;
+  const { accountId, email } = account;
   const path = `/accounts/${accountId}/in-progress`;
   return {
     type: 'operation_gave_up',
     at: now.toISOString(),
     summary: `${op.operation} of ${email ?? accountId} gave up after ${op.attempts} attempts: ${op.lastError ?? 'unknown error'}`
       .replace(/\s+/g, ' '),
-    account: { accountId, email, domain },
-    status: account.status,
-    target: op.target,
-    since: op.startedAt,
-    attempts: op.attempts,
-    lastError: op.lastError,
-    operation: op.operation,
-    operationId: op.operationId,
+    ...operationFields(account, op),
     action: `Fix the platform side, then retry with POST ${path}/retry; or cancel with POST ${path}/cancel `
       + '(accounts:admin) and reconcile the platform. See docs/runbook.md, "operation_gave_up".',
   };
