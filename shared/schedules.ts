@@ -31,5 +31,15 @@ const SCHEDULES: readonly Schedule[] = [
 
 const SWEEP_KINDS: readonly SweepKind[] = SCHEDULES.map((s) => s.sweep);
 
-export { SCHEDULES, SWEEP_KINDS };
+/**
+ * Whether a sweep is destructive (leaver, retention): it brakes above maxAffected candidates.
+ *
+ * @example
+ * isDestructive('retention') // true
+ */
+function isDestructive(sweep: SweepKind): boolean {
+  return SCHEDULES.some((s) => s.sweep === sweep && s.destructive);
+}
+
+export { SCHEDULES, SWEEP_KINDS, isDestructive };
 export type { Schedule, SweepKind };

@@ -8,7 +8,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { STREAM_CONSUMERS } from '../../shared/stream/filters';
+import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import { LambdaFunction } from './lambda-function';
 import { STREAM_SOURCE } from './operation-worker';
 import { DeadLetterQueue } from './queues';
@@ -40,7 +40,7 @@ class EventPublisher extends Construct {
       holds: 'descriptions of stream batches whose events could not be published after the retries',
     });
     this.fn = new LambdaFunction(this, 'Function', {
-      entry: 'functions/stream/events.ts',
+      entry: STREAM_CONSUMER_ENTRIES.events,
       description: 'mailbox-lifecycle events: publishes each history entry as AccountStatusChanged',
       timeout: Duration.seconds(30),
       memorySize: 512,

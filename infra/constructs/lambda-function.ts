@@ -10,15 +10,10 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/sweeps/metrics';
 
 /** The repository root: entries are given relative to it (as shared/http/routes.ts declares them). */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Powertools service name and metrics namespace, the same for every function (see docs/runbook.md). */
-const POWERTOOLS = {
-  SERVICE_NAME: 'mailbox-lifecycle',
-  METRICS_NAMESPACE: 'MailboxLifecycle',
-} as const;
 
 /**
  * ESM output still meets CommonJS dependencies that call `require` (some of the AWS SDK's do):
@@ -94,8 +89,9 @@ class LambdaFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       recursiveLoop: props.recursiveLoop,
       environment: {
-        POWERTOOLS_SERVICE_NAME: POWERTOOLS.SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.METRICS_NAMESPACE,
+        // Powertools service name and metrics namespace, the same for every function (see docs/runbook.md).
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Events and responses hold tokens, emails and request bodies: never log or trace them whole.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
@@ -142,5 +138,5 @@ class LambdaFunction extends NodejsFunction {
   }
 }
 
-export { LambdaFunction, POWERTOOLS, REPO_ROOT };
+export { LambdaFunction, REPO_ROOT };
 export type { LambdaFunctionProps, Acknowledgement };

@@ -10,7 +10,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { STREAM_CONSUMERS } from '../../shared/stream/filters';
+import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import { allowAlerts } from './alerting';
 import { LambdaFunction } from './lambda-function';
 import { DeadLetterQueue, WorkQueue } from './queues';
@@ -72,7 +72,7 @@ class OperationWorker extends Construct {
     const environment = { ...props.environment, RETRY_QUEUE_URL: this.retryQueue.queueUrl };
 
     this.worker = new LambdaFunction(this, 'Function', {
-      entry: 'functions/stream/worker.ts',
+      entry: STREAM_CONSUMER_ENTRIES.worker,
       description: 'mailbox-lifecycle worker: starts in-progress operations on the mail platform',
       timeout: WORKER_TIMEOUT,
       memorySize: 512,

@@ -184,6 +184,7 @@ function toEvent(request: RawRequest, match: RouteMatch, options: EventOptions):
   const queryAt = request.url.indexOf('?');
   const rawPath = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
   const rawQueryString = queryAt === -1 ? '' : request.url.slice(queryAt + 1);
+  const query = queryParameters(rawQueryString);
   const { headers, cookies } = collectHeaders(request.rawHeaders);
   headers['x-forwarded-for'] = request.sourceIp;
   headers['x-forwarded-proto'] = 'http';
@@ -218,7 +219,7 @@ function toEvent(request: RawRequest, match: RouteMatch, options: EventOptions):
     rawQueryString,
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
-    ...(queryParameters(rawQueryString) ? { queryStringParameters: queryParameters(rawQueryString) } : {}),
+    ...(query ? { queryStringParameters: query } : {}),
     ...(Object.keys(match.pathParameters).length > 0 ? { pathParameters: { ...match.pathParameters } } : {}),
     requestContext,
     ...(hasBody ? { body: request.body.toString(text ? 'utf8' : 'base64') } : {}),

@@ -15,9 +15,10 @@ import type { HttpFunction } from '../../shared/http/routes';
 import { SCHEDULES } from '../../shared/schedules';
 import type { SweepKind } from '../../shared/schedules';
 import type { SweepEvent } from '../../shared/sweeps/event';
+import { SERVICE_NAME } from '../../shared/sweeps/metrics';
 import { DEFAULT_TABLE_NAME } from '../../shared/store/table';
-import { dynamoDbClient } from '../../shared/store/client';
-import { STREAM_CONSUMERS } from '../../shared/stream/filters';
+import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../shared/store/client';
+import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import type { StreamConsumer } from '../../shared/stream/filters';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DynamoDbLocal } from './dynamodb-local';
@@ -99,12 +100,6 @@ const CLOUD_ONLY = ['ALERT_TOPIC_ARN', 'EVENT_BUS_NAME', 'RETRY_QUEUE_URL', 'MAI
  */
 const NOT_IN_STACK_FILE: readonly ConfigVariable[] = ['MAIL_PLATFORM', 'MAIL_PLATFORM_URL', 'MAIL_PLATFORM_SECRET', 'MAIL_PLATFORM_SECRET_ARN'];
 
-/** The stream consumers' entries (their filter patterns come from STREAM_CONSUMERS). */
-const STREAM_ENTRIES: Readonly<Record<StreamConsumer, string>> = {
-  worker: 'functions/stream/worker.ts',
-  events: 'functions/stream/events.ts',
-};
-
 /** Imports an entry under functions/ by its path from the repository root (after process.env is set). */
 const importEntry = (entry: string): Promise<{ handler?: unknown }> =>
   import(/* @vite-ignore */ resolve(REPO_ROOT, entry)) as Promise<{ handler?: unknown }>;
@@ -122,12 +117,12 @@ function handlerEnv(base: Env, tableName: string, dynamodbEndpoint: string, path
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamodbEndpoint,
     AWS_REGION: base.AWS_REGION || 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     CLOCK_OVERRIDE: 'true',
     ALERT_FILE: paths.alertsFile,
     EVENT_FILE: paths.eventsFile,
-    POWERTOOLS_SERVICE_NAME: base.POWERTOOLS_SERVICE_NAME || 'mailbox-lifecycle',
+    POWERTOOLS_SERVICE_NAME: base.POWERTOOLS_SERVICE_NAME || SERVICE_NAME,
     // No CloudWatch here: keep the metrics' EMF lines off the console unless asked for.
     POWERTOOLS_METRICS_DISABLED: base.POWERTOOLS_METRICS_DISABLED || 'true',
   };
@@ -250,12 +245,12 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
     const consumers = (Object.keys(STREAM_CONSUMERS) as StreamConsumer[]).map((name) => ({
       name,
       patterns: STREAM_CONSUMERS[name],
-      handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(() => importEntry(STREAM_ENTRIES[name])),
+      handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(() => importEntry(STREAM_CONSUMER_ENTRIES[name])),
     }));
     const streams = new DynamoDBStreamsClient({
       endpoint: dynamodbEndpoint,
       region: config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_CREDENTIALS,
     });
     cleanups.push(async () => streams.destroy());
     const poller: StreamPoller = await startStreamPoller({
@@ -271,7 +266,6 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
     });
     cleanups.push(() => poller.stop());
 
-    const runSweep = runLocalSweep;
     const handlers = Object.fromEntries(HTTP_FUNCTIONS.map((fn) => [
       fn, lazyHandler(() => importEntry(HTTP_FUNCTION_ENTRIES[fn])),
     ])) as Record<HttpFunction, HttpHandler>;
@@ -284,7 +278,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
     });
     cleanups.push(() => api.stop());
 
-    if (options.schedules ?? true) cleanups.push(startSchedules(runSweep, log));
+    if (options.schedules ?? true) cleanups.push(startSchedules(runLocalSweep, log));
 
     const stackFile: StackFile = { apiUrl: api.url, dynamodbEndpoint, tableName, env: stackFileEnv(env) };
     if (options.writeStackFile ?? true) {
@@ -300,7 +294,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       ...stackFile,
       paths,
       token: (claims, signOptions) => signToken(key, claims, signOptions),
-      runSweep,
+      runSweep: runLocalSweep,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../config';
+import { reportError } from '../console-log';
 import type { AlertPublisher } from './alert';
 
 type SnsClient = Pick<SNSClient, 'send'>;
@@ -43,9 +44,6 @@ function snsPublisher(topicArn: string, sns: SnsClient): AlertPublisher {
     },
   };
 }
-
-const reportError = (message: string, error: unknown): void =>
-  console.error(JSON.stringify({ level: 'ERROR', message, error: error instanceof Error ? error.message : String(error) }));
 
 function localPublisher(config: Config['alerts'], options: PublisherOptions): AlertPublisher {
   const onError = options.onError ?? reportError;

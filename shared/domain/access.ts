@@ -4,11 +4,12 @@
  * Pure: no I/O.
  */
 import type { AccessDecision, Lock } from './account';
+import { reached } from './change';
 import { statusDefinition, type Status } from './statuses';
 
 /** Whether a lock is a failed-logins lockout whose time is up. */
 function lockExpired(lock: Lock | null, now: Date): boolean {
-  return lock !== null && lock.reason === 'failed_logins' && lock.until !== null && Date.parse(lock.until) <= now.getTime();
+  return lock !== null && lock.reason === 'failed_logins' && reached(lock.until, now);
 }
 
 /**

@@ -1,19 +1,13 @@
 /**
  * The `action` of every history entry (SPEC §3): what happened, in one word. Pure data.
  */
-import type { Operation } from './transitions';
+import { Operation } from './transitions';
 
 const Action = {
   /** The account was created (from null to pending). */
   CREATE: 'create',
   /** Administrator targets reached via an operation: the operation's name. */
-  PROVISION: 'provision',
-  ENABLE: 'enable',
-  DISABLE: 'disable',
-  DELETE: 'delete',
-  PURGE: 'purge',
-  RESTORE: 'restore',
-  MIGRATE: 'migrate',
+  ...Operation,
   /** Administrator targets changed directly. */
   ACTIVATE: 'activate',
   LOCK: 'lock',
@@ -38,7 +32,7 @@ const Action = {
   RETENTION_PURGE: 'retention_purge',
   /** The worker completed an in-progress operation. */
   COMPLETE: 'complete',
-} as const satisfies Record<string, string> & Record<Uppercase<Operation>, Operation>;
+} as const satisfies Record<string, string>;
 
 type Action = (typeof Action)[keyof typeof Action];
 

@@ -110,7 +110,7 @@ function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy:
       return change(account, operationStart(account, RETENTION_PURGE, now), now, system(Action.RETENTION_PURGE, requestId, true));
     case 'lockout': {
       const { lock } = account;
-      if (account.status !== 'locked' || lock === null || lock.reason !== 'failed_logins' || !reached(lock.until, asOf)) return unchanged();
+      if (account.status !== 'locked' || lock === null || !lockExpired(lock, asOf)) return unchanged();
       return change(account, { status: lock.previousStatus, lock: null }, now, system(Action.LOCKOUT_EXPIRED, requestId));
     }
   }

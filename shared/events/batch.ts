@@ -7,7 +7,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { HistoryEntry } from '../domain/account';
 import { matchesFilter, STREAM_CONSUMERS } from '../stream/filters';
-import { historyEntryOf } from '../stream/images';
+import { batchItemFailures, historyEntryOf } from '../stream/images';
 import type { EventPublisher } from './publisher';
 
 const EventsMetric = {
@@ -54,7 +54,7 @@ async function publishStreamBatch(publisher: EventPublisher, records: readonly D
   const again = records.slice(first);
   options.count?.(EventsMetric.UNPUBLISHED, again.length);
   options.onError?.('events not published; the stream will deliver them again', { failed: failed.length, badRecord: badPosition !== null, again: again.length });
-  return { batchItemFailures: again.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' })) };
+  return { batchItemFailures: batchItemFailures(again) };
 }
 
 export { publishStreamBatch, EventsMetric };

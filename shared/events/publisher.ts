@@ -8,6 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Config } from '../config';
+import { reportError } from '../console-log';
 import type { HistoryEntry } from '../domain/account';
 
 const EVENT_SOURCE = 'mailbox-lifecycle';
@@ -64,9 +65,6 @@ function putEventsEntry(entry: HistoryEntry, busName: string): PutEventsRequestE
     Detail: JSON.stringify(detailOf(entry)),
   };
 }
-
-const reportError = (message: string, error: unknown): void =>
-  console.error(JSON.stringify({ level: 'ERROR', message, error: error instanceof Error ? error.message : String(error) }));
 
 const indexes = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 

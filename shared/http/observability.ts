@@ -14,11 +14,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../sweeps/metrics';
 
-const SERVICE = 'mailbox-lifecycle';
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MailboxLifecycle', serviceName: SERVICE });
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
 type Middleware = MiddlewareObj<unknown, unknown>;
 
@@ -32,7 +31,7 @@ async function loadTracer(): Promise<Middleware | null> {
     const load = createRequire(import.meta.url);
     const tracer = load(TRACER_PACKAGE) as { Tracer: typeof Tracer };
     const middleware = load(`${TRACER_PACKAGE}/middleware`) as { captureLambdaHandler: typeof captureLambdaHandler };
-    return middleware.captureLambdaHandler(new tracer.Tracer({ serviceName: SERVICE }), { captureResponse: false }) as Middleware;
+    return middleware.captureLambdaHandler(new tracer.Tracer({ serviceName: SERVICE_NAME }), { captureResponse: false }) as Middleware;
   } catch (error) {
     logger.warn('tracing is on but the tracer cannot be loaded; continuing without it', { error });
     return null;

@@ -17,6 +17,11 @@ interface CreateInput {
   readonly activate?: boolean;
 }
 
+/** ForbiddenError (403) unless the caller administers `domain`: creating and listing name a domain outright. */
+function requireDomain(caller: ApiCaller, domain: string): void {
+  if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
+}
+
 /**
  * Creates an account in a domain the caller administers (ForbiddenError otherwise). The store answers
  * DuplicateEmailError when the address is taken. `accepted`: provisioning started (202), else 201.
@@ -27,8 +32,7 @@ interface CreateInput {
  */
 async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: CreateInput): Promise<Outcome> {
   const email = normalizeEmail(input.email);
-  const domain = emailDomain(email);
-  if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
+  requireDomain(caller, emailDomain(email));
   const { account, entry, accepted } = newAccount(
     { accountId: newIdOf(deps), email, displayName: input.displayName ?? null, activate: input.activate ?? true, caller },
     nowOf(deps),
@@ -45,7 +49,7 @@ async function getAccount(deps: ServiceDeps, caller: ApiCaller, accountId: strin
 
 /** One domain's accounts, by email; ForbiddenError outside the caller's domains, InvalidCursorError for a forged cursor. */
 async function listAccounts(deps: ServiceDeps, caller: ApiCaller, query: ListQuery): Promise<Page<Account>> {
-  if (!administers(caller, query.domain)) throw new ForbiddenError(`You do not administer the domain ${query.domain}.`);
+  requireDomain(caller, query.domain);
   return deps.store.list(query);
 }
 

@@ -59,5 +59,5 @@ function dynamoDbClient(config: ClientConfig): DynamoDBClient {
   return clientsFor(config).base;
 }
 
-export { documentClient, dynamoDbClient };
+export { documentClient, dynamoDbClient, LOCAL_CREDENTIALS };
 export type { ClientConfig };

@@ -17,10 +17,12 @@ import {
 import { monotonicFactory } from 'ulid';
 import type { Config } from '../config';
 import type { Account, HistoryDraft, HistoryEntry, Lock } from '../domain/account';
+import { sameLock } from '../domain/change';
 import type { Policy } from '../domain/policy';
 import type { Status } from '../domain/statuses';
 import { documentClient } from './client';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -51,7 +53,6 @@ import {
   type WriteOptions,
 } from './port';
 
-type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, to name the failure when it is cancelled. */
 type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim';
@@ -66,18 +67,6 @@ interface DynamoAccountStoreOptions {
   readonly historyRetentionDays: number;
 }
 
-const ACCOUNT_FIELDS = [
-  'accountId', 'email', 'domain', 'displayName', 'status', 'statusSince', 'statusReason', 'updatedBy', 'updatedAt',
-  'version', 'inProgress', 'leaver', 'lock', 'lastActivityAt', 'deletedAt', 'purgeAfter', 'createdAt', 'failedLogins',
-  'stuckAlert',
-] as const satisfies readonly (keyof Account)[];
-// Compile-time check that ACCOUNT_FIELDS names every field of Account.
-const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never = true;
-
-const HISTORY_FIELDS = ['id', 'accountId', 'domain', 'at', 'from', 'to', 'action', 'actor', 'reason', 'requestId'] as const satisfies
-  readonly (keyof HistoryEntry)[];
-const _everyHistoryField: [Exclude<keyof HistoryEntry, (typeof HISTORY_FIELDS)[number]>] extends [never] ? true : never = true;
-
 const REV = 'rev';
 const DAY_SECONDS = 86_400;
 
@@ -85,19 +74,13 @@ const DAY_SECONDS = 86_400;
 const revisions = new WeakMap<Account, number>();
 const nextHistoryId = monotonicFactory();
 
-function pick<T>(item: Item, fields: readonly string[]): T {
-  return Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;
-}
-
-/** The Account an account item holds (keys, `rev` and derived index attributes left out). */
-const toAccount = (item: Item): Account => pick<Account>(item, ACCOUNT_FIELDS);
-/** The HistoryEntry a history item holds (keys and `expiresAt` left out). */
-const toHistoryEntry = (item: Item): HistoryEntry => pick<HistoryEntry>(item, HISTORY_FIELDS);
-
 function remember(account: Account, rev: number): Account {
   revisions.set(account, rev);
   return account;
 }
+
+/** The Account of an item the store read, remembered at the item's revision. */
+const fromItem = (item: Item): Account => remember(toAccount(item), item[REV] as number);
 
 /** JSON with sorted keys: equal for equal data whatever the property order. */
 function canonical(value: unknown): string {
@@ -106,8 +89,6 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v);
 }
-
-const sameLock = (a: Lock | null, b: Lock | null): boolean => canonical(a) === canonical(b);
 
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
@@ -167,7 +148,7 @@ class DynamoAccountStore implements AccountStore {
 
   async get(accountId: string): Promise<Account | null> {
     const item = await this.#read(accountId);
-    return item === null ? null : remember(toAccount(item), item[REV] as number);
+    return item === null ? null : fromItem(item);
   }
 
   async access(email: string): Promise<AccessRecord | null> {
@@ -271,7 +252,7 @@ class DynamoAccountStore implements AccountStore {
       Limit: query.limit,
       ExclusiveStartKey: startKey,
     });
-    return { items: page.items.map((item) => remember(toAccount(item), item[REV] as number)), nextCursor: page.nextCursor };
+    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
   async history(accountId: string, limit: number, cursor?: string | null): Promise<Page<HistoryEntry>> {
@@ -313,7 +294,7 @@ class DynamoAccountStore implements AccountStore {
       ExclusiveStartKey: startKey,
     });
     return {
-      items: page.items.map((item) => remember(toAccount(item), item[REV] as number)),
+      items: page.items.map(fromItem),
       nextCursor: page.nextCursor,
       itemsRead: page.scanned,
     };
@@ -439,5 +420,5 @@ function createStore(config: Config): AccountStore {
   });
 }
 
-export { createStore, DynamoAccountStore, toAccount, toHistoryEntry };
+export { createStore, DynamoAccountStore };
 export type { DynamoAccountStoreOptions };

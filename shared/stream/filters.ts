@@ -4,26 +4,22 @@
  * applies the very same patterns with `matchesFilter`.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
+import { DISPATCH, HISTORY_PREFIX } from '../store/keys';
+import { TABLE } from '../store/table';
 
 /** A Lambda event-filter pattern (the EventBridge pattern syntax). */
 type FilterPattern = Readonly<Record<string, unknown>>;
 
 /**
- * The attribute the store writes, as `<operationId>#<round>`, on exactly the write that starts an
- * operation or an operator's retry round, and on no other write (so a failure record never re-triggers).
+ * The worker: writes that start a round of an in-progress operation — the store writes `dispatch`
+ * (`<operationId>#<round>`) on exactly those writes and on no other (so a failure record never re-triggers).
  */
-const DISPATCH_ATTRIBUTE = 'dispatch';
-
-/** The sort-key prefix of history items. */
-const HISTORY_SK_PREFIX = 'HISTORY#';
-
-/** The worker: writes that start a round of an in-progress operation. */
-const WORKER_PATTERN: FilterPattern = { dynamodb: { NewImage: { [DISPATCH_ATTRIBUTE]: { S: [{ exists: true }] } } } };
+const WORKER_PATTERN: FilterPattern = { dynamodb: { NewImage: { [DISPATCH]: { S: [{ exists: true }] } } } };
 
 /** The change-event publisher: inserted history entries. */
 const EVENTS_PATTERN: FilterPattern = {
   eventName: ['INSERT'],
-  dynamodb: { Keys: { SK: { S: [{ prefix: HISTORY_SK_PREFIX }] } } },
+  dynamodb: { Keys: { [TABLE.sortKey.name]: { S: [{ prefix: HISTORY_PREFIX }] } } },
 };
 
 /** The stream consumers and their filter patterns (a record is delivered when any pattern matches). */
@@ -32,6 +28,12 @@ const STREAM_CONSUMERS = {
   events: [EVENTS_PATTERN],
 } as const satisfies Record<string, readonly FilterPattern[]>;
 type StreamConsumer = keyof typeof STREAM_CONSUMERS;
+
+/** The entry file of each stream consumer, relative to the repository root (the CDK stack and the local stack). */
+const STREAM_CONSUMER_ENTRIES: Readonly<Record<StreamConsumer, string>> = {
+  worker: 'functions/stream/worker.ts',
+  events: 'functions/stream/events.ts',
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -72,5 +74,5 @@ function matchesFilter(record: DynamoDBRecord, patterns: readonly FilterPattern[
   return patterns.some((pattern) => matchesNode(pattern, true, record));
 }
 
-export { STREAM_CONSUMERS, DISPATCH_ATTRIBUTE, HISTORY_SK_PREFIX, matchesFilter };
+export { STREAM_CONSUMERS, STREAM_CONSUMER_ENTRIES, matchesFilter };
 export type { FilterPattern, StreamConsumer };

@@ -1,13 +1,14 @@
 /**
  * Reading table-stream records: images unmarshalled and mapped to domain objects exactly as the store maps
- * its items (key, TTL and derived index attributes stripped), and the worker's dispatch mark parsed.
+ * its items (key, TTL and derived index attributes stripped), the worker's dispatch mark parsed, and the
+ * records handed back as batch item failures.
  */
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import type { Account, HistoryEntry } from '../domain/account';
-import { toAccount, toHistoryEntry } from '../store/dynamo-store';
-import { DISPATCH_ATTRIBUTE } from './filters';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { HistoryEntry } from '../domain/account';
+import { toHistoryEntry } from '../store/items';
+import { DISPATCH } from '../store/keys';
 
 type Image = Record<string, AttributeValue>;
 
@@ -25,16 +26,6 @@ class StreamRecordError extends Error {
 /** A stream image as plain values (numbers as numbers, as the store's document client reads them). */
 function unmarshallImage(image: Image): Record<string, unknown> {
   return unmarshall(image as Record<string, SdkAttributeValue>);
-}
-
-/**
- * The account of an account item's stream image.
- *
- * @example
- * accountFromImage(record.dynamodb.NewImage).status // 'disabling'
- */
-function accountFromImage(image: Image): Account {
-  return toAccount(unmarshallImage(image));
 }
 
 /** The history entry of a history item's stream image. */
@@ -62,11 +53,11 @@ function parseDispatch(value: string): { operationId: string; round: number } | 
  */
 function dispatchOf(record: DynamoDBRecord): Dispatch {
   const image = record.dynamodb?.NewImage;
-  const mark = image?.[DISPATCH_ATTRIBUTE]?.S;
+  const mark = image?.[DISPATCH]?.S;
   const accountId = image?.accountId?.S;
   const parsed = mark === undefined ? null : parseDispatch(mark);
   if (parsed === null || accountId === undefined) {
-    throw new StreamRecordError(`stream record ${record.eventID ?? '?'} has no valid ${DISPATCH_ATTRIBUTE} mark`);
+    throw new StreamRecordError(`stream record ${record.eventID ?? '?'} has no valid ${DISPATCH} mark`);
   }
   return { accountId, ...parsed };
 }
@@ -78,5 +69,15 @@ function historyEntryOf(record: DynamoDBRecord): HistoryEntry {
   return historyEntryFromImage(image);
 }
 
-export { unmarshallImage, accountFromImage, historyEntryFromImage, parseDispatch, dispatchOf, historyEntryOf, StreamRecordError };
+/**
+ * The batch item failures that make the stream deliver `records` again (by sequence number).
+ *
+ * @example
+ * return { batchItemFailures: batchItemFailures(records.slice(firstFailed)) };
+ */
+function batchItemFailures(records: readonly DynamoDBRecord[]): DynamoDBBatchResponse['batchItemFailures'] {
+  return records.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' }));
+}
+
+export { unmarshallImage, historyEntryFromImage, parseDispatch, dispatchOf, historyEntryOf, batchItemFailures, StreamRecordError };
 export type { Dispatch, Image };

@@ -5,8 +5,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import type { SweepKind } from '../schedules';
-import { SCHEDULES } from '../schedules';
+import { isDestructive, type SweepKind } from '../schedules';
 import { continuationSchema, type Continuation } from './continuation';
 
 z.config(en());
@@ -64,8 +63,7 @@ function parseSweepEvent(sweep: SweepKind, event: unknown): SweepEvent {
     })));
   }
   const value = parsed.data;
-  const destructive = SCHEDULES.find((s) => s.sweep === sweep)?.destructive ?? false;
-  if (value.maxAffected !== undefined && !destructive) {
+  if (value.maxAffected !== undefined && !isDestructive(sweep)) {
     throw issue('/maxAffected', `applies to the destructive sweeps (leaver, retention) only, not ${sweep}`);
   }
   if (value.continuation !== undefined) {

@@ -14,7 +14,7 @@ import { decide } from '../domain/decide';
 import type { Policy } from '../domain/policy';
 import type { Request, SweepName } from '../domain/requests';
 import type { Config } from '../config';
-import { SCHEDULES } from '../schedules';
+import { isDestructive } from '../schedules';
 import { apply, NotFoundError } from '../services/apply';
 import type { AccountStore } from '../store/port';
 import { sweepBrake } from './alerts';
@@ -101,8 +101,6 @@ interface Run {
 
 const PAGE_SIZE = 100;
 const CONCURRENCY = 8;
-
-const isDestructive = (sweep: SweepName): boolean => SCHEDULES.some((s) => s.sweep === sweep && s.destructive);
 
 /** The run a fresh input starts, or the one a continuation resumes. */
 function resume(deps: SweepDeps, input: SweepInput): Run {
@@ -238,5 +236,5 @@ async function readPage(reader: CandidateReader, limit: number, counts: Record<k
   return page;
 }
 
-export { runSweep, isDestructive };
+export { runSweep };
 export type { SweepDeps, SweepInput, SweepResult, SweepSummary };

@@ -6,9 +6,9 @@
  * it is recorded on the account and retried by the worker.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { dispatchOf } from '../stream/images';
+import { batchItemFailures, dispatchOf } from '../stream/images';
 import { matchesFilter, STREAM_CONSUMERS } from '../stream/filters';
-import { parseRetryMessage } from './retry-scheduler';
+import { parseRetryMessage, type RetryMessage } from './retry-scheduler';
 import { runOperation, type RunResult, type WorkerDeps } from './run-operation';
 
 const WorkerMetric = {
@@ -39,6 +39,14 @@ const METRIC_OF: Readonly<Record<RunResult['outcome'], WorkerMetric[]>> = {
 
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
+/** Runs the attempt a trigger (stream dispatch or retry message) names, and counts its outcome. */
+async function runCounted(deps: WorkerDeps, trigger: RetryMessage, options: BatchOptions,
+  count: NonNullable<BatchOptions['count']>): Promise<void> {
+  const { accountId, operationId, round } = trigger;
+  const result = await runOperation(deps, accountId, operationId, { round, requestId: options.requestId ?? null });
+  for (const metric of METRIC_OF[result.outcome]) count(metric, 1);
+}
+
 /**
  * Runs the operation of every worker record, in order. At the first record that cannot be processed it
  * stops, and reports that record and every later one (the stream resumes from the first of them).
@@ -51,14 +59,12 @@ async function runStreamBatch(deps: WorkerDeps, records: readonly DynamoDBRecord
   for (const [index, record] of records.entries()) {
     if (!matchesFilter(record, STREAM_CONSUMERS.worker)) continue;
     try {
-      const { accountId, operationId, round } = dispatchOf(record);
-      const result = await runOperation(deps, accountId, operationId, { round, requestId: options.requestId ?? null });
-      for (const metric of METRIC_OF[result.outcome]) count(metric, 1);
+      await runCounted(deps, dispatchOf(record), options, count);
     } catch (error) {
       const unprocessed = records.slice(index);
       deps.log.error('stream record not processed', { eventID: record.eventID, error: describe(error), unprocessed: unprocessed.length });
       count(WorkerMetric.UNPROCESSED, unprocessed.length);
-      return { batchItemFailures: unprocessed.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' })) };
+      return { batchItemFailures: batchItemFailures(unprocessed) };
     }
   }
   return { batchItemFailures: [] };
@@ -76,9 +82,7 @@ async function runRetryBatch(deps: WorkerDeps, records: readonly SQSRecord[], op
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of records) {
     try {
-      const { accountId, operationId, round } = parseRetryMessage(record.body);
-      const result = await runOperation(deps, accountId, operationId, { round, requestId: options.requestId ?? null });
-      for (const metric of METRIC_OF[result.outcome]) count(metric, 1);
+      await runCounted(deps, parseRetryMessage(record.body), options, count);
     } catch (error) {
       deps.log.error('retry message not processed', { messageId: record.messageId, error: describe(error) });
       count(WorkerMetric.UNPROCESSED, 1);

@@ -6,6 +6,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAlertPublisher } from '../alerts/publisher';
 import type { Config } from '../config';
+import { logLine } from '../console-log';
 import { createMailPlatform } from '../platform/create';
 import { createStore } from '../store/dynamo-store';
 import { createLocalRetryScheduler, createSqsRetryScheduler, type RetryScheduler } from './retry-scheduler';
@@ -13,9 +14,9 @@ import { runOperation, type WorkerDeps, type WorkerLog } from './run-operation';
 
 /** A JSON line per log call on the console: the default outside Lambda's Powertools logger. */
 const consoleLog: WorkerLog = {
-  info: (message, attributes) => console.log(JSON.stringify({ level: 'INFO', message, ...attributes })),
-  warn: (message, attributes) => console.warn(JSON.stringify({ level: 'WARN', message, ...attributes })),
-  error: (message, attributes) => console.error(JSON.stringify({ level: 'ERROR', message, ...attributes })),
+  info: (message, attributes) => logLine('INFO', message, attributes),
+  warn: (message, attributes) => logLine('WARN', message, attributes),
+  error: (message, attributes) => logLine('ERROR', message, attributes),
 };
 
 /**

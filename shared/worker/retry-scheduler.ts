@@ -4,6 +4,7 @@
  * touching the account (a failure record never re-triggers the worker through the stream).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { errorMessage, logLine } from '../console-log';
 import { MAX_DELAY_SECONDS } from './backoff';
 
 /** The retry queue's message body. `round` drops a retry left over from a round an operator replaced. */
@@ -90,8 +91,7 @@ function createLocalRetryScheduler(run: (message: RetryMessage) => Promise<unkno
       const timer = setTimeout(() => {
         timers.delete(timer);
         run(message).catch((error: unknown) => {
-          console.error(JSON.stringify({ level: 'ERROR', message: 'local retry failed', accountId: message.accountId,
-            operationId: message.operationId, error: error instanceof Error ? error.message : String(error) }));
+          logLine('ERROR', 'local retry failed', { accountId: message.accountId, operationId: message.operationId, error: errorMessage(error) });
         });
       }, clampDelay(delaySeconds) * 1000);
       timer.unref();

@@ -10,6 +10,7 @@ import type { Config } from '../config';
 import type { Account, InProgress } from '../domain/account';
 import type { MailPlatform } from '../platform/port';
 import { apply, type Deps } from '../services/apply';
+import { nowOf } from '../services/deps';
 import { backoffSeconds, truncateError } from './backoff';
 import type { RetryScheduler } from './retry-scheduler';
 
@@ -92,8 +93,7 @@ async function recordFailure(deps: WorkerDeps, account: Account, operationId: st
   }
   deps.log.error('operation gave up', { accountId, operationId, attempts: op.attempts, error });
   if (op.attempts === maxAttempts) {
-    const now = (deps.clock ?? (() => new Date()))();
-    await deps.alerts.publish(gaveUpAlert(applied.account, now)).catch((failure: unknown) => {
+    await deps.alerts.publish(gaveUpAlert(applied.account, nowOf(deps))).catch((failure: unknown) => {
       // The account stays in progress either way; the stuck detector pages later if this alert is lost.
       deps.log.error('operation_gave_up alert not published', { accountId, operationId, error: String(failure) });
     });

@@ -9,14 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { isTextContent } from '../../infra/local/apigw';
+import { isTextContent, matchRoute } from '../../infra/local/apigw';
 import { createVerifier, type SignOptions } from '../../infra/local/jwt';
+import { lambdaContext } from '../../infra/local/lambda';
 import { startLocalApi } from '../../infra/local/server';
 import type { ApiEvent } from '../../shared/http/event';
 import type { HttpHandler } from '../../shared/http/http-function';
-import { HTTP_FUNCTIONS, ROUTES, type HttpFunction, type Route } from '../../shared/http/routes';
+import { HTTP_FUNCTIONS, ROUTES, type HttpFunction } from '../../shared/http/routes';
 import { signClaims, testSigningKey, type Claims } from './tokens';
 
 interface ApiRequest {
@@ -87,26 +87,12 @@ async function loadHandlers(env: Readonly<Record<string, string>>): Promise<Hand
   return Object.fromEntries(loaded) as Handlers;
 }
 
-const templates = ROUTES.map((route) => ({
-  route,
-  pattern: new RegExp(`^${route.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
-}));
-
 function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
     return value;
   }
-}
-
-/** API Gateway's route match: the route, its decoded path parameters. */
-function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
-  for (const { route, pattern } of templates) {
-    const match = route.method === method ? pattern.exec(path) : null;
-    if (match) return { route, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, safeDecode(v)])) };
-  }
-  return null;
 }
 
 /** Where a request no route matches goes: the function serving that first path segment (its router answers 404). */
@@ -153,9 +139,9 @@ function toEvent(request: ApiRequest): { event: ApiEvent; fn: HttpFunction | nul
     if (!('content-type' in headers)) headers['content-type'] = 'application/json';
     if (request.base64) body = Buffer.from(body, 'utf8').toString('base64');
   }
-  const matched = matchRoute(method, rawPath);
+  const matched = matchRoute(ROUTES, method, rawPath);
   const requestId = randomUUID();
-  const routeKey = matched ? `${method} ${matched.route.path}` : '$default';
+  const routeKey = matched?.routeKey ?? '$default';
   const now = new Date();
   const event: ApiEvent = {
     version: '2.0',
@@ -164,7 +150,7 @@ function toEvent(request: ApiRequest): { event: ApiEvent; fn: HttpFunction | nul
     rawQueryString: query.raw,
     headers,
     ...(query.params ? { queryStringParameters: query.params } : {}),
-    ...(matched && Object.keys(matched.params).length > 0 ? { pathParameters: matched.params } : {}),
+    ...(matched && Object.keys(matched.pathParameters).length > 0 ? { pathParameters: { ...matched.pathParameters } } : {}),
     requestContext: {
       accountId: '123456789012',
       apiId: 'test',
@@ -182,23 +168,6 @@ function toEvent(request: ApiRequest): { event: ApiEvent; fn: HttpFunction | nul
     isBase64Encoded: request.base64 === true,
   };
   return { event, fn: matched?.route.function ?? fallbackFunction(rawPath) };
-}
-
-function lambdaContext(fn: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: fn,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-2:123456789012:function:${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn}`,
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function parse(body: string): unknown {

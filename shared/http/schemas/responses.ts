@@ -3,12 +3,15 @@
  * decisions, problems — and which statuses each route answers.
  */
 import * as z from 'zod/mini';
+import { LoginPolicy, MailPolicy } from '../../domain/statuses';
 import { OPERATIONS } from '../../domain/transitions';
 import { described, StatusSchema } from './common';
 
 const Time = z.iso.datetime();
 const NullableTime = z.nullable(Time);
-const Access = described(z.object({ login: z.enum(['allow', 'deny']), mail: z.enum(['deliver', 'queue', 'reject']) }),
+const Login = z.enum(Object.values(LoginPolicy));
+const Mail = z.enum(Object.values(MailPolicy));
+const Access = described(z.object({ login: Login, mail: Mail }),
   { description: 'What the login service and the MTA do.', id: 'Access' });
 
 const Account = described(z.object({
@@ -64,8 +67,7 @@ const BulkResults = z.object({
   })),
 });
 
-const AccessAnswer = z.object({ accountId: z.string(), email: z.string(), status: StatusSchema, login: z.enum(['allow', 'deny']),
-  mail: z.enum(['deliver', 'queue', 'reject']) });
+const AccessAnswer = z.object({ accountId: z.string(), email: z.string(), status: StatusSchema, login: Login, mail: Mail });
 
 const LoginAnswer = z.object({ status: StatusSchema, access: Access });
 
