@@ -36,7 +36,7 @@ function errorContent(status: number): ZodOpenApiResponseObject['content'] {
 }
 
 function problems(route: Route): number[] {
-  const common = route.scope === null ? [] : [400, 401, 403, 413, 415];
+  const common = route.scope === null ? [] : [400, 401, 403, 413, 415, 503];
   return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
 }
 

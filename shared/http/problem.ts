@@ -21,6 +21,7 @@ const ProblemType = {
   DUPLICATE_EMAIL: 'duplicate-email',
   IDEMPOTENCY_IN_PROGRESS: 'idempotency-in-progress',
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
+  UNAVAILABLE: 'temporarily-unavailable',
   INTERNAL: 'internal-error',
 } as const;
 type ProblemType = (typeof ProblemType)[keyof typeof ProblemType];
@@ -105,8 +106,14 @@ const BY_NAME: Readonly<Record<string, Mapper>> = {
     'This Idempotency-Key was used before with another request body.'),
 };
 
+/** DynamoDB's throttling errors, left after the SDK's own retries: the client should come back shortly. */
+const THROTTLED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+const unavailable = (): Problem => problem(503, ProblemType.UNAVAILABLE, 'Service Unavailable',
+  'The service is busy right now and nothing was changed; retry after a second.');
+
 /** The problem for any error; unknown ones are a 500 without details (`known` false: log it). */
 function toProblem(error: unknown): { problem: Problem; headers: Readonly<Record<string, string>>; known: boolean } {
+  if (error instanceof Error && THROTTLED.has(error.name)) return { problem: unavailable(), headers: { 'Retry-After': '1' }, known: true };
   const mapper = error instanceof Error ? BY_NAME[error.name] : undefined;
   if (mapper === undefined) {
     const body = problem(500, ProblemType.INTERNAL, 'Internal Server Error',

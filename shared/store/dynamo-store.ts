@@ -90,6 +90,9 @@ function canonical(value: unknown): string {
       : v);
 }
 
+/** The errors of a single-item conditional write that mean another write won. */
+const LOST_RACE = new Set(['ConditionalCheckFailedException', 'TransactionConflictException']);
+
 function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
@@ -201,7 +204,9 @@ class DynamoAccountStore implements AccountStore {
       try {
         await this.#client.send(new PutCommand(put.Put));
       } catch (error) {
-        if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+        // A single-item write that collides with a transaction in flight fails with TransactionConflictException:
+        // a lost race like a failed condition.
+        if (!LOST_RACE.has(errorName(error) ?? '')) throw error;
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }

@@ -119,6 +119,7 @@ const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   415: 'The body is not JSON.',
   422: 'The Idempotency-Key was used with another body.',
   500: 'Failed on our side.',
+  503: 'The database is throttling; nothing was changed. Retry after the `Retry-After` seconds.',
 };
 
 /** The problem statuses of each route beyond those every protected route has (400, 401, 403, 413, 415). */

@@ -32,7 +32,7 @@ describe('openApiDocument', () => {
     const operation = document.paths['/accounts/{accountId}/status']?.put;
     expect(operation?.requestBody?.required).toBe(true);
     expect(operation?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:accountId', 'header:if-match', 'header:idempotency-key']);
-    expect(Object.keys(operation?.responses ?? {})).toEqual(['200', '202', '400', '401', '403', '404', '409', '412', '413', '415', '422', '500']);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(['200', '202', '400', '401', '403', '404', '409', '412', '413', '415', '422', '500', '503']);
     expect(document.paths['/accounts/{accountId}/leaver']?.put?.requestBody?.required).toBe(false);
   });
 

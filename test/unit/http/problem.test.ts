@@ -68,6 +68,18 @@ describe('toProblem', () => {
     expect(toProblem(error)).toEqual({ problem: error.problem, headers: { 'WWW-Authenticate': 'Bearer' }, known: true });
   });
 
+  it.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded'])(
+    'answers DynamoDB throttling left after the SDK retries (%s) with a 503 and Retry-After', (name) => {
+      const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name });
+
+      const { problem: body, headers, known } = toProblem(throttled);
+
+      expect(known).toBe(true);
+      expect(headers).toEqual({ 'Retry-After': '1' });
+      expect(body).toMatchObject({ type: `${TYPE}temporarily-unavailable`, status: 503 });
+      expect(body.detail).not.toContain('throughput');
+    });
+
   it('answers anything else with a 500 without details', () => {
     const { problem: body, known } = toProblem(new TypeError('Cannot read properties of undefined (reading "secret")'));
     expect(known).toBe(false);

@@ -1,0 +1,165 @@
+/**
+ * SPEC §8, the last figure: each Lambda function's bundle and how long it takes to start.
+ *
+ * Each entry under functions/ is bundled by the app's own construct (infra/constructs/lambda-function.ts)
+ * in a throwaway CDK app, so the bundle is exactly what `cdk deploy` ships — same esbuild options (ESM,
+ * node24, minified, the AWS SDK bundled), same banner. Starting it is `node index.mjs` (the module is
+ * loaded and its top-level code run, as the Lambda runtime does before the first event) with the
+ * environment the construct gives the function, against a bare `node -e ''`, interleaved, median of the runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { REPO_ROOT } from '../../infra/local/paths';
+import { progress } from './output';
+import { median, ratio } from './stats';
+
+interface BundleOptions {
+  /** Start-time runs per bundle (and as many bare runs). */
+  readonly runs: number;
+}
+
+interface FunctionBundle {
+  readonly entry: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  /** Median wall time of `node index.mjs` with the function's environment (NODE_OPTIONS included). */
+  readonly startMs: number;
+  /** The same without NODE_OPTIONS (no --enable-source-maps). */
+  readonly startNoSourceMapsMs: number;
+  /** Median milliseconds of the `import()` itself, measured inside a node process. */
+  readonly importMs: number;
+  readonly startRatio: number;
+  readonly startNoSourceMapsRatio: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+interface BundleResult {
+  readonly runs: number;
+  /** Median wall time of a bare `node -e ''`. */
+  readonly bareNodeMs: number;
+  readonly limitBytes: number;
+  readonly functions: readonly FunctionBundle[];
+}
+
+/** SPEC §8: 600 KB, read strictly as 600,000 bytes. */
+const LIMIT_BYTES = 600_000;
+
+/** Every Lambda entry: each .ts file under functions/ (they all export `handler`). */
+function entries(): string[] {
+  const dir = join(REPO_ROOT, 'functions');
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => relative(REPO_ROOT, join(dir, file)))
+    .sort();
+}
+
+/** Environment values that are deploy-time tokens (resolved by CloudFormation) stand in as placeholders. */
+function literalEnvironment(environment: unknown): Record<string, string> {
+  const variables = (environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : `bench-${name.toLowerCase()}`]));
+}
+
+/** Bundles `entry` through the app's LambdaFunction construct; the bundle's path and the function's environment. */
+async function bundle(entry: string, outdir: string): Promise<{ file: string; environment: Record<string, string> }> {
+  const { App, Duration, Stack } = await import('aws-cdk-lib');
+  const { LambdaFunction } = await import('../../infra/constructs/lambda-function');
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Bench');
+  const fn = new LambdaFunction(stack, 'Fn', {
+    entry,
+    description: `bench ${entry}`,
+    timeout: Duration.seconds(30),
+    memorySize: 1024,
+    environment: { TABLE_NAME: 'mailbox-lifecycle', SWEEP: 'inactivity' },
+  });
+  const resource = fn.node.defaultChild as unknown as { code: unknown; environment: unknown };
+  const code = stack.resolve(resource.code) as { s3Key?: string };
+  const hash = code.s3Key?.replace(/\.zip$/, '');
+  const file = join(outdir, `asset.${hash}`, 'index.mjs');
+  if (hash === undefined || !existsSync(file)) throw new Error(`no bundle for ${entry} in ${outdir}`);
+  return { file, environment: literalEnvironment(stack.resolve(resource.environment)) };
+}
+
+/** Wall milliseconds of one `node …` run; throws if it fails. */
+function timeNode(args: readonly string[], env: Record<string, string>): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr.toString().slice(0, 500)}`);
+  return elapsed;
+}
+
+/** Milliseconds of `import(file)` inside a node process. */
+function importTime(file: string, env: Record<string, string>): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.toString().slice(0, 500)}`);
+  return Number(result.stdout.toString());
+}
+
+/** A minimal environment: PATH and HOME only, plus `extra` (no NODE_OPTIONS unless given). */
+function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_REGION: 'eu-west-2', ...extra };
+}
+
+/**
+ * Bundles every function and times starting it.
+ *
+ * @example
+ * const result = await runBundles({ runs: 15 });
+ */
+async function runBundles(options: BundleOptions): Promise<BundleResult> {
+  const outdir = mkdtempSync(join(tmpdir(), 'mbl-bench-cdk-'));
+  try {
+    const built: { entry: string; file: string; environment: Record<string, string> }[] = [];
+    for (const entry of entries()) {
+      progress(`bundling ${entry} with infra/constructs/lambda-function.ts`);
+      built.push({ entry, ...(await bundle(entry, outdir)) });
+    }
+    const bare: number[] = [];
+    const functions: FunctionBundle[] = [];
+    timeNode(['-e', ''], cleanEnv());
+    for (const { entry, file, environment } of built) {
+      progress(`starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps) and node -e ''`);
+      const withMaps: number[] = [];
+      const withoutMaps: number[] = [];
+      const imports: number[] = [];
+      const { NODE_OPTIONS: nodeOptions, ...rest } = environment;
+      timeNode([file], cleanEnv(environment));
+      for (let i = 0; i < options.runs; i++) {
+        bare.push(timeNode(['-e', ''], cleanEnv()));
+        withMaps.push(timeNode([file], cleanEnv(environment)));
+        withoutMaps.push(timeNode([file], cleanEnv(rest)));
+        imports.push(importTime(file, cleanEnv(rest)));
+      }
+      const bytes = statSync(file).size;
+      functions.push({
+        entry,
+        bytes,
+        gzipBytes: gzipSync(readFileSync(file)).length,
+        startMs: median(withMaps),
+        startNoSourceMapsMs: median(withoutMaps),
+        importMs: median(imports),
+        startRatio: 0,
+        startNoSourceMapsRatio: 0,
+        environment: nodeOptions === undefined ? rest : { ...rest, NODE_OPTIONS: nodeOptions },
+      });
+    }
+    const bareNodeMs = median(bare);
+    return {
+      runs: options.runs,
+      bareNodeMs,
+      limitBytes: LIMIT_BYTES,
+      functions: functions.map((f) => ({ ...f, startRatio: ratio(f.startMs, bareNodeMs), startNoSourceMapsRatio: ratio(f.startNoSourceMapsMs, bareNodeMs) })),
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export { runBundles };
+export type { BundleOptions, BundleResult, FunctionBundle };
