@@ -5,6 +5,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -18,8 +19,16 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, type HttpFunction, type Route } from '../../shared/http/routes';
 
-/** Steady-state requests per second and burst for the whole stage (every route). */
+/** Steady-state requests per second and burst for each administrator route (the stage default). */
 const THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+/**
+ * The mail platform's routes (the access decision for every login and delivery, login events) carry the
+ * platform's traffic, far above administrators': their own, higher limits, sized for the 10-million-account
+ * peak of docs/performance.md (the burst is capped by the account's regional quota, 5,000 by default).
+ */
+const PLATFORM_THROTTLE = { rateLimit: 8000, burstLimit: 5000 } as const;
+const PLATFORM_FUNCTIONS: ReadonlySet<HttpFunction> = new Set(['access', 'loginEvents']);
 
 /**
  * One JSON line per request. The path names accounts by id; query strings (an email address in
@@ -118,8 +127,15 @@ class ServiceApi extends Construct {
       }
       return { route, httpRoute };
     });
+
+    const platformRoutes = ROUTES.filter((route) => PLATFORM_FUNCTIONS.has(route.function));
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(platformRoutes.map((route) => [
+      `${route.method} ${route.path}`,
+      // RouteSettings is free-form JSON in the L1: CloudFormation's own property names.
+      { ThrottlingRateLimit: PLATFORM_THROTTLE.rateLimit, ThrottlingBurstLimit: PLATFORM_THROTTLE.burstLimit },
+    ]));
   }
 }
 
-export { ServiceApi, THROTTLE, ACCESS_LOG_FIELDS };
+export { ServiceApi, THROTTLE, PLATFORM_THROTTLE, ACCESS_LOG_FIELDS };
 export type { ServiceApiProps };

@@ -190,6 +190,21 @@ describe('HTTP API', () => {
     expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
 
+  it('gives the mail platform\'s routes their own, higher throttle than the administrators\' default', () => {
+    const stage = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+        DefaultRouteSettings: { ThrottlingRateLimit: number } };
+    };
+    const platformRoutes = ROUTES.filter((r) => r.function === 'access' || r.function === 'loginEvents')
+      .map((r) => `${r.method} ${r.path}`);
+
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual([...platformRoutes].sort());
+    for (const settings of Object.values(stage.Properties.RouteSettings)) {
+      expect(settings.ThrottlingRateLimit).toBeGreaterThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    }
+  });
+
   it('makes exactly one route per ROUTES entry', () => {
     app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
   });
