@@ -2,19 +2,13 @@
  * The access decision (GET /access, the whole handler) under injected throttling: the SDK's retries absorb
  * a throttled GetItem; throttling that outlasts them is a clean, retryable problem response.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { faultWorld, type FaultWorld } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { withFaultWorld, type FaultWorld } from './fixtures';
 
 let w: FaultWorld;
-
-beforeAll(async () => {
-  w = await faultWorld();
+withFaultWorld((world) => {
+  w = world;
 });
-afterEach(() => {
-  w.faults.set({});
-  w.faults.reset();
-});
-afterAll(() => w.faults.remove());
 
 describe('an access decision whose GetItem is throttled', () => {
   it('answers the decision when the SDK\'s retries absorb the throttling', async () => {

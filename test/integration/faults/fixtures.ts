@@ -3,6 +3,7 @@
  * format 2.0 events the local server builds), fault injection on the process-wide client they share, and
  * accounts seeded in the store's real shape (test/bench/seed.ts: built through the real rules).
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { HistoryEntry } from '../../../shared/domain/account';
 import type { AccountStore } from '../../../shared/store/port';
 import { apiEvent, invoke, loadHandlers, type ApiResult, type Handler } from '../../bench/api';
@@ -66,5 +67,26 @@ async function faultWorld(): Promise<FaultWorld> {
   };
 }
 
-export { faultWorld };
+/**
+ * Registers a test file's world: made before its tests, faults cleared after each test, injection removed
+ * at the end. `use` receives the world.
+ *
+ * @example
+ * let w: FaultWorld;
+ * withFaultWorld((world) => { w = world; });
+ */
+function withFaultWorld(use: (world: FaultWorld) => void): void {
+  let world: FaultWorld | undefined;
+  beforeAll(async () => {
+    world = await faultWorld();
+    use(world);
+  });
+  afterEach(() => {
+    world?.faults.set({});
+    world?.faults.reset();
+  });
+  afterAll(() => world?.faults.remove());
+}
+
+export { faultWorld, withFaultWorld };
 export type { FaultWorld };

@@ -4,22 +4,16 @@
  * 200 is exactly one change (one history entry, version + 1, the email item in step); every failure is a
  * clean problem response that wrote nothing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import type { Made } from '../../bench/seed';
 import { seededRandom } from '../../helpers/faults';
-import { faultWorld, type FaultWorld } from './fixtures';
+import { withFaultWorld, type FaultWorld } from './fixtures';
 
 let w: FaultWorld;
-
-beforeAll(async () => {
-  w = await faultWorld();
+withFaultWorld((world) => {
+  w = world;
 });
-afterEach(() => {
-  w.faults.set({});
-  w.faults.reset();
-});
-afterAll(() => w.faults.remove());
 
 /** The account, its history length and its email item's status, read without faults. */
 async function books(accountId: string): Promise<{ account: Account; entries: number; emailStatus: string | undefined }> {

@@ -5,25 +5,19 @@
  * as many as the runs report), accounts that are not due are never touched, and a run that fails writes
  * nothing half-way.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert, AlertPublisher } from '../../../shared/alerts/alert';
 import type { SweepKind } from '../../../shared/schedules';
 import { SILENT } from '../../../shared/sweeps/logger';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import type { Made } from '../../bench/seed';
 import { seededRandom } from '../../helpers/faults';
-import { faultWorld, type FaultWorld } from './fixtures';
+import { withFaultWorld, type FaultWorld } from './fixtures';
 
 let w: FaultWorld;
-
-beforeAll(async () => {
-  w = await faultWorld();
+withFaultWorld((world) => {
+  w = world;
 });
-afterEach(() => {
-  w.faults.set({});
-  w.faults.reset();
-});
-afterAll(() => w.faults.remove());
 
 function recordingAlerts(): AlertPublisher & { readonly alerts: Alert[] } {
   const alerts: Alert[] = [];
