@@ -2,7 +2,8 @@
  * One scheduled run, as the Lambda handler, the local stack's timers and `npm run sweep` all call it: the
  * event validated, the run's `now` fixed, the sweep (or the stuck detector) run, its summary logged. A run
  * that needs more than one invocation continues: in the Lambda by handing its continuation to a fresh
- * asynchronous invocation of the same function, elsewhere by looping here.
+ * asynchronous invocation of the same function, elsewhere by looping here. The stuck detector has no
+ * continuation: it stops at the same deadline and its next scheduled run carries on (see runStuckDetector).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertPublisher } from '../alerts/alert';
@@ -92,9 +93,9 @@ async function runScheduled(sweep: SweepKind, event: unknown, given: Partial<Sch
   const dryRun = parsed.continuation?.dryRun ?? parsed.dryRun ?? false;
 
   if (sweep === 'stuck') {
-    const summary = await runStuckDetector({ store, policy: config.policy, alerts, clock, logger }, { now, dryRun });
+    const summary = await runStuckDetector({ store, policy: config.policy, alerts, clock, logger }, { now, dryRun, deadline: deadlineOf(deps) });
     if (!dryRun) deps.record?.({ sweep, summary });
-    logger.info('stuck detector finished', { summary });
+    logger.info(summary.complete ? 'stuck detector finished' : 'stuck detector stopped at its time budget; the next run carries on', { summary });
     return summary;
   }
 

@@ -2,7 +2,8 @@
  * The stuck detector (SPEC §5): pages on-call about accounts in progress past their threshold — one alert
  * per episode, a reminder every reminder period while it lasts, a resolved notice once it has ended. Its
  * memory of each episode is the account's `stuckAlert`, written quietly (no version, no history) and
- * conditionally, before the alert goes out: two racing runs never both alert.
+ * conditionally, before the alert goes out: two racing runs never both alert. Near its deadline a run stops
+ * taking candidates and reports `complete: false`; the next run carries on (see runStuckDetector).
  */
 import type { AlertPublisher } from '../alerts/alert';
 import type { Account } from '../domain/account';
@@ -25,6 +26,8 @@ interface StuckInput {
   /** The run's fixed now: who is stuck, and the episode memory's times. */
   readonly now: Date;
   readonly dryRun: boolean;
+  /** Epoch ms (real clock): stop taking candidates before this (once the run has written something). */
+  readonly deadline?: number;
   readonly pageSize?: number;
 }
 
@@ -45,9 +48,17 @@ interface StuckSummary {
   readonly candidates: number;
   readonly itemsRead: number;
   readonly now: string;
+  /** False when the run stopped at its deadline before every candidate was read; the next run carries on. */
+  readonly complete: boolean;
 }
 
-type Tally = { stuck: number; alerted: number; reminded: number; resolved: number; failed: number; candidates: number; itemsRead: number };
+type Tally = {
+  stuck: number; alerted: number; reminded: number; resolved: number; failed: number; candidates: number; itemsRead: number;
+  /** Memories written (and their alerts sent) in this run: its progress. */
+  written: number;
+  /** The longest one candidate has taken, in ms (real clock). */
+  slowestMs: number;
+};
 
 const MAX_ATTEMPTS = 5;
 const PAGE_SIZE = 100;
@@ -93,6 +104,7 @@ async function detect(deps: StuckDeps, input: StuckInput, account: Account, tall
     if (done === null) return;
     await send(deps, done.previous, done.next, done.plan);
     count(tally, done.plan);
+    if (done.next !== done.previous) tally.written += 1;
   } catch (error) {
     tally.failed += 1;
     (deps.logger ?? SILENT).error('stuck detector could not handle an account', { accountId: account.accountId, ...describeError(error) });
@@ -106,36 +118,55 @@ function count(tally: Tally, plan: StuckPlan): void {
   tally.resolved += plan.resolved;
 }
 
-/** Every candidate of `kind` due by `now`, once, skipping accounts in `seen`; adds to `seen`. */
-async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set<string>, tally: Tally): Promise<void> {
+/**
+ * Whether the run must stop before its next candidate: the deadline, less the slowest candidate so far, has
+ * come — but only once the run has written something, so that every run makes progress (a re-run's first
+ * candidates are those already handled, which cost no write).
+ */
+function outOfTime(deps: StuckDeps, input: StuckInput, tally: Tally): boolean {
+  return input.deadline !== undefined && tally.written > 0 && deps.clock().getTime() + tally.slowestMs >= input.deadline;
+}
+
+/** Every candidate of `kind` due by `now`, once, skipping accounts in `seen`; adds to `seen`. False if it stopped at the deadline. */
+async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set<string>, tally: Tally): Promise<boolean> {
   const reader = candidateReader(deps.store, kind, input.now.toISOString());
   const pageSize = input.pageSize ?? PAGE_SIZE;
   for (let page = await reader.next(pageSize); page !== null; page = await reader.next(pageSize)) {
     tally.itemsRead += page.itemsRead;
     for (const account of page.items) {
       if (seen.has(account.accountId)) continue;
+      if (outOfTime(deps, input, tally)) return false;
       seen.add(account.accountId);
       tally.candidates += 1;
+      const started = deps.clock().getTime();
       await detect(deps, input, account, tally);
+      tally.slowestMs = Math.max(tally.slowestMs, deps.clock().getTime() - started);
     }
   }
+  return true;
 }
 
 /**
  * One run of the stuck detector: the accounts stuck by `now` (new episodes alerted, reminders sent), then
  * the remembered episodes due for a look (reminders, and resolved notices for those that have ended).
  *
+ * Near `deadline` it stops taking candidates and reports `complete: false`. It needs no continuation: a
+ * re-run reads the same indexes from the start, and what this run did is remembered on each account (an
+ * alerted episode's `stuckAlert` is current with `remindAt` ahead, so the re-run sends nothing for it; a
+ * resolved one has left the `stuck_alert` index), while every candidate not reached is still due, unsent
+ * and unremembered — so the next scheduled run sends exactly what this one did not. A partial run's `stuck`
+ * is a lower bound (the stuck pass comes first). A dry run writes nothing, so it never stops early.
+ *
  * @example
  * await runStuckDetector(deps, { now: new Date(), dryRun: false })
- * // { sweep: 'stuck', dryRun: false, stuck: 1, alerted: 1, reminded: 0, resolved: 0, … }
+ * // { sweep: 'stuck', dryRun: false, stuck: 1, alerted: 1, reminded: 0, resolved: 0, complete: true, … }
  */
 async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<StuckSummary> {
-  const tally: Tally = { stuck: 0, alerted: 0, reminded: 0, resolved: 0, failed: 0, candidates: 0, itemsRead: 0 };
+  const tally: Tally = { stuck: 0, alerted: 0, reminded: 0, resolved: 0, failed: 0, candidates: 0, itemsRead: 0, written: 0, slowestMs: 0 };
   const seen = new Set<string>();
-  await pass(deps, input, 'stuck', seen, tally);
-  await pass(deps, input, 'stuck_alert', seen, tally);
+  const complete = await pass(deps, input, 'stuck', seen, tally) && await pass(deps, input, 'stuck_alert', seen, tally);
   const { stuck, alerted, reminded, resolved, failed, candidates, itemsRead } = tally;
-  const base = { sweep: 'stuck' as const, dryRun: input.dryRun, stuck, failed, candidates, itemsRead, now: input.now.toISOString() };
+  const base = { sweep: 'stuck' as const, dryRun: input.dryRun, stuck, failed, candidates, itemsRead, now: input.now.toISOString(), complete };
   return input.dryRun
     ? { ...base, alerted: 0, reminded: 0, resolved: 0, wouldAlert: alerted, wouldRemind: reminded, wouldResolve: resolved }
     : { ...base, alerted, reminded, resolved };

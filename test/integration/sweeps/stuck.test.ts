@@ -1,11 +1,14 @@
 /**
  * The stuck detector against DynamoDB Local under a controlled clock: a failing platform leaves an account
  * in `disabling`; one `stuck` alert after 24 h, none again on a re-run, a reminder 24 h later, one
- * `stuck_resolved` once the operation completes.
+ * `stuck_resolved` once the operation completes. A run that reaches its deadline stops, and the next run
+ * sends exactly what it did not.
  */
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
-import { runStuckDetector, type StuckDeps } from '../../../shared/sweeps/stuck';
+import { SILENT } from '../../../shared/sweeps/logger';
+import { runScheduled } from '../../../shared/sweeps/scheduled';
+import { runStuckDetector, type StuckDeps, type StuckSummary } from '../../../shared/sweeps/stuck';
 import { ADMIN, HOUR, at, recordingAlerts, world, type World } from './world';
 
 /** An active account an administrator disables at `when`, whose platform then fails twice. */
@@ -18,6 +21,16 @@ async function failingDisable(w: World, when: Date): Promise<Account> {
   }
   return w.get(a.accountId);
 }
+
+/** A clock that moves a second every time it is read, from `start`. */
+function ticking(start: Date): () => Date {
+  let ticks = start.getTime();
+  return () => new Date((ticks += 1000));
+}
+
+/** The account ids of the `stuck` alerts sent, in order. */
+const alertedIds = (alerts: ReturnType<typeof recordingAlerts>): string[] =>
+  alerts.alerts.filter((a) => a.type === 'stuck').map((a) => (a.account as { accountId: string }).accountId);
 
 function detector(w: World) {
   const alerts = recordingAlerts();
@@ -146,5 +159,53 @@ describe('the stuck detector', () => {
     expect(retried).toMatchObject({ failed: 0, alerted: 1 });
     expect(sent).toEqual(['stuck']);
     expect((await w.get(a.accountId)).stuckAlert).not.toBeNull();
+  });
+
+  it('stopped by its deadline part-way, reports incomplete, and the next run alerts exactly the rest', async () => {
+    // Prepare: six stuck accounts, one healthy; a clock moving a second per read and a ten-second deadline
+    const w = await world({ DUE_SHARDS: '4' });
+    const t = at(w.t0, HOUR);
+    const stuck = await Promise.all(Array.from({ length: 6 }, () => failingDisable(w, t)));
+    const healthy = await w.active(w.t0);
+    const alerts = recordingAlerts();
+    const clock = ticking(at(t, 25 * HOUR));
+    const deps: StuckDeps = { store: w.store, policy: w.config.policy, alerts, clock };
+    const now = at(t, 25 * HOUR);
+
+    // Act
+    const first = await runStuckDetector(deps, { now, dryRun: false, deadline: clock().getTime() + 10_000 });
+    const sentFirst = alertedIds(alerts);
+    const second = await runStuckDetector(deps, { now, dryRun: false });
+
+    // Assess
+    expect(first).toMatchObject({ complete: false, failed: 0 });
+    expect(first.alerted).toBeGreaterThan(0);
+    expect(first.alerted).toBeLessThan(stuck.length);
+    expect(sentFirst).toHaveLength(first.alerted);
+    expect(second).toMatchObject({ complete: true, failed: 0, stuck: stuck.length, alerted: stuck.length - first.alerted });
+    expect(alertedIds(alerts).slice(sentFirst.length).some((id) => sentFirst.includes(id))).toBe(false);
+    expect(alertedIds(alerts).toSorted()).toEqual(stuck.map((a) => a.accountId).toSorted());
+    for (const a of stuck) expect((await w.get(a.accountId)).stuckAlert).toMatchObject({ operationId: a.inProgress?.operationId });
+    expect(await w.get(healthy.accountId)).toEqual(healthy);
+  });
+
+  it('run as scheduled with a deadline already past, still alerts one account a run until done, none twice', async () => {
+    // Prepare: a one-millisecond budget on a clock moving a second per read
+    const w = await world({ DUE_SHARDS: '4', SWEEP_TIME_BUDGET_MS: '1' });
+    const t = at(w.t0, HOUR);
+    const stuck = await Promise.all(Array.from({ length: 4 }, () => failingDisable(w, t)));
+    const alerts = recordingAlerts();
+    const clock = ticking(at(t, 25 * HOUR));
+    const run = async () => (await runScheduled('stuck', {}, { config: w.config, store: w.store, alerts, clock, logger: SILENT })) as StuckSummary;
+
+    // Act: scheduled runs until one completes
+    const summaries = [await run()];
+    while (!(summaries.at(-1)?.complete ?? true) && summaries.length < 10) summaries.push(await run());
+
+    // Assess
+    expect(summaries.map((x) => x.complete)).toEqual([false, false, false, true]);
+    expect(summaries.map((x) => x.alerted)).toEqual([1, 1, 1, 1]);
+    expect(summaries.every((x) => x.failed === 0)).toBe(true);
+    expect(alertedIds(alerts).toSorted()).toEqual(stuck.map((a) => a.accountId).toSorted());
   });
 });
