@@ -2,6 +2,7 @@
  * JSON log lines on the console, for code that runs without Powertools' Logger (the local stack, the
  * publishers' defaults): `{"level":"ERROR","message":…,…attributes}`, one line each.
  */
+import { describeError, type Logger } from './log';
 
 type Level = 'INFO' | 'WARN' | 'ERROR';
 
@@ -22,11 +23,18 @@ function logLine(level: Level, message: string, attributes: Readonly<Record<stri
 }
 
 /** The message of anything thrown (never the whole object, which may hold a request). */
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const errorMessage = (error: unknown): string => describeError(error).errorMessage;
 
 /** Reports a failure as an ERROR line naming the error's message. */
 function reportError(message: string, error: unknown): void {
   logLine('ERROR', message, { error: errorMessage(error) });
 }
 
-export { errorMessage, logLine, reportError };
+/** A {@link Logger} writing one JSON line per call: the default outside Lambda's Powertools logger. */
+const CONSOLE_LOGGER: Logger = {
+  info: (message, attributes) => logLine('INFO', message, attributes),
+  warn: (message, attributes) => logLine('WARN', message, attributes),
+  error: (message, attributes) => logLine('ERROR', message, attributes),
+};
+
+export { CONSOLE_LOGGER, errorMessage, logLine, reportError };

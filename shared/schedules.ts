@@ -2,6 +2,7 @@
  * The scheduled background work of SPEC §5, declared once: the CDK service stack makes one function and
  * one EventBridge rule per entry; the local stack runs the same list on timers.
  */
+import type { DueKind } from './store/port';
 
 type SweepKind = 'inactivity' | 'leaver' | 'retention' | 'lockout' | 'stuck';
 
@@ -29,6 +30,18 @@ const SCHEDULES: readonly Schedule[] = [
     description: 'accounts in progress too long page on-call' },
 ];
 
+/**
+ * The candidate sets each sweep reads, in order (the stuck detector: stuck accounts, then open episodes).
+ * The sweeps query them; the CDK grants each sweep exactly the indexes serving them (DUE_KIND_INDEX).
+ */
+const SWEEP_READS = {
+  inactivity: ['inactivity'],
+  leaver: ['leaver'],
+  retention: ['retention'],
+  lockout: ['lockout'],
+  stuck: ['stuck', 'stuck_alert'],
+} as const satisfies Readonly<Record<SweepKind, readonly DueKind[]>>;
+
 const SWEEP_KINDS: readonly SweepKind[] = SCHEDULES.map((s) => s.sweep);
 
 /**
@@ -41,5 +54,5 @@ function isDestructive(sweep: SweepKind): boolean {
   return SCHEDULES.some((s) => s.sweep === sweep && s.destructive);
 }
 
-export { SCHEDULES, SWEEP_KINDS, isDestructive };
+export { SCHEDULES, SWEEP_KINDS, SWEEP_READS, isDestructive };
 export type { Schedule, SweepKind };

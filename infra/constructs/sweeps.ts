@@ -10,8 +10,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { SCHEDULES, type Schedule, type SweepKind } from '../../shared/schedules';
-import { Index } from '../../shared/store/table';
+import { SCHEDULES, SWEEP_KINDS, SWEEP_READS, type Schedule, type SweepKind } from '../../shared/schedules';
+import type { DueKind } from '../../shared/store/port';
+import { DUE_KIND_INDEX, type Index } from '../../shared/store/table';
 import { SWEEP_NAMES } from '../../shared/sweeps/continuation';
 import { allowAlerts } from './alerting';
 import { LambdaFunction } from './lambda-function';
@@ -27,15 +28,14 @@ const SWEEP_TIMEOUT = Duration.minutes(15);
 /** How long one invocation works before handing over: the timeout less room to finish a page and hand over. */
 const SWEEP_TIME_BUDGET = SWEEP_TIMEOUT.minus(Duration.minutes(3));
 
+/** The indexes a sweep reads its candidates from: those serving the candidate sets it reads (least privilege). */
+function indexesRead(sweep: SweepKind): readonly Index[] {
+  const kinds: readonly DueKind[] = SWEEP_READS[sweep];
+  return [...new Set(kinds.map((kind) => DUE_KIND_INDEX[kind]))];
+}
+
 /** The indexes each sweep reads its candidates from (docs/design.md: the due-time indexes). */
-const SWEEP_INDEXES: Readonly<Record<SweepKind, readonly Index[]>> = {
-  inactivity: [Index.DUE],
-  leaver: [Index.LEAVER],
-  retention: [Index.DUE],
-  lockout: [Index.DUE],
-  // Stuck candidates come from the due index; open episodes (reminders, resolved notices) from alerts.
-  stuck: [Index.DUE, Index.ALERTS],
-};
+const SWEEP_INDEXES = Object.fromEntries(SWEEP_KINDS.map((sweep) => [sweep, indexesRead(sweep)])) as Readonly<Record<SweepKind, readonly Index[]>>;
 
 /** Only the stuck detector and the destructive sweeps' brakes raise alerts (SPEC §5). */
 const publishesAlerts = (schedule: Schedule): boolean => schedule.destructive || schedule.sweep === 'stuck';

@@ -7,6 +7,7 @@ import type { Account, HistoryDraft } from './account';
 import { Action } from './actions';
 import { allowedTargets, cancel, deleteAccount, markLeaver, rename, retry, setStatus, unmarkLeaver } from './admin-rules';
 import { operationStart } from './change';
+import { emailDomain } from './email';
 import type { Policy } from './policy';
 import type { Caller, Decision, Request } from './requests';
 import { login, operationCompleted, operationFailed, sweep } from './system-rules';
@@ -36,7 +37,7 @@ function newAccount(input: NewAccountInput, now: Date, _policy: Policy): { accou
   const created: Account = {
     accountId: input.accountId,
     email: input.email,
-    domain: input.email.slice(input.email.lastIndexOf('@') + 1),
+    domain: emailDomain(input.email),
     displayName: input.displayName,
     status: 'pending',
     statusSince: at,

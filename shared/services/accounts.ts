@@ -3,10 +3,11 @@
  */
 import type { Account, HistoryEntry } from '../domain/account';
 import { newAccount } from '../domain/decide';
+import { emailDomain } from '../domain/email';
 import type { ListQuery, Page } from '../store/port';
 import { administers, type ApiCaller } from './caller';
 import { newIdOf, nowOf, type ServiceDeps } from './deps';
-import { emailDomain, normalizeEmail } from './email';
+import { normalizeEmail } from './email';
 import { ForbiddenError } from './errors';
 import { applyAsCaller, loadOwned, type Outcome } from './load';
 

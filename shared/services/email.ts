@@ -1,5 +1,6 @@
 /**
  * Email addresses and domains as the service keeps them: trimmed and lower-cased, unique across domains.
+ * An address's domain: emailDomain in shared/domain/email.ts.
  */
 
 /** A DNS host name: labels of letters, digits and inner hyphens, at least two of them. */
@@ -18,9 +19,4 @@ function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The domain of a normalized address: the part after the last `@`. */
-function emailDomain(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1);
-}
-
-export { DOMAIN_PATTERN, EMAIL_PATTERN, emailDomain, normalizeEmail };
+export { DOMAIN_PATTERN, EMAIL_PATTERN, normalizeEmail };

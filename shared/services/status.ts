@@ -2,6 +2,7 @@
  * Status changes by administrators: one account (PUT /accounts/{id}/status) or many, each on its own
  * (POST /accounts/bulk-status).
  */
+import { mapLimit } from '../concurrency';
 import type { Status } from '../domain/statuses';
 import { ConflictError } from '../store/port';
 import { NotFoundError } from './apply';
@@ -66,15 +67,7 @@ async function bulkOne(deps: ServiceDeps, caller: ApiCaller, accountId: string, 
  * `unchanged`, `refused` (with the error) or `not_found` (also outside the caller's domains).
  */
 async function bulkSetStatus(deps: ServiceDeps, caller: ApiCaller, accountIds: readonly string[], input: StatusInput): Promise<BulkResult[]> {
-  const results: BulkResult[] = new Array<BulkResult>(accountIds.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < accountIds.length; i = next++) {
-      results[i] = await bulkOne(deps, caller, accountIds[i] as string, input);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, accountIds.length) }, worker));
-  return results;
+  return mapLimit(accountIds, BULK_CONCURRENCY, (accountId) => bulkOne(deps, caller, accountId, input));
 }
 
 export { bulkSetStatus, setStatus };

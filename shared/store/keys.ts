@@ -6,7 +6,7 @@
 import type { Account } from '../domain/account';
 import { stuckAfterMs, type Policy } from '../domain/policy';
 import type { DueKind } from './port';
-import { Index, TABLE } from './table';
+import { DUE_KIND_INDEX, Index, TABLE } from './table';
 
 type ItemKey = { readonly PK: string; readonly SK: string };
 
@@ -45,19 +45,11 @@ function indexKeys(name: Index): IndexKeys {
 }
 
 const BY_DOMAIN = indexKeys(Index.BY_DOMAIN);
-const DUE = indexKeys(Index.DUE);
-const LEAVER = indexKeys(Index.LEAVER);
-const ALERTS = indexKeys(Index.ALERTS);
 
-/** Which index serves each candidate set of SPEC §5. */
-const DUE_INDEX: Readonly<Record<DueKind, IndexKeys>> = {
-  inactivity: DUE,
-  lockout: DUE,
-  retention: DUE,
-  stuck: DUE,
-  leaver: LEAVER,
-  stuck_alert: ALERTS,
-};
+/** The index keys serving each candidate set of SPEC §5 (DUE_KIND_INDEX, with its key names). */
+const DUE_INDEX = Object.fromEntries(
+  Object.entries(DUE_KIND_INDEX).map(([kind, index]) => [kind, indexKeys(index)]),
+) as Readonly<Record<DueKind, IndexKeys>>;
 
 /** The worker's trigger: `<operationId>#<round>`, only on the write that starts a round. */
 const DISPATCH = 'dispatch';
@@ -124,17 +116,20 @@ function indexAttributes(account: Account, options: LayoutOptions): Record<strin
   };
   const due = dueTime(account, options.policy);
   if (due !== null) {
-    attributes[DUE.partitionKey] = duePartition(due.kind, shard);
-    attributes[DUE.sortKey] = due.at;
+    const { partitionKey, sortKey } = DUE_INDEX[due.kind];
+    attributes[partitionKey] = duePartition(due.kind, shard);
+    attributes[sortKey] = due.at;
   }
   if (isLeaverCandidate(account) && account.leaver !== null) {
-    attributes[LEAVER.partitionKey] = duePartition('leaver', shard);
-    attributes[LEAVER.sortKey] = account.leaver.windowEndsAt;
+    const { partitionKey, sortKey } = DUE_INDEX.leaver;
+    attributes[partitionKey] = duePartition('leaver', shard);
+    attributes[sortKey] = account.leaver.windowEndsAt;
   }
   const alert = account.stuckAlert;
   if (alert !== null) {
-    attributes[ALERTS.partitionKey] = duePartition('stuck_alert', shard);
-    attributes[ALERTS.sortKey] = account.inProgress?.operationId === alert.operationId ? alert.remindAt : DUE_AT_ONCE;
+    const { partitionKey, sortKey } = DUE_INDEX.stuck_alert;
+    attributes[partitionKey] = duePartition('stuck_alert', shard);
+    attributes[sortKey] = account.inProgress?.operationId === alert.operationId ? alert.remindAt : DUE_AT_ONCE;
   }
   return attributes;
 }

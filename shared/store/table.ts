@@ -2,6 +2,7 @@
  * The one DynamoDB table, declared once: the CDK data stack and the local stack / test setup both build
  * it from this definition. docs/design.md explains each key and index.
  */
+import type { DueKind } from './port';
 
 type AttributeType = 'S' | 'N';
 
@@ -54,8 +55,18 @@ const TABLE: TableDefinition = {
   stream: 'NEW_AND_OLD_IMAGES',
 };
 
+/** Which index serves each candidate set of SPEC §5: the store queries it, the CDK grants it. */
+const DUE_KIND_INDEX: Readonly<Record<DueKind, Index>> = {
+  inactivity: Index.DUE,
+  lockout: Index.DUE,
+  retention: Index.DUE,
+  stuck: Index.DUE,
+  leaver: Index.LEAVER,
+  stuck_alert: Index.ALERTS,
+};
+
 /** The table name when nothing sets TABLE_NAME (the local stack and tests). */
 const DEFAULT_TABLE_NAME = 'mailbox-lifecycle';
 
-export { TABLE, Index, DEFAULT_TABLE_NAME };
+export { TABLE, Index, DUE_KIND_INDEX, DEFAULT_TABLE_NAME };
 export type { TableDefinition, IndexDefinition, KeyAttribute };

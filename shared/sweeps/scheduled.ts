@@ -14,7 +14,7 @@ import { createStore } from '../store/dynamo-store';
 import type { AccountStore } from '../store/port';
 import type { Counts } from './continuation';
 import { parseSweepEvent, runNow, type SweepEvent } from './event';
-import type { SweepLogger } from './logger';
+import type { Logger as SweepLogger } from '../log';
 import { SERVICE_NAME } from './metrics';
 import { runStuckDetector, type StuckSummary } from './stuck';
 import { runSweep, type SweepSummary } from './sweep';

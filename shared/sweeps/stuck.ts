@@ -9,8 +9,9 @@ import type { AlertPublisher } from '../alerts/alert';
 import type { Account } from '../domain/account';
 import type { Policy } from '../domain/policy';
 import { ConflictError, type AccountStore, type DueKind } from '../store/port';
+import { SWEEP_READS } from '../schedules';
 import { candidateReader } from './candidates';
-import { describeError, SILENT, type SweepLogger } from './logger';
+import { describeError, SILENT, type Logger } from '../log';
 import { planStuck, type StuckPlan } from './stuck-plan';
 
 interface StuckDeps {
@@ -19,7 +20,7 @@ interface StuckDeps {
   readonly alerts: AlertPublisher;
   /** The real time: stamps the alerts. */
   readonly clock: () => Date;
-  readonly logger?: SweepLogger;
+  readonly logger?: Logger;
 }
 
 interface StuckInput {
@@ -164,7 +165,12 @@ async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set
 async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<StuckSummary> {
   const tally: Tally = { stuck: 0, alerted: 0, reminded: 0, resolved: 0, failed: 0, candidates: 0, itemsRead: 0, written: 0, slowestMs: 0 };
   const seen = new Set<string>();
-  const complete = await pass(deps, input, 'stuck', seen, tally) && await pass(deps, input, 'stuck_alert', seen, tally);
+  // The in-progress candidates first, then the remembered episodes (SWEEP_READS: what this sweep reads).
+  let complete = true;
+  for (const kind of SWEEP_READS.stuck) {
+    complete = await pass(deps, input, kind, seen, tally);
+    if (!complete) break;
+  }
   const { stuck, alerted, reminded, resolved, failed, candidates, itemsRead } = tally;
   const base = { sweep: 'stuck' as const, dryRun: input.dryRun, stuck, failed, candidates, itemsRead, now: input.now.toISOString(), complete };
   return input.dryRun

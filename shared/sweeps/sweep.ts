@@ -13,15 +13,16 @@ import type { Account } from '../domain/account';
 import { decide } from '../domain/decide';
 import type { Policy } from '../domain/policy';
 import type { Request, SweepName } from '../domain/requests';
+import { mapLimit } from '../concurrency';
 import type { Config } from '../config';
-import { isDestructive } from '../schedules';
+import { describeError, SILENT, type Logger } from '../log';
+import { isDestructive, SWEEP_READS } from '../schedules';
 import { apply, NotFoundError } from '../services/apply';
 import type { AccountStore } from '../store/port';
 import { sweepBrake } from './alerts';
 import { candidateReader, START, type CandidatePage, type CandidateReader, type Position } from './candidates';
 import { addCounts, ZERO, type Continuation, type Counts } from './continuation';
 import { InvalidSweepEventError } from './event';
-import { describeError, SILENT, type SweepLogger } from './logger';
 
 interface SweepDeps {
   readonly store: AccountStore;
@@ -30,7 +31,7 @@ interface SweepDeps {
   /** The real time: stamps changes and alerts, and measures the deadline. */
   readonly clock: () => Date;
   readonly config: { readonly sweeps: Config['sweeps'] };
-  readonly logger?: SweepLogger;
+  readonly logger?: Logger;
 }
 
 interface SweepInput {
@@ -139,15 +140,6 @@ async function sweepOne(deps: SweepDeps, run: Run, account: Account): Promise<Ou
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /** A destructive sweep's first look: at most `max` candidates, across shards. */
 async function prefetch(reader: CandidateReader, max: number, pageSize: number): Promise<{ pages: CandidatePage[]; found: number }> {
   const pages: CandidatePage[] = [];
@@ -182,7 +174,8 @@ function summarize(run: Run, totals: Counts, complete: boolean, braked: boolean)
 async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult> {
   const run = resume(deps, input);
   const pageSize = input.pageSize ?? PAGE_SIZE;
-  const reader = candidateReader(deps.store, run.sweep, run.now.toISOString(), run.position);
+  const [kind] = SWEEP_READS[run.sweep];
+  const reader = candidateReader(deps.store, kind, run.now.toISOString(), run.position);
   const counts: Record<keyof Counts, number> = { ...ZERO };
   const finish = (position: Position | null, checked: boolean, braked = false): SweepResult => {
     const totals = addCounts(run.totals, counts);
@@ -218,7 +211,7 @@ async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult
     const limit = input.maxItems === undefined ? pageSize : Math.max(1, Math.min(pageSize, input.maxItems - processed));
     const page = buffered.shift() ?? await readPage(reader, limit, counts);
     if (page === null) return finish(null, true);
-    await forEachLimit(page.items, input.concurrency ?? CONCURRENCY, async (account) => {
+    await mapLimit(page.items, input.concurrency ?? CONCURRENCY, async (account) => {
       counts[await sweepOne(deps, run, account)] += 1;
     });
     counts.candidates += page.items.length;

@@ -6,6 +6,7 @@
  * it is recorded on the account and retried by the worker.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { describeError } from '../log';
 import { batchItemFailures, dispatchOf } from '../stream/images';
 import { matchesFilter, STREAM_CONSUMERS } from '../stream/filters';
 import { parseRetryMessage, type RetryMessage } from './retry-scheduler';
@@ -37,8 +38,6 @@ const METRIC_OF: Readonly<Record<RunResult['outcome'], WorkerMetric[]>> = {
   skipped: [WorkerMetric.SKIPPED],
 };
 
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
 /** Runs the attempt a trigger (stream dispatch or retry message) names, and counts its outcome. */
 async function runCounted(deps: WorkerDeps, trigger: RetryMessage, options: BatchOptions,
   count: NonNullable<BatchOptions['count']>): Promise<void> {
@@ -62,7 +61,7 @@ async function runStreamBatch(deps: WorkerDeps, records: readonly DynamoDBRecord
       await runCounted(deps, dispatchOf(record), options, count);
     } catch (error) {
       const unprocessed = records.slice(index);
-      deps.log.error('stream record not processed', { eventID: record.eventID, error: describe(error), unprocessed: unprocessed.length });
+      deps.log.error('stream record not processed', { eventID: record.eventID, ...describeError(error), unprocessed: unprocessed.length });
       count(WorkerMetric.UNPROCESSED, unprocessed.length);
       return { batchItemFailures: batchItemFailures(unprocessed) };
     }
@@ -84,7 +83,7 @@ async function runRetryBatch(deps: WorkerDeps, records: readonly SQSRecord[], op
     try {
       await runCounted(deps, parseRetryMessage(record.body), options, count);
     } catch (error) {
-      deps.log.error('retry message not processed', { messageId: record.messageId, error: describe(error) });
+      deps.log.error('retry message not processed', { messageId: record.messageId, ...describeError(error) });
       count(WorkerMetric.UNPROCESSED, 1);
       failures.push({ itemIdentifier: record.messageId });
     }

@@ -6,18 +6,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAlertPublisher } from '../alerts/publisher';
 import type { Config } from '../config';
-import { logLine } from '../console-log';
+import { CONSOLE_LOGGER } from '../console-log';
 import { createMailPlatform } from '../platform/create';
 import { createStore } from '../store/dynamo-store';
 import { createLocalRetryScheduler, createSqsRetryScheduler, type RetryScheduler } from './retry-scheduler';
-import { runOperation, type WorkerDeps, type WorkerLog } from './run-operation';
-
-/** A JSON line per log call on the console: the default outside Lambda's Powertools logger. */
-const consoleLog: WorkerLog = {
-  info: (message, attributes) => logLine('INFO', message, attributes),
-  warn: (message, attributes) => logLine('WARN', message, attributes),
-  error: (message, attributes) => logLine('ERROR', message, attributes),
-};
+import { runOperation, type WorkerDeps } from './run-operation';
 
 /**
  * The worker's dependencies for `config`; `overrides` replace any of them (tests, the local stack).
@@ -39,11 +32,11 @@ function createWorkerDeps(config: Config, overrides: Partial<WorkerDeps> = {}): 
     platform: overrides.platform ?? createMailPlatform(config),
     alerts: overrides.alerts ?? createAlertPublisher(config),
     worker: overrides.worker ?? config.worker,
-    log: overrides.log ?? consoleLog,
+    log: overrides.log ?? CONSOLE_LOGGER,
     scheduler,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   };
   return deps;
 }
 
-export { createWorkerDeps, consoleLog };
+export { createWorkerDeps };

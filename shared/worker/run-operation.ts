@@ -8,25 +8,20 @@
 import { operationFields, type Alert, type AlertPublisher } from '../alerts/alert';
 import type { Config } from '../config';
 import type { Account, InProgress } from '../domain/account';
+import { describeError, type Logger } from '../log';
 import type { MailPlatform } from '../platform/port';
 import { apply, type Deps } from '../services/apply';
 import { nowOf } from '../services/deps';
 import { backoffSeconds, truncateError } from './backoff';
 import type { RetryScheduler } from './retry-scheduler';
 
-/** The little logging the worker does; Powertools' Logger fits it. */
-interface WorkerLog {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
-
 interface WorkerDeps extends Deps {
   readonly platform: MailPlatform;
   readonly scheduler: RetryScheduler;
   readonly alerts: AlertPublisher;
   readonly worker: Pick<Config['worker'], 'maxAttempts' | 'firstDelaySeconds'>;
-  readonly log: WorkerLog;
+  /** The little logging the worker does; Powertools' Logger fits it. */
+  readonly log: Logger;
 }
 
 interface RunOptions {
@@ -95,7 +90,7 @@ async function recordFailure(deps: WorkerDeps, account: Account, operationId: st
   if (op.attempts === maxAttempts) {
     await deps.alerts.publish(gaveUpAlert(applied.account, nowOf(deps))).catch((failure: unknown) => {
       // The account stays in progress either way; the stuck detector pages later if this alert is lost.
-      deps.log.error('operation_gave_up alert not published', { accountId, operationId, error: String(failure) });
+      deps.log.error('operation_gave_up alert not published', { accountId, operationId, ...describeError(failure) });
     });
   }
   return { outcome: 'gave_up', attempts: op.attempts };
@@ -130,4 +125,4 @@ async function runOperation(deps: WorkerDeps, accountId: string, operationId: st
 }
 
 export { runOperation, gaveUpAlert };
-export type { RunOptions, RunResult, WorkerDeps, WorkerLog };
+export type { RunOptions, RunResult, WorkerDeps };

@@ -13,7 +13,7 @@ import type { Account } from '../../shared/domain/account';
 import { decide } from '../../shared/domain/decide';
 import type { SweepName } from '../../shared/domain/requests';
 import { createStore } from '../../shared/store/dynamo-store';
-import { SILENT } from '../../shared/sweeps/logger';
+import { SILENT } from '../../shared/log';
 import { runScheduled } from '../../shared/sweeps/scheduled';
 import { planStuck } from '../../shared/sweeps/stuck-plan';
 import { countReads, type ReadCounts } from './counting';

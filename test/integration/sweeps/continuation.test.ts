@@ -8,7 +8,7 @@ import type { SweepName } from '../../../shared/domain/requests';
 import { continuationSchema, type Continuation } from '../../../shared/sweeps/continuation';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import type { SweepEvent } from '../../../shared/sweeps/event';
-import { SILENT } from '../../../shared/sweeps/logger';
+import { SILENT } from '../../../shared/log';
 import { runSweep, type SweepResult } from '../../../shared/sweeps/sweep';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { countingStore, recordingAlerts, world, type World } from './world';
