@@ -9,6 +9,7 @@ import { createTable } from '../../infra/local/table';
 import { loadConfig, type Config } from '../../shared/config';
 import { documentClient } from '../../shared/store/client';
 import { createStore } from '../../shared/store/dynamo-store';
+import type { HistoryEntry } from '../../shared/domain/account';
 import type { AccountStore } from '../../shared/store/port';
 
 interface FreshTable {
@@ -45,5 +46,17 @@ async function freshTable(overrides: Partial<Record<string, string>> = {}): Prom
   return { config, store: createStore(config), client, tableName, env };
 }
 
-export { freshTable };
+/** Every history entry of an account, oldest first, across all pages. */
+async function allHistory(store: AccountStore, accountId: string): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.history(accountId, 100, cursor);
+    entries.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return entries.reverse();
+}
+
+export { allHistory, freshTable };
 export type { FreshTable };

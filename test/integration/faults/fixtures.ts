@@ -5,10 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { HistoryEntry } from '../../../shared/domain/account';
-import type { AccountStore } from '../../../shared/store/port';
 import { apiEvent, invoke, loadHandlers, type ApiResult, type Handler } from '../../bench/api';
 import { accountBuilder, batchWrite, type Kind, type Made } from '../../bench/seed';
-import { freshTable, type FreshTable } from '../../helpers/dynamo';
+import { allHistory, freshTable, type FreshTable } from '../../helpers/dynamo';
 import { injectFaults, type FaultInjector } from '../../helpers/faults';
 
 interface FaultWorld extends FreshTable {
@@ -22,17 +21,6 @@ interface FaultWorld extends FreshTable {
   access(email: string): Promise<ApiResult>;
   /** Every history entry of the account, oldest first. */
   history(accountId: string): Promise<HistoryEntry[]>;
-}
-
-async function allHistory(store: AccountStore, accountId: string): Promise<HistoryEntry[]> {
-  const entries: HistoryEntry[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.history(accountId, 100, cursor);
-    entries.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return entries.reverse();
 }
 
 /**

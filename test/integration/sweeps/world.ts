@@ -12,7 +12,7 @@ import type { Caller, Request } from '../../../shared/domain/requests';
 import type { Status } from '../../../shared/domain/statuses';
 import { apply, type Applied } from '../../../shared/services/apply';
 import type { AccountStore, DueQuery } from '../../../shared/store/port';
-import { freshTable, type FreshTable } from '../../helpers/dynamo';
+import { allHistory, freshTable, type FreshTable } from '../../helpers/dynamo';
 
 const ADMIN: Caller = { sub: 'alice', scopes: ['accounts:admin'], requestId: null };
 
@@ -101,16 +101,7 @@ async function world(overrides: Partial<Record<string, string>> = {}): Promise<W
     await store.create(created.account, created.entry);
     return complete(accountId, when);
   };
-  const history = async (accountId: string): Promise<HistoryEntry[]> => {
-    const entries: HistoryEntry[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await store.history(accountId, 100, cursor);
-      entries.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return entries.reverse();
-  };
+  const history = (accountId: string): Promise<HistoryEntry[]> => allHistory(store, accountId);
   return { ...table, t0, domain, act, active, complete, history, get, statusOf: async (id) => (await get(id)).status };
 }
 
