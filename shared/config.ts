@@ -57,25 +57,53 @@ class ConfigError extends Error {
 
 /** Every environment variable loadConfig reads (the readers below take only these names). */
 const CONFIG_VARIABLES = [
-  'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'AWS_REGION',
-  'INACTIVITY_DAYS', 'LEAVER_WINDOW_DAYS', 'LEAVE_DATE_PAST_DAYS', 'LEAVE_DATE_FUTURE_DAYS', 'RETENTION_DAYS',
-  'FAILURE_WINDOW_SECONDS', 'MAX_FAILED_LOGINS', 'LOCKOUT_SECONDS', 'ACTIVITY_WRITE_INTERVAL_SECONDS',
-  'STUCK_AFTER_HOURS', 'STUCK_AFTER_HOURS_BY_STATUS', 'STUCK_REMINDER_HOURS',
-  'DUE_SHARDS', 'HISTORY_RETENTION_DAYS', 'IDEMPOTENCY_TTL_SECONDS', 'LOGIN_EVENT_TTL_SECONDS',
-  'MAIL_PLATFORM', 'MAIL_PLATFORM_URL', 'MAIL_PLATFORM_SECRET', 'MAIL_PLATFORM_SECRET_ARN', 'MAIL_PLATFORM_TIMEOUT_MS',
-  'WORKER_MAX_ATTEMPTS', 'WORKER_FIRST_DELAY_SECONDS', 'RETRY_QUEUE_URL',
-  'SWEEP_MAX_AFFECTED', 'CLOCK_OVERRIDE', 'SWEEP_TIME_BUDGET_MS',
-  'ALERT_TOPIC_ARN', 'ALERT_WEBHOOK_URL', 'ALERT_FILE', 'EVENT_BUS_NAME', 'EVENT_FILE',
+  'TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'AWS_REGION',
+  'INACTIVITY_DAYS',
+  'LEAVER_WINDOW_DAYS',
+  'LEAVE_DATE_PAST_DAYS',
+  'LEAVE_DATE_FUTURE_DAYS',
+  'RETENTION_DAYS',
+  'FAILURE_WINDOW_SECONDS',
+  'MAX_FAILED_LOGINS',
+  'LOCKOUT_SECONDS',
+  'ACTIVITY_WRITE_INTERVAL_SECONDS',
+  'STUCK_AFTER_HOURS',
+  'STUCK_AFTER_HOURS_BY_STATUS',
+  'STUCK_REMINDER_HOURS',
+  'DUE_SHARDS',
+  'HISTORY_RETENTION_DAYS',
+  'IDEMPOTENCY_TTL_SECONDS',
+  'LOGIN_EVENT_TTL_SECONDS',
+  'MAIL_PLATFORM',
+  'MAIL_PLATFORM_URL',
+  'MAIL_PLATFORM_SECRET',
+  'MAIL_PLATFORM_SECRET_ARN',
+  'MAIL_PLATFORM_TIMEOUT_MS',
+  'WORKER_MAX_ATTEMPTS',
+  'WORKER_FIRST_DELAY_SECONDS',
+  'RETRY_QUEUE_URL',
+  'SWEEP_MAX_AFFECTED',
+  'CLOCK_OVERRIDE',
+  'SWEEP_TIME_BUDGET_MS',
+  'ALERT_TOPIC_ARN',
+  'ALERT_WEBHOOK_URL',
+  'ALERT_FILE',
+  'EVENT_BUS_NAME',
+  'EVENT_FILE',
 ] as const;
 type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
-const isConfigVariable = (name: string): name is ConfigVariable => (CONFIG_VARIABLES as readonly string[]).includes(name);
+const isConfigVariable = (name: string): name is ConfigVariable =>
+  (CONFIG_VARIABLES as readonly string[]).includes(name);
 
 function int(env: Env, name: ConfigVariable, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
 }
 
@@ -127,11 +155,15 @@ function loadConfig(env: Env = process.env): Config {
     stuckReminderMs: int(env, 'STUCK_REMINDER_HOURS', d.stuckReminderMs / HOUR, 1) * HOUR,
   };
   const adapter = str(env, 'MAIL_PLATFORM') ?? (str(env, 'MAIL_PLATFORM_URL') ? 'webhook' : 'direct');
-  if (adapter !== 'direct' && adapter !== 'webhook') throw new ConfigError(`MAIL_PLATFORM must be direct or webhook, got "${adapter}"`);
-  if (adapter === 'webhook' && !str(env, 'MAIL_PLATFORM_URL')) throw new ConfigError('MAIL_PLATFORM=webhook needs MAIL_PLATFORM_URL');
+  if (adapter !== 'direct' && adapter !== 'webhook')
+    throw new ConfigError(`MAIL_PLATFORM must be direct or webhook, got "${adapter}"`);
+  if (adapter === 'webhook' && !str(env, 'MAIL_PLATFORM_URL'))
+    throw new ConfigError('MAIL_PLATFORM=webhook needs MAIL_PLATFORM_URL');
   if (adapter === 'webhook' && !str(env, 'MAIL_PLATFORM_SECRET') && !str(env, 'MAIL_PLATFORM_SECRET_ARN')) {
-    throw new ConfigError('the webhook mail platform (MAIL_PLATFORM_URL) needs its signing secret: set MAIL_PLATFORM_SECRET '
-      + '(the secret itself, locally) or MAIL_PLATFORM_SECRET_ARN (a Secrets Manager secret, in the cloud)');
+    throw new ConfigError(
+      'the webhook mail platform (MAIL_PLATFORM_URL) needs its signing secret: set MAIL_PLATFORM_SECRET ' +
+        '(the secret itself, locally) or MAIL_PLATFORM_SECRET_ARN (a Secrets Manager secret, in the cloud)',
+    );
   }
   return {
     tableName: str(env, 'TABLE_NAME') ?? DEFAULT_TABLE_NAME,

@@ -18,16 +18,41 @@ interface Schedule {
 }
 
 const SCHEDULES: readonly Schedule[] = [
-  { sweep: 'inactivity', everyMinutes: 1440, expression: 'cron(15 2 * * ? *)', destructive: false,
-    description: 'active accounts without activity for 30 days become inactive' },
-  { sweep: 'leaver', everyMinutes: 1440, expression: 'cron(30 2 * * ? *)', destructive: true,
-    description: 'leavers whose window has ended are deleted' },
-  { sweep: 'retention', everyMinutes: 1440, expression: 'cron(45 2 * * ? *)', destructive: true,
-    description: 'deleted accounts past purgeAfter are purged' },
-  { sweep: 'lockout', everyMinutes: 5, expression: 'rate(5 minutes)', destructive: false,
-    description: 'expired failed-login lockouts return to their previous status' },
-  { sweep: 'stuck', everyMinutes: 15, expression: 'rate(15 minutes)', destructive: false,
-    description: 'accounts in progress too long page on-call' },
+  {
+    sweep: 'inactivity',
+    everyMinutes: 1440,
+    expression: 'cron(15 2 * * ? *)',
+    destructive: false,
+    description: 'active accounts without activity for 30 days become inactive',
+  },
+  {
+    sweep: 'leaver',
+    everyMinutes: 1440,
+    expression: 'cron(30 2 * * ? *)',
+    destructive: true,
+    description: 'leavers whose window has ended are deleted',
+  },
+  {
+    sweep: 'retention',
+    everyMinutes: 1440,
+    expression: 'cron(45 2 * * ? *)',
+    destructive: true,
+    description: 'deleted accounts past purgeAfter are purged',
+  },
+  {
+    sweep: 'lockout',
+    everyMinutes: 5,
+    expression: 'rate(5 minutes)',
+    destructive: false,
+    description: 'expired failed-login lockouts return to their previous status',
+  },
+  {
+    sweep: 'stuck',
+    everyMinutes: 15,
+    expression: 'rate(15 minutes)',
+    destructive: false,
+    description: 'accounts in progress too long page on-call',
+  },
 ];
 
 /**

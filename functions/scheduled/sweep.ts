@@ -24,40 +24,45 @@ let lambda: LambdaClient | undefined;
 /** The sweep this function runs, from env SWEEP. */
 function sweepOf(env: Env): SweepKind {
   const sweep = SWEEP_KINDS.find((kind) => kind === env['SWEEP']);
-  if (sweep === undefined) throw new ConfigError(`SWEEP must be one of ${SWEEP_KINDS.join(', ')}, got "${env['SWEEP'] ?? ''}"`);
+  if (sweep === undefined)
+    throw new ConfigError(`SWEEP must be one of ${SWEEP_KINDS.join(', ')}, got "${env['SWEEP'] ?? ''}"`);
   return sweep;
 }
 
 /** Continues the run in a fresh asynchronous invocation of this same function. */
 async function invokeSelf(event: SweepEvent): Promise<void> {
   const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
-  if (functionName === undefined) throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: cannot continue the sweep');
+  if (functionName === undefined)
+    throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: cannot continue the sweep');
   lambda ??= new LambdaClient({});
-  await lambda.send(new InvokeCommand({
-    FunctionName: functionName,
-    InvocationType: 'Event',
-    Payload: new TextEncoder().encode(JSON.stringify(event)),
-  }));
+  await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'Event',
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
 }
 
 /** The invocation's counts as metrics, with the Sweep dimension. */
 function record(report: InvocationReport): void {
   metrics.addDimension(SWEEP_DIMENSION, report.sweep);
-  const values: Record<string, number> = report.sweep === 'stuck'
-    ? {
-      [SweepMetric.STUCK_ACCOUNTS]: report.summary.stuck,
-      [SweepMetric.ALERTED]: report.summary.alerted,
-      [SweepMetric.REMINDED]: report.summary.reminded,
-      [SweepMetric.RESOLVED]: report.summary.resolved,
-      [SweepMetric.FAILED]: report.summary.failed,
-    }
-    : {
-      [SweepMetric.CANDIDATES]: report.counts.candidates,
-      [SweepMetric.CHANGED]: report.counts.changed,
-      [SweepMetric.SKIPPED]: report.counts.skipped,
-      [SweepMetric.FAILED]: report.counts.failed,
-      [SweepMetric.BRAKED]: report.braked ? 1 : 0,
-    };
+  const values: Record<string, number> =
+    report.sweep === 'stuck'
+      ? {
+          [SweepMetric.STUCK_ACCOUNTS]: report.summary.stuck,
+          [SweepMetric.ALERTED]: report.summary.alerted,
+          [SweepMetric.REMINDED]: report.summary.reminded,
+          [SweepMetric.RESOLVED]: report.summary.resolved,
+          [SweepMetric.FAILED]: report.summary.failed,
+        }
+      : {
+          [SweepMetric.CANDIDATES]: report.counts.candidates,
+          [SweepMetric.CHANGED]: report.counts.changed,
+          [SweepMetric.SKIPPED]: report.counts.skipped,
+          [SweepMetric.FAILED]: report.counts.failed,
+          [SweepMetric.BRAKED]: report.braked ? 1 : 0,
+        };
   for (const [name, value] of Object.entries(values)) metrics.addMetric(name, MetricUnit.Count, value);
 }
 
@@ -70,7 +75,8 @@ async function run(event: unknown, context: Context) {
       handOff: invokeSelf,
     });
   } catch (error) {
-    if (error instanceof InvalidSweepEventError) logger.error('invalid sweep event; nothing was changed', { issues: error.issues });
+    if (error instanceof InvalidSweepEventError)
+      logger.error('invalid sweep event; nothing was changed', { issues: error.issues });
     throw error;
   }
 }

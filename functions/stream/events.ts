@@ -28,7 +28,9 @@ function createEventsHandler(eventPublisher: EventPublisher, count?: (metric: st
 }
 
 const handler = instrument(async (event: DynamoDBStreamEvent, _context: Context): Promise<DynamoDBBatchResponse> => {
-  publisher ??= createEventPublisher(loadConfig(), { onError: (message, error) => obs.logger.error(message, { error: String(error) }) });
+  publisher ??= createEventPublisher(loadConfig(), {
+    onError: (message, error) => obs.logger.error(message, { error: String(error) }),
+  });
   return createEventsHandler(publisher, obs.count)(event);
 }, obs);
 

@@ -22,7 +22,10 @@ let deps: WorkerDeps | undefined;
  */
 function createWorkerHandler(workerDeps: WorkerDeps, count?: (metric: string, value: number) => void) {
   return (event: DynamoDBStreamEvent, context?: Pick<Context, 'awsRequestId'>): Promise<DynamoDBBatchResponse> =>
-    runStreamBatch(workerDeps, event.Records, { requestId: context?.awsRequestId ?? null, ...(count ? { count } : {}) });
+    runStreamBatch(workerDeps, event.Records, {
+      requestId: context?.awsRequestId ?? null,
+      ...(count ? { count } : {}),
+    });
 }
 
 const handler = instrument(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {

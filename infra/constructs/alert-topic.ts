@@ -37,11 +37,13 @@ class AlertTopic extends Construct {
       pendingWindow: Duration.days(7),
     });
     // CloudWatch alarms publish to an encrypted topic only when the key lets CloudWatch use it.
-    this.key.addToResourcePolicy(new PolicyStatement({
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
     this.topic = new Topic(this, 'Topic', {
       displayName: 'Mailbox lifecycle on-call alerts',
       masterKey: this.key,

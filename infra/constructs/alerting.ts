@@ -2,12 +2,7 @@
  * Helpers that tie functions and alarms to the on-call topic.
  */
 import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  TreatMissingData,
-  type IMetric,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -27,8 +22,9 @@ function allowAlerts(fn: LambdaFunction, topic: ITopic): void {
   topic.grantPublish(fn);
   fn.acknowledge({
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-    reason: 'Publishing to the KMS-encrypted alert topic needs kms:GenerateDataKey* (GenerateDataKey and its ' +
-      'WithoutPlaintext variant, as SNS documents) on that topic\'s key only.',
+    reason:
+      'Publishing to the KMS-encrypted alert topic needs kms:GenerateDataKey* (GenerateDataKey and its ' +
+      "WithoutPlaintext variant, as SNS documents) on that topic's key only.",
   });
 }
 

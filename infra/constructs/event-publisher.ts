@@ -46,17 +46,20 @@ class EventPublisher extends Construct {
       memorySize: 512,
       environment: { ...props.environment, EVENT_BUS_NAME: props.eventBus.eventBusName },
     });
-    this.fn.addEventSource(new DynamoEventSource(props.table, {
-      ...STREAM_SOURCE,
-      batchSize: EVENTS_BATCH_SIZE,
-      onFailure: new SqsDlq(this.deadLetterQueue),
-      filters: STREAM_CONSUMERS.events.map((pattern) => FilterCriteria.filter(pattern)),
-    }));
+    this.fn.addEventSource(
+      new DynamoEventSource(props.table, {
+        ...STREAM_SOURCE,
+        batchSize: EVENTS_BATCH_SIZE,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: STREAM_CONSUMERS.events.map((pattern) => FilterCriteria.filter(pattern)),
+      }),
+    );
     props.eventBus.grantPutEventsTo(this.fn);
     this.fn.acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by the stream event source mapping, never asynchronously: what fails ' +
-        'goes to the mapping\'s on-failure destination.',
+      reason:
+        'Invoked synchronously by the stream event source mapping, never asynchronously: what fails ' +
+        "goes to the mapping's on-failure destination.",
     });
   }
 }

@@ -121,7 +121,8 @@ class ServiceApi extends Construct {
       if (route.scope === null) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design (SPEC §4, scope "none"): it serves static, ` +
+          reason:
+            `${route.method} ${route.path} is public by design (SPEC §4, scope "none"): it serves static, ` +
             'non-personal documents (the status model, the OpenAPI document).',
         });
       }
@@ -129,11 +130,13 @@ class ServiceApi extends Construct {
     });
 
     const platformRoutes = ROUTES.filter((route) => PLATFORM_FUNCTIONS.has(route.function));
-    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(platformRoutes.map((route) => [
-      `${route.method} ${route.path}`,
-      // RouteSettings is free-form JSON in the L1: CloudFormation's own property names.
-      { ThrottlingRateLimit: PLATFORM_THROTTLE.rateLimit, ThrottlingBurstLimit: PLATFORM_THROTTLE.burstLimit },
-    ]));
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      platformRoutes.map((route) => [
+        `${route.method} ${route.path}`,
+        // RouteSettings is free-form JSON in the L1: CloudFormation's own property names.
+        { ThrottlingRateLimit: PLATFORM_THROTTLE.rateLimit, ThrottlingBurstLimit: PLATFORM_THROTTLE.burstLimit },
+      ]),
+    );
   }
 }
 

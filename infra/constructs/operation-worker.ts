@@ -78,12 +78,14 @@ class OperationWorker extends Construct {
       memorySize: 512,
       environment,
     });
-    this.worker.addEventSource(new DynamoEventSource(props.table, {
-      ...STREAM_SOURCE,
-      batchSize: WORKER_BATCH_SIZE,
-      onFailure: new SqsDlq(this.deadLetterQueue),
-      filters: STREAM_CONSUMERS.worker.map((pattern) => FilterCriteria.filter(pattern)),
-    }));
+    this.worker.addEventSource(
+      new DynamoEventSource(props.table, {
+        ...STREAM_SOURCE,
+        batchSize: WORKER_BATCH_SIZE,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: STREAM_CONSUMERS.worker.map((pattern) => FilterCriteria.filter(pattern)),
+      }),
+    );
 
     this.retry = new LambdaFunction(this, 'RetryFunction', {
       entry: 'functions/queue/retry.ts',
@@ -92,14 +94,17 @@ class OperationWorker extends Construct {
       memorySize: 512,
       environment,
     });
-    this.retry.addEventSource(new SqsEventSource(this.retryQueue, {
-      batchSize: RETRY_BATCH_SIZE,
-      reportBatchItemFailures: true,
-    }));
+    this.retry.addEventSource(
+      new SqsEventSource(this.retryQueue, {
+        batchSize: RETRY_BATCH_SIZE,
+        reportBatchItemFailures: true,
+      }),
+    );
     this.retry.acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'An SQS event source has no on-failure destination: a message that keeps failing moves to the ' +
-        'retry queue\'s dead-letter queue through its redrive policy.',
+      reason:
+        'An SQS event source has no on-failure destination: a message that keeps failing moves to the ' +
+        "retry queue's dead-letter queue through its redrive policy.",
     });
 
     for (const fn of [this.worker, this.retry]) {
@@ -110,8 +115,9 @@ class OperationWorker extends Construct {
       props.platformSecret?.grantRead(fn);
       fn.acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously by an event source mapping, never asynchronously: what fails goes to ' +
-          'the mapping\'s on-failure destination (stream) or the queue\'s redrive dead-letter queue (SQS).',
+        reason:
+          'Invoked synchronously by an event source mapping, never asynchronously: what fails goes to ' +
+          "the mapping's on-failure destination (stream) or the queue's redrive dead-letter queue (SQS).",
       });
     }
   }

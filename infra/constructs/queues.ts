@@ -51,7 +51,8 @@ class DeadLetterQueue extends Queue {
       enforceSSL: true,
       retentionPeriod: DLQ_RETENTION,
     });
-    const reason = `This queue is itself a dead-letter queue (it holds ${props.holds}); nothing consumes it ` +
+    const reason =
+      `This queue is itself a dead-letter queue (it holds ${props.holds}); nothing consumes it ` +
       'automatically, so there is nothing to redrive from it.';
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-SQS3', reason },

@@ -35,7 +35,9 @@ function indexesRead(sweep: SweepKind): readonly Index[] {
 }
 
 /** The indexes each sweep reads its candidates from (docs/design.md: the due-time indexes). */
-const SWEEP_INDEXES = Object.fromEntries(SWEEP_KINDS.map((sweep) => [sweep, indexesRead(sweep)])) as Readonly<Record<SweepKind, readonly Index[]>>;
+const SWEEP_INDEXES = Object.fromEntries(SWEEP_KINDS.map((sweep) => [sweep, indexesRead(sweep)])) as Readonly<
+  Record<SweepKind, readonly Index[]>
+>;
 
 /** Only the stuck detector and the destructive sweeps' brakes raise alerts (SPEC §5). */
 const publishesAlerts = (schedule: Schedule): boolean => schedule.destructive || schedule.sweep === 'stuck';
@@ -96,31 +98,40 @@ class Sweeps extends Construct {
       },
     });
     if (continues(schedule)) {
-      fn.allow(new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [stack.formatArn({
-          service: 'lambda',
-          resource: 'function',
-          resourceName: functionName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })],
-      }));
+      fn.allow(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [
+            stack.formatArn({
+              service: 'lambda',
+              resource: 'function',
+              resourceName: functionName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ],
+        }),
+      );
     }
     // Read an account again (a lost race), write a change or a stuck mark (Puts in a transaction). A sweep
     // only starts a purge; the worker completes it, so no Delete here.
-    allowTable(fn, props.table, { actions: [TableAction.GET, TableAction.PUT], indexes: SWEEP_INDEXES[schedule.sweep] });
+    allowTable(fn, props.table, {
+      actions: [TableAction.GET, TableAction.PUT],
+      indexes: SWEEP_INDEXES[schedule.sweep],
+    });
     if (publishesAlerts(schedule)) allowAlerts(fn, props.alertTopic);
 
     const rule = new Rule(this, `${name}Schedule`, {
       description: `mailbox-lifecycle ${schedule.sweep} sweep: ${schedule.description}`,
       schedule: EventSchedule.expression(schedule.expression),
-      targets: [new LambdaTarget(fn, {
-        // The sweep's own event shape ({dryRun?, maxAffected?, now?, continuation?}): a scheduled run sets none.
-        event: RuleTargetInput.fromObject({}),
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(2),
-      })],
+      targets: [
+        new LambdaTarget(fn, {
+          // The sweep's own event shape ({dryRun?, maxAffected?, now?, continuation?}): a scheduled run sets none.
+          event: RuleTargetInput.fromObject({}),
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
     });
     return { schedule, fn, rule };
   }

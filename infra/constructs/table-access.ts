@@ -40,11 +40,13 @@ function allowTable(fn: LambdaFunction, table: ITable, access: TableAccess): voi
   }
   const indexes = access.indexes ?? [];
   if (indexes.length > 0) {
-    fn.allow(new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: [TableAction.QUERY],
-      resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
-    }));
+    fn.allow(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [TableAction.QUERY],
+        resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+      }),
+    );
   }
 }
 

@@ -124,8 +124,10 @@ function apiGatewayClaims(payload: Readonly<Record<string, unknown>>): Record<st
 function requestTime(now: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   const month = now.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  return `${pad(now.getUTCDate())}/${month}/${now.getUTCFullYear()}:${pad(now.getUTCHours())}:` +
-    `${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())} +0000`;
+  return (
+    `${pad(now.getUTCDate())}/${month}/${now.getUTCFullYear()}:${pad(now.getUTCHours())}:` +
+    `${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())} +0000`
+  );
 }
 
 /** An id shaped like API Gateway's (`JKJaXmPLvHcESHA=`); also sent back as `apigw-requestid`. */
@@ -135,8 +137,7 @@ const newRequestId = (): string => randomBytes(11).toString('base64');
 function isTextContent(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (!type) return false;
-  return type.startsWith('text/') ||
-    ['application/json', 'application/xml', 'application/javascript'].includes(type);
+  return type.startsWith('text/') || ['application/json', 'application/xml', 'application/javascript'].includes(type);
 }
 
 /** Header names lower-cased, repeated headers joined with commas; cookies apart, as payload 2.0 has them. */
@@ -147,7 +148,12 @@ function collectHeaders(rawHeaders: readonly string[]): { headers: Record<string
     const name = (rawHeaders[i] ?? '').toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
     } else {
       headers[name] = name in headers ? `${headers[name]},${value}` : value;
     }
@@ -189,7 +195,8 @@ function toEvent(request: RawRequest, match: RouteMatch, options: EventOptions):
   headers['x-forwarded-for'] = request.sourceIp;
   headers['x-forwarded-proto'] = 'http';
   if (options.serverPort !== undefined) headers['x-forwarded-port'] = String(options.serverPort);
-  headers['x-amzn-trace-id'] = `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  headers['x-amzn-trace-id'] =
+    `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
   const host = (headers.host ?? '127.0.0.1').replace(/:\d+$/, '');
 
   const requestContext: APIGatewayEventRequestContextV2 = {
@@ -241,9 +248,14 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 /** API Gateway's own answers, which never reach a function. */
 const gatewayResponse = {
   notFound: (): HttpResponse => json(404, { message: 'Not Found' }),
-  unauthorized: (description: string): HttpResponse => json(401, { message: 'Unauthorized' }, {
-    'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${description.replaceAll('"', "'")}"`,
-  }),
+  unauthorized: (description: string): HttpResponse =>
+    json(
+      401,
+      { message: 'Unauthorized' },
+      {
+        'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${description.replaceAll('"', "'")}"`,
+      },
+    ),
   tooLarge: (): HttpResponse => json(413, { message: 'Request Entity Too Large' }),
   internalError: (): HttpResponse => json(500, { message: 'Internal Server Error' }),
   /** The integration timed out. */

@@ -77,7 +77,8 @@ function emulatorDir(): string {
     }
   }
   const found = candidates.find((dir) => existsSync(path.join(dir, JAR)));
-  if (found === undefined) throw new DynamoDbLocalError(`${JAR} not found: is the ${PACKAGE} package installed (npm install)?`);
+  if (found === undefined)
+    throw new DynamoDbLocalError(`${JAR} not found: is the ${PACKAGE} package installed (npm install)?`);
   return found;
 }
 
@@ -95,13 +96,16 @@ function findJava(): string {
   const javaHome = process.env.JAVA_HOME;
   const candidates = [
     ...(javaHome ? [path.join(javaHome, 'bin', 'java')] : []),
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'java')),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'java')),
   ];
   const java = candidates.find(isExecutable);
   if (java === undefined) {
     throw new DynamoDbLocalError(
-      'DynamoDB Local needs Java 17 or later, and no `java` was found on PATH or in JAVA_HOME. Install a JRE '
-        + '(e.g. `sudo apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`) and try again.',
+      'DynamoDB Local needs Java 17 or later, and no `java` was found on PATH or in JAVA_HOME. Install a JRE ' +
+        '(e.g. `sudo apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`) and try again.',
     );
   }
   return java;
@@ -113,13 +117,18 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 function unref(child: ChildProcess, ref: boolean): void {
-  for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as ({ ref?(): void; unref?(): void } | null)[]) {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as ({
+    ref?(): void;
+    unref?(): void;
+  } | null)[]) {
     if (ref) handle?.ref?.();
     else handle?.unref?.();
   }
@@ -136,7 +145,13 @@ function launch(java: string, dir: string, port: number, persistDir: string | un
   const storage = persistDir === undefined ? ['-inMemory'] : ['-dbPath', persistDir];
   const args = [
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar', JAR, '-sharedDb', ...storage, '-port', String(port), '-disableTelemetry',
+    '-jar',
+    JAR,
+    '-sharedDb',
+    ...storage,
+    '-port',
+    String(port),
+    '-disableTelemetry',
   ];
   const child = spawn('/bin/sh', ['-c', SUPERVISOR, java, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
@@ -187,7 +202,9 @@ async function ready(endpoint: string, launched: Launched, timeoutMs: number): P
   while (!exited) {
     if (await answers(endpoint)) return true;
     if (Date.now() > deadline) {
-      throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${launched.output()}`);
+      throw new DynamoDbLocalError(
+        `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${launched.output()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

@@ -17,7 +17,11 @@ const LOCAL_ACCOUNT_ID = '000000000000';
  * @example
  * await handler(event, lambdaContext('mailbox-lifecycle-accounts'));
  */
-function lambdaContext(functionName: string, timeoutMs = 30_000, region = process.env.AWS_REGION ?? 'eu-west-2'): Context {
+function lambdaContext(
+  functionName: string,
+  timeoutMs = 30_000,
+  region = process.env.AWS_REGION ?? 'eu-west-2',
+): Context {
   const deadline = Date.now() + timeoutMs;
   const unsupported = (): never => {
     throw new Error('the deprecated context callbacks are not supported locally');
@@ -50,7 +54,8 @@ function lazyHandler<TEvent, TResult>(load: () => Promise<{ handler?: unknown }>
   let loaded: Promise<LambdaHandler<TEvent, TResult>> | undefined;
   return async (event, context) => {
     loaded ??= load().then((module) => {
-      if (typeof module.handler !== 'function') throw new Error(`${context.functionName}: the module exports no handler`);
+      if (typeof module.handler !== 'function')
+        throw new Error(`${context.functionName}: the module exports no handler`);
       return module.handler as LambdaHandler<TEvent, TResult>;
     });
     const handler = await loaded.catch((error: unknown) => {

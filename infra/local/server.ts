@@ -68,7 +68,11 @@ function bearerToken(header: string | undefined): string | null {
 }
 
 /** The JWT authorizer: the verified claims, null for a public route; UnauthorizedError for a 401. */
-async function authorize(route: Route, header: string | undefined, verifier: TokenVerifier): Promise<Record<string, unknown> | null> {
+async function authorize(
+  route: Route,
+  header: string | undefined,
+  verifier: TokenVerifier,
+): Promise<Record<string, unknown> | null> {
   if (route.scope === null) return null;
   const token = bearerToken(header);
   if (token === null) throw new UnauthorizedError('the token is missing');
@@ -87,7 +91,13 @@ function send(response: ServerResponse, reply: HttpResponse, requestId: string):
  * Invokes the route's function as API Gateway does: its result mapped back, a failure answered 500, no
  * answer within the integration timeout 503.
  */
-async function invoke(handler: HttpHandler, event: ApiGatewayEvent, fn: HttpFunction, timeoutMs: number, log: Log): Promise<HttpResponse> {
+async function invoke(
+  handler: HttpHandler,
+  event: ApiGatewayEvent,
+  fn: HttpFunction,
+  timeoutMs: number,
+  log: Log,
+): Promise<HttpResponse> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
@@ -168,7 +178,9 @@ async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
       .then((reply) => {
         send(response, reply, requestId);
         // The path only: queries can hold an email address.
-        log(`[api] ${request.method} ${(request.url ?? '/').split('?')[0]} ${reply.statusCode} ${Date.now() - started}ms`);
+        log(
+          `[api] ${request.method} ${(request.url ?? '/').split('?')[0]} ${reply.statusCode} ${Date.now() - started}ms`,
+        );
       })
       .catch((error: unknown) => log(`[api] ${requestId}: could not answer: ${String(error)}`));
   });

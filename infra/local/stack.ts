@@ -92,13 +92,25 @@ interface StackFile {
 }
 
 /** Variables that would send a local run to real AWS resources: never passed to the local handlers. */
-const CLOUD_ONLY = ['ALERT_TOPIC_ARN', 'EVENT_BUS_NAME', 'RETRY_QUEUE_URL', 'MAIL_PLATFORM_SECRET_ARN', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'];
+const CLOUD_ONLY = [
+  'ALERT_TOPIC_ARN',
+  'EVENT_BUS_NAME',
+  'RETRY_QUEUE_URL',
+  'MAIL_PLATFORM_SECRET_ARN',
+  'AWS_PROFILE',
+  'AWS_SESSION_TOKEN',
+];
 
 /**
  * Configuration kept out of stack.json: the platform's signing secret, and the adapter settings that need
  * it (only the stack's own worker calls the platform; a sweep never does).
  */
-const NOT_IN_STACK_FILE: readonly ConfigVariable[] = ['MAIL_PLATFORM', 'MAIL_PLATFORM_URL', 'MAIL_PLATFORM_SECRET', 'MAIL_PLATFORM_SECRET_ARN'];
+const NOT_IN_STACK_FILE: readonly ConfigVariable[] = [
+  'MAIL_PLATFORM',
+  'MAIL_PLATFORM_URL',
+  'MAIL_PLATFORM_SECRET',
+  'MAIL_PLATFORM_SECRET_ARN',
+];
 
 /** Imports an entry under functions/ by its path from the repository root (after process.env is set). */
 const importEntry = (entry: string): Promise<{ handler?: unknown }> =>
@@ -111,7 +123,8 @@ const importEntry = (entry: string): Promise<{ handler?: unknown }> =>
  */
 function handlerEnv(base: Env, tableName: string, dynamodbEndpoint: string, paths: LocalPaths): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(base)) if (value !== undefined && !CLOUD_ONLY.includes(name)) env[name] = value;
+  for (const [name, value] of Object.entries(base))
+    if (value !== undefined && !CLOUD_ONLY.includes(name)) env[name] = value;
   return {
     ...env,
     TABLE_NAME: tableName,
@@ -136,7 +149,9 @@ function applyEnv(env: Record<string, string>): void {
 
 /** The configuration part of the handlers' environment that stack.json records. */
 function stackFileEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => isConfigVariable(name) && !NOT_IN_STACK_FILE.includes(name)));
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => isConfigVariable(name) && !NOT_IN_STACK_FILE.includes(name)),
+  );
 }
 
 /**
@@ -187,7 +202,9 @@ function startSchedules(runSweep: SweepRunner, log: Log): () => Promise<void> {
       if (running.has(schedule.sweep)) return;
       const run = runSweep(schedule.sweep, {})
         .then((summary) => log(`[schedule] ${schedule.sweep}: ${JSON.stringify(summary)}`))
-        .catch((error: unknown) => log(`[schedule] ${schedule.sweep} failed: ${(error as Error).stack ?? String(error)}`))
+        .catch((error: unknown) =>
+          log(`[schedule] ${schedule.sweep} failed: ${(error as Error).stack ?? String(error)}`),
+        )
         .finally(() => running.delete(schedule.sweep));
       running.set(schedule.sweep, run);
     }, schedule.everyMinutes * 60_000);
@@ -245,7 +262,9 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
     const consumers = (Object.keys(STREAM_CONSUMERS) as StreamConsumer[]).map((name) => ({
       name,
       patterns: STREAM_CONSUMERS[name],
-      handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(() => importEntry(STREAM_CONSUMER_ENTRIES[name])),
+      handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(() =>
+        importEntry(STREAM_CONSUMER_ENTRIES[name]),
+      ),
     }));
     const streams = new DynamoDBStreamsClient({
       endpoint: dynamodbEndpoint,
@@ -261,14 +280,16 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
       // In memory the stream starts empty. Persisted, each shard resumes after the last record the previous
       // run delivered (saved at stop), and a shard it did not know from its start.
-      ...(options.persist ? { startingPosition: 'TRIM_HORIZON', positionsFile: paths.streamPositionsFile } : { startingPosition: 'LATEST' }),
+      ...(options.persist
+        ? { startingPosition: 'TRIM_HORIZON', positionsFile: paths.streamPositionsFile }
+        : { startingPosition: 'LATEST' }),
       log,
     });
     cleanups.push(() => poller.stop());
 
-    const handlers = Object.fromEntries(HTTP_FUNCTIONS.map((fn) => [
-      fn, lazyHandler(() => importEntry(HTTP_FUNCTION_ENTRIES[fn])),
-    ])) as Record<HttpFunction, HttpHandler>;
+    const handlers = Object.fromEntries(
+      HTTP_FUNCTIONS.map((fn) => [fn, lazyHandler(() => importEntry(HTTP_FUNCTION_ENTRIES[fn]))]),
+    ) as Record<HttpFunction, HttpHandler>;
     const api: LocalApi = await startLocalApi({
       port: options.port ?? Number(base.PORT || 3000),
       ...(options.host === undefined ? {} : { host: options.host }),

@@ -17,7 +17,8 @@ class UsageError extends Error {
 
 function parsePort(raw: string): number {
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port/PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port/PORT must be a port number, got "${raw}"`);
   return port;
 }
 
@@ -83,7 +84,9 @@ main().catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`${(error as Error).message}\n${USAGE}`);
   } else if ((error as { code?: string }).code === 'EADDRINUSE') {
-    console.error(`The API's port is in use: ${(error as Error).message}. Stop what uses it, or pick another: PORT=3001 npm start`);
+    console.error(
+      `The API's port is in use: ${(error as Error).message}. Stop what uses it, or pick another: PORT=3001 npm start`,
+    );
   } else {
     console.error(`The local stack could not start: ${(error as Error).message ?? String(error)}`);
   }

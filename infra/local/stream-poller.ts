@@ -17,7 +17,12 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBStreamsClient, Shard, _Record } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  AttributeValue as LambdaAttributeValue,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import { matchesFilter } from '../../shared/stream/filters';
 import type { FilterPattern } from '../../shared/stream/filters';
 import { lambdaContext } from './lambda';
@@ -92,7 +97,9 @@ function toLambdaValue(value: AttributeValue): LambdaAttributeValue {
   return value as LambdaAttributeValue;
 }
 
-function toLambdaImage(image: Record<string, AttributeValue> | undefined): Record<string, LambdaAttributeValue> | undefined {
+function toLambdaImage(
+  image: Record<string, AttributeValue> | undefined,
+): Record<string, LambdaAttributeValue> | undefined {
   if (image === undefined) return undefined;
   return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaValue(value)]));
 }
@@ -145,7 +152,9 @@ async function readPositions(file: string | undefined, streamArn: string): Promi
   if (file === undefined) return {};
   try {
     const saved = JSON.parse(await readFile(file, 'utf8')) as Partial<PositionsFile>;
-    return saved.streamArn === streamArn && typeof saved.shards === 'object' && saved.shards !== null ? saved.shards : {};
+    return saved.streamArn === streamArn && typeof saved.shards === 'object' && saved.shards !== null
+      ? saved.shards
+      : {};
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return {};
     throw error;
@@ -176,13 +185,14 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
   let wake: (() => void) | undefined;
   let lastError = '';
 
-  const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   async function listShards(): Promise<Shard[]> {
     const all: Shard[] = [];
@@ -222,12 +232,19 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
     for (let attempt = 0; attempt <= maxRetries && delivering; attempt += 1) {
       if (attempt > 0) await sleep(100 * 2 ** attempt);
       try {
-        const response = await consumer.handler({ Records: [...pending] }, lambdaContext(`mailbox-lifecycle-${consumer.name}`));
+        const response = await consumer.handler(
+          { Records: [...pending] },
+          lambdaContext(`mailbox-lifecycle-${consumer.name}`),
+        );
         if (!isBatchResponse(response) || response.batchItemFailures.length === 0) return;
         pending = retryFrom(pending, response);
-        log(`[stream] ${consumer.name}: ${response.batchItemFailures.length} record(s) failed; retrying ${pending.length}`);
+        log(
+          `[stream] ${consumer.name}: ${response.batchItemFailures.length} record(s) failed; retrying ${pending.length}`,
+        );
       } catch (error) {
-        log(`[stream] ${consumer.name}: the handler threw (attempt ${attempt + 1}): ${(error as Error).stack ?? String(error)}`);
+        log(
+          `[stream] ${consumer.name}: the handler threw (attempt ${attempt + 1}): ${(error as Error).stack ?? String(error)}`,
+        );
       }
     }
     log(`[stream] ${consumer.name}: gave up on ${pending.length} record(s) after ${maxRetries} retries`);
@@ -235,19 +252,23 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
 
   async function deliver(records: readonly _Record[]): Promise<void> {
     const lambdaRecords = records.map((r) => toLambdaRecord(r, streamArn, region));
-    await Promise.all(consumers.map(async (consumer) => {
-      const matching = lambdaRecords.filter((r) => matchesFilter(r, consumer.patterns));
-      for (let i = 0; i < matching.length; i += batchSize) await invoke(consumer, matching.slice(i, i + batchSize));
-    }));
+    await Promise.all(
+      consumers.map(async (consumer) => {
+        const matching = lambdaRecords.filter((r) => matchesFilter(r, consumer.patterns));
+        for (let i = 0; i < matching.length; i += batchSize) await invoke(consumer, matching.slice(i, i + batchSize));
+      }),
+    );
   }
 
   async function iteratorFor(shardId: string, state: ShardState): Promise<string | undefined> {
-    const { ShardIterator } = await client.send(new GetShardIteratorCommand({
-      StreamArn: streamArn,
-      ShardId: shardId,
-      ShardIteratorType: state.iteratorType,
-      ...(state.iteratorType === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: state.lastSequence } : {}),
-    }));
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: state.iteratorType,
+        ...(state.iteratorType === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: state.lastSequence } : {}),
+      }),
+    );
     return ShardIterator;
   }
 
@@ -350,14 +371,15 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
   const done = loop();
   let stopped: Promise<void> | undefined;
   return {
-    stop: () => (stopped ??= (async () => {
-      running = false;
-      wake?.();
-      await done;
-      await drain();
-      delivering = false;
-      await savePositions();
-    })()),
+    stop: () =>
+      (stopped ??= (async () => {
+        running = false;
+        wake?.();
+        await done;
+        await drain();
+        delivering = false;
+        await savePositions();
+      })()),
     positions,
   };
 }

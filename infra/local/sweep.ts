@@ -47,7 +47,8 @@ function request(argv: readonly string[]): { sweep: SweepKind; event: SweepEvent
   if (!isSweep(sweep)) throw new UsageError(`unknown sweep "${sweep}": one of ${SWEEP_KINDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`one sweep at a time (also got ${extra.join(' ')})`);
   const maxAffected = values['max-affected'];
-  if (maxAffected !== undefined && !/^\d+$/.test(maxAffected)) throw new UsageError(`--max-affected must be a whole number, got "${maxAffected}"`);
+  if (maxAffected !== undefined && !/^\d+$/.test(maxAffected))
+    throw new UsageError(`--max-affected must be a whole number, got "${maxAffected}"`);
   return {
     sweep,
     event: {
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   const { sweep, event } = request(process.argv.slice(2));
   const paths = localPaths();
   const stack = await readStackFile(paths);
-  if (stack === null) throw new StackNotRunningError(`the local stack is not running (no ${paths.stackFile}): start it with npm start`);
+  if (stack === null)
+    throw new StackNotRunningError(`the local stack is not running (no ${paths.stackFile}): start it with npm start`);
   applyStackEnv(stack, paths);
   const config = loadConfig();
   try {

@@ -32,7 +32,11 @@ const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute): CreateTab
 /** The CreateTable input for `definition` (every key attribute declared once). */
 function createTableInput(tableName: string, definition: TableDefinition = TABLE): CreateTableCommandInput {
   const attributes = new Map<string, AttributeDefinition>();
-  for (const key of [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+  for (const key of [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]) {
     attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
   }
   return {
@@ -55,7 +59,8 @@ async function waitUntilActive(client: AnyClient, tableName: string): Promise<vo
     const { Table: table } = await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -69,10 +74,12 @@ async function waitUntilActive(client: AnyClient, tableName: string): Promise<vo
 async function createTable(client: AnyClient, tableName: string): Promise<void> {
   await raw(client).send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilActive(client, tableName);
-  await raw(client).send(new UpdateTimeToLiveCommand({
-    TableName: tableName,
-    TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
-  }));
+  await raw(client).send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+    }),
+  );
 }
 
 /** Deletes `tableName`; a table that does not exist is not an error. */

@@ -8,7 +8,8 @@ import { NoSigningKeyError, readSigningKey, signToken } from './jwt';
 import type { LocalClaims } from './jwt';
 import { localPaths } from './paths';
 
-const USAGE = 'usage: npm run -s token -- --sub <actor> --scope "<scope> …" [--domains <domain>[,<domain>…] | \'*\'] [--ttl <seconds|30m|8h|7d>]';
+const USAGE =
+  'usage: npm run -s token -- --sub <actor> --scope "<scope> …" [--domains <domain>[,<domain>…] | \'*\'] [--ttl <seconds|30m|8h|7d>]';
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -25,7 +26,8 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d
 function parseTtl(raw: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(raw.trim());
   const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1) : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new UsageError(`--ttl must be a positive duration like 3600, 30m, 8h or 7d, got "${raw}"`);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0)
+    throw new UsageError(`--ttl must be a positive duration like 3600, 30m, 8h or 7d, got "${raw}"`);
   return seconds;
 }
 
@@ -36,9 +38,13 @@ function parseTtl(raw: string): number {
  * domainsClaim('a.org, b.org') // ['a.org', 'b.org']
  */
 function domainsClaim(raw: string): string | string[] {
-  const domains = raw.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
-  if (domains.length === 0) throw new UsageError('--domains needs at least one domain, or \'*\'');
-  if (domains.includes('*') && domains.length > 1) throw new UsageError('--domains \'*\' already means every domain: give it alone');
+  const domains = raw
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d !== '');
+  if (domains.length === 0) throw new UsageError("--domains needs at least one domain, or '*'");
+  if (domains.includes('*') && domains.length > 1)
+    throw new UsageError("--domains '*' already means every domain: give it alone");
   return domains.length === 1 ? (domains[0] as string) : domains;
 }
 
@@ -60,10 +66,17 @@ function claimsFrom(argv: readonly string[]): { claims: LocalClaims; ttlSeconds:
   }
   const sub = values.sub?.trim();
   if (!sub) throw new UsageError('--sub is required (the actor recorded in history)');
-  const scope = (values.scope ?? '').split(/\s+/).filter((s) => s !== '').join(' ');
+  const scope = (values.scope ?? '')
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .join(' ');
   if (scope === '') throw new UsageError('--scope is required, e.g. --scope "accounts:read accounts:write"');
   return {
-    claims: { sub, scope, ...(values.domains === undefined ? {} : { domains: domainsClaim(values.domains) }) } as LocalClaims,
+    claims: {
+      sub,
+      scope,
+      ...(values.domains === undefined ? {} : { domains: domainsClaim(values.domains) }),
+    } as LocalClaims,
     ttlSeconds: values.ttl === undefined ? undefined : parseTtl(values.ttl),
   };
 }

@@ -31,9 +31,22 @@ class ContextError extends Error {
  * the cloud must never have (a clock override outside a dry run).
  */
 const STACK_MANAGED_VARIABLES: ReadonlySet<string> = new Set([
-  'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'AWS_REGION', 'ALERT_TOPIC_ARN', 'ALERT_WEBHOOK_URL', 'ALERT_FILE',
-  'EVENT_BUS_NAME', 'EVENT_FILE', 'MAIL_PLATFORM', 'MAIL_PLATFORM_URL', 'MAIL_PLATFORM_SECRET',
-  'MAIL_PLATFORM_SECRET_ARN', 'RETRY_QUEUE_URL', 'SWEEP', 'SWEEP_TIME_BUDGET_MS', 'CLOCK_OVERRIDE',
+  'TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'AWS_REGION',
+  'ALERT_TOPIC_ARN',
+  'ALERT_WEBHOOK_URL',
+  'ALERT_FILE',
+  'EVENT_BUS_NAME',
+  'EVENT_FILE',
+  'MAIL_PLATFORM',
+  'MAIL_PLATFORM_URL',
+  'MAIL_PLATFORM_SECRET',
+  'MAIL_PLATFORM_SECRET_ARN',
+  'RETRY_QUEUE_URL',
+  'SWEEP',
+  'SWEEP_TIME_BUDGET_MS',
+  'CLOCK_OVERRIDE',
 ]);
 
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -105,7 +118,10 @@ function readDeployContext(node: Node): DeployContext {
   const mailPlatformUrl = text(node, 'mailPlatformUrl');
   return {
     jwtIssuer: httpsUrl('jwtIssuer', issuer),
-    jwtAudience: audience.split(',').map((a) => a.trim()).filter((a) => a !== ''),
+    jwtAudience: audience
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
     alertEmail,
     mailPlatformUrl: mailPlatformUrl === undefined ? undefined : httpsUrl('mailPlatformUrl', mailPlatformUrl),
     functionConfig: functionConfig(node),

@@ -35,7 +35,8 @@ interface MailboxLifecycle {
 function createMailboxLifecycle(app: App): MailboxLifecycle {
   const context = readDeployContext(app.node);
   const service = new ServiceStack(app, STACK_NAME, {
-    description: 'Mailbox lifecycle: HTTP API, worker, events, sweeps, alerts and alarms; the table and the ' +
+    description:
+      'Mailbox lifecycle: HTTP API, worker, events, sweeps, alerts and alarms; the table and the ' +
       'event bus in the nested stack Data (the table is retained)',
     context,
   });

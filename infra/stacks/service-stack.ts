@@ -52,7 +52,9 @@ interface ServiceStackProps extends StackProps {
 function httpDescription(fn: HttpFunction): string {
   const routes = ROUTES.filter((r) => r.function === fn);
   const listed = `mailbox-lifecycle HTTP ${fn}: ${routes.map((r) => `${r.method} ${r.path}`).join(', ')}`;
-  return listed.length <= 256 ? listed : `mailbox-lifecycle HTTP ${fn}: ${routes.length} routes of shared/http/routes.ts`;
+  return listed.length <= 256
+    ? listed
+    : `mailbox-lifecycle HTTP ${fn}: ${routes.length} routes of shared/http/routes.ts`;
 }
 
 /** What a sweep logs for each account it could not handle (shared/sweeps/sweep.ts, stuck.ts). */
@@ -65,13 +67,14 @@ const FAILED_ACCOUNT_LOG = {
  * A metric the sweep functions emit (shared/sweeps/metrics.ts), with the dimensions they emit it with, over
  * one period of the sweep's schedule (a day for the daily sweeps).
  */
-const sweepMetric = (schedule: Schedule, metricName: SweepMetric, statistic: string): Metric => new Metric({
-  namespace: METRICS_NAMESPACE,
-  metricName,
-  dimensionsMap: { ...sweepDimensions(schedule.sweep) },
-  statistic,
-  period: Duration.minutes(schedule.everyMinutes),
-});
+const sweepMetric = (schedule: Schedule, metricName: SweepMetric, statistic: string): Metric =>
+  new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { ...sweepDimensions(schedule.sweep) },
+    statistic,
+    period: Duration.minutes(schedule.everyMinutes),
+  });
 
 /**
  * Everything that runs (API, functions, queues, schedules, alerts, alarms) and, nested, the data.
@@ -157,7 +160,8 @@ class ServiceStack extends Stack {
       if (access !== null) allowTable(fn, table, access);
       fn.acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously by API Gateway, never asynchronously: an error is the caller\'s response; ' +
+        reason:
+          "Invoked synchronously by API Gateway, never asynchronously: an error is the caller's response; " +
           'there is no event to keep.',
       });
       return [name, fn] as const;
@@ -174,7 +178,8 @@ class ServiceStack extends Stack {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The key is shared with the mail platform, which must verify with the new key from the moment ' +
+      reason:
+        'The key is shared with the mail platform, which must verify with the new key from the moment ' +
         'it changes; rotation is a coordinated operator step (docs/deploy.md, "The mail platform secret"), ' +
         'not an automatic one.',
     });
@@ -191,8 +196,8 @@ class ServiceStack extends Stack {
       onCallAlarm(this, `${pascal(schedule.sweep)}SweepErrorsAlarm`, topic, {
         metric: fn.metricErrors({ period: ALARM_PERIOD, statistic: Stats.SUM }),
         threshold: 1,
-        description: `The ${schedule.sweep} sweep failed. It is safe to re-run (docs/runbook.md); its logs ` +
-          'say why.',
+        description:
+          `The ${schedule.sweep} sweep failed. It is safe to re-run (docs/runbook.md); its logs ` + 'say why.',
       });
       // Every real run emits Failed (0 when all went well), a continued run once per invocation: their sum
       // over one period of the schedule. Between runs and for dry runs there is no data: nothing failed.
@@ -201,7 +206,8 @@ class ServiceStack extends Stack {
         metric: sweepMetric(schedule, SweepMetric.FAILED, Stats.SUM),
         threshold: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-        description: `The ${schedule.sweep} sweep could not handle some accounts (metric ${SweepMetric.FAILED}); ` +
+        description:
+          `The ${schedule.sweep} sweep could not handle some accounts (metric ${SweepMetric.FAILED}); ` +
           `their ids and errors are in its logs ("${log}"). The next run tries them again; see docs/runbook.md.`,
       });
     }
@@ -213,7 +219,8 @@ class ServiceStack extends Stack {
       threshold: 1,
       // Between runs there is no data: keep the state the last run set.
       treatMissingData: TreatMissingData.IGNORE,
-      description: 'Accounts are stuck in progress. Each has its own stuck alert on this topic saying what to ' +
+      description:
+        'Accounts are stuck in progress. Each has its own stuck alert on this topic saying what to ' +
         'do (docs/runbook.md): retry or cancel the operation once the platform side is understood.',
     });
   }
@@ -224,18 +231,35 @@ class ServiceStack extends Stack {
     onCallAlarm(this, 'Api5xxAlarm', topic, {
       metric: this.api.api.metricServerError({ period: ALARM_PERIOD, statistic: Stats.SUM }),
       threshold: API_5XX_THRESHOLD,
-      description: `The HTTP API answered ${API_5XX_THRESHOLD} or more 5xx in five minutes: a fault or an ` +
-        'outage, never bad input. See the access logs and the functions\' logs.',
+      description:
+        `The HTTP API answered ${API_5XX_THRESHOLD} or more 5xx in five minutes: a fault or an ` +
+        "outage, never bad input. See the access logs and the functions' logs.",
     });
     const dlqs = [
-      ['WorkerDlqDepthAlarm', this.worker.deadLetterQueue, 'The worker gave up on stream batches; their ' +
-        'accounts stay in progress. Fix the cause, then retry each operation (docs/runbook.md).'],
-      ['RetryDlqDepthAlarm', this.worker.retryDeadLetterQueue, 'Delayed worker retries failed repeatedly; ' +
-        'their accounts stay in progress. Fix the cause, then retry each operation (docs/runbook.md).'],
-      ['EventsDlqDepthAlarm', this.events.deadLetterQueue, 'AccountStatusChanged events could not be ' +
-        'published; consumers are missing them. Fix the cause and replay them (docs/runbook.md).'],
-      ['SweepDlqDepthAlarm', this.sweeps.deadLetterQueue, 'Sweep invocations failed every retry. The next ' +
-        'scheduled run picks the work up; see the sweep alarms and logs.'],
+      [
+        'WorkerDlqDepthAlarm',
+        this.worker.deadLetterQueue,
+        'The worker gave up on stream batches; their ' +
+          'accounts stay in progress. Fix the cause, then retry each operation (docs/runbook.md).',
+      ],
+      [
+        'RetryDlqDepthAlarm',
+        this.worker.retryDeadLetterQueue,
+        'Delayed worker retries failed repeatedly; ' +
+          'their accounts stay in progress. Fix the cause, then retry each operation (docs/runbook.md).',
+      ],
+      [
+        'EventsDlqDepthAlarm',
+        this.events.deadLetterQueue,
+        'AccountStatusChanged events could not be ' +
+          'published; consumers are missing them. Fix the cause and replay them (docs/runbook.md).',
+      ],
+      [
+        'SweepDlqDepthAlarm',
+        this.sweeps.deadLetterQueue,
+        'Sweep invocations failed every retry. The next ' +
+          'scheduled run picks the work up; see the sweep alarms and logs.',
+      ],
     ] as const;
     for (const [id, queue, description] of dlqs) {
       onCallAlarm(this, id, topic, { metric: queueDepth(queue), threshold: 1, description });

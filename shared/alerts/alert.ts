@@ -39,8 +39,11 @@ interface AlertPublisher {
 }
 
 /** The account an alert names: id, email (so on-call can act) and domain. */
-const alertAccount = (account: Account): AlertAccount =>
-  ({ accountId: account.accountId, email: account.email, domain: account.domain });
+const alertAccount = (account: Account): AlertAccount => ({
+  accountId: account.accountId,
+  email: account.email,
+  domain: account.domain,
+});
 
 /**
  * The fields every alert about an in-progress operation carries: the account, where it is and where it is

@@ -32,7 +32,10 @@ const FALLBACK_SUBJECT = 'Mailbox lifecycle alert';
  * alertSubject('delete of a@example.org gave up after 5 attempts: HTTP 503') // unchanged (fits)
  */
 function alertSubject(summary: string): string {
-  const line = summary.replace(/\s+/g, ' ').replace(/[^\x20-\x7E]/g, '?').trim();
+  const line = summary
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7E]/g, '?')
+    .trim();
   if (line === '') return FALLBACK_SUBJECT;
   return line.length <= MAX_SUBJECT_LENGTH ? line : `${line.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }
@@ -40,7 +43,13 @@ function alertSubject(summary: string): string {
 function snsPublisher(topicArn: string, sns: SnsClient): AlertPublisher {
   return {
     async publish(alert) {
-      await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: alertSubject(alert.summary), Message: JSON.stringify(alert) }));
+      await sns.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Subject: alertSubject(alert.summary),
+          Message: JSON.stringify(alert),
+        }),
+      );
     },
   };
 }
@@ -54,8 +63,12 @@ function localPublisher(config: Config['alerts'], options: PublisherOptions): Al
     await appendFile(file, `${line}\n`);
   };
   const toWebhook = async (url: string, line: string): Promise<void> => {
-    const response = await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: line,
-      signal: AbortSignal.timeout(timeoutMs) });
+    const response = await send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: line,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.body?.cancel();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   };
@@ -64,8 +77,12 @@ function localPublisher(config: Config['alerts'], options: PublisherOptions): Al
       const line = JSON.stringify(alert);
       console.log(`ALERT ${alert.type}: ${alert.summary}`);
       const deliveries: Promise<void>[] = [];
-      if (config.file) deliveries.push(toFile(config.file, line).catch((e: unknown) => onError(`alert not written to ${config.file}`, e)));
-      if (config.webhookUrl) deliveries.push(toWebhook(config.webhookUrl, line).catch((e: unknown) => onError('alert webhook failed', e)));
+      if (config.file)
+        deliveries.push(
+          toFile(config.file, line).catch((e: unknown) => onError(`alert not written to ${config.file}`, e)),
+        );
+      if (config.webhookUrl)
+        deliveries.push(toWebhook(config.webhookUrl, line).catch((e: unknown) => onError('alert webhook failed', e)));
       await Promise.all(deliveries);
     },
   };
@@ -80,7 +97,10 @@ function localPublisher(config: Config['alerts'], options: PublisherOptions): Al
  * const alerts = createAlertPublisher(loadConfig());
  * await alerts.publish({ type: 'stuck', at, summary, account, … });
  */
-function createAlertPublisher(config: Pick<Config, 'alerts' | 'region'>, options: PublisherOptions = {}): AlertPublisher {
+function createAlertPublisher(
+  config: Pick<Config, 'alerts' | 'region'>,
+  options: PublisherOptions = {},
+): AlertPublisher {
   const { topicArn } = config.alerts;
   if (topicArn !== undefined) return snsPublisher(topicArn, options.sns ?? new SNSClient({ region: config.region }));
   return localPublisher(config.alerts, options);

@@ -112,4 +112,15 @@ interface HistoryEntry extends HistoryDraft {
 }
 
 export { BACKGROUND_TASKS };
-export type { Account, AccessDecision, FailedLogins, HistoryDraft, HistoryEntry, InProgress, Leaver, Lock, LockReason, StuckAlert };
+export type {
+  Account,
+  AccessDecision,
+  FailedLogins,
+  HistoryDraft,
+  HistoryEntry,
+  InProgress,
+  Leaver,
+  Lock,
+  LockReason,
+  StuckAlert,
+};

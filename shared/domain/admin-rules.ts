@@ -24,8 +24,13 @@ const DIRECT_ACTIONS: Partial<Record<Status, Action>> = {
 
 const TOMBSTONE: Status = 'deleted_permanent';
 
-const meta = (caller: Caller, action: Action, reason: string | null, accepted = false): ChangeMeta =>
-  ({ action, actor: caller.sub, reason, requestId: caller.requestId, accepted });
+const meta = (caller: Caller, action: Action, reason: string | null, accepted = false): ChangeMeta => ({
+  action,
+  actor: caller.sub,
+  reason,
+  requestId: caller.requestId,
+  accepted,
+});
 
 /** Whether the caller holds the scope a transition needs beyond accounts:write. */
 const mayUse = (transition: AdminTransition, caller: Caller): boolean =>
@@ -71,8 +76,11 @@ function alreadyThere(account: Account, target: Status): boolean {
 
 /** Refusal of anything but its own target or status for an account in progress. */
 function inProgressRefusal(account: Account, op: InProgress, what: string): Decision {
-  return refused(409, 'Operation in progress',
-    `The account is ${account.status} towards ${op.target}; ${what} Retry or cancel the operation first.`);
+  return refused(
+    409,
+    'Operation in progress',
+    `The account is ${account.status} towards ${op.target}; ${what} Retry or cancel the operation first.`,
+  );
 }
 
 /** A status asked of an account in progress: its own target or in-progress status is accepted (202), nothing else. */
@@ -96,20 +104,36 @@ function setStatus(account: Account, target: Status, reason: string | null, call
   const allowed = allowedTargets(account, caller, now);
   if (transition === undefined) {
     const options = allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'no target is allowed';
-    return refused(409, 'Transition not allowed', `An account in status ${from} cannot be set to ${target} (${options}).`, allowed);
+    return refused(
+      409,
+      'Transition not allowed',
+      `An account in status ${from} cannot be set to ${target} (${options}).`,
+      allowed,
+    );
   }
   if (!mayUse(transition, caller)) {
-    return refused(403, 'Scope required', `Setting an account from ${from} to ${target} needs the ${transition.requires} scope.`, allowed);
+    return refused(
+      403,
+      'Scope required',
+      `Setting an account from ${from} to ${target} needs the ${transition.requires} scope.`,
+      allowed,
+    );
   }
   if (isRestore(transition) && restorePassed(account, now)) {
-    return refused(409, 'Restore period over', `The account could be restored only before ${account.purgeAfter}.`, allowed);
+    return refused(
+      409,
+      'Restore period over',
+      `The account could be restored only before ${account.purgeAfter}.`,
+      allowed,
+    );
   }
   const action = adminAction(from, transition);
   if (transition.via !== null) {
     const patch = { ...operationStart(account, transition.via, now), failedLogins: null, statusReason: reason };
     return change(account, patch, now, meta(caller, action, reason, true));
   }
-  const lock: Lock | null = target === 'locked' ? { reason: 'admin', until: null, previousStatus: statusBeforeLock(account) } : null;
+  const lock: Lock | null =
+    target === 'locked' ? { reason: 'admin', until: null, previousStatus: statusBeforeLock(account) } : null;
   return change(account, { status: target, lock, failedLogins: null }, now, meta(caller, action, reason));
 }
 
@@ -117,7 +141,9 @@ function setStatus(account: Account, target: Status, reason: string | null, call
 function deleteAccount(account: Account, request: RequestOf<'delete'>, now: Date): Decision {
   const op = account.inProgress;
   if (op !== null) {
-    return op.target === 'deleted' || op.target === TOMBSTONE ? unchanged(true) : inProgressRefusal(account, op, 'it cannot be deleted now.');
+    return op.target === 'deleted' || op.target === TOMBSTONE
+      ? unchanged(true)
+      : inProgressRefusal(account, op, 'it cannot be deleted now.');
   }
   if (account.status === TOMBSTONE) return refused(409, 'Account purged', 'The account is permanently deleted.');
   return setStatus(account, 'deleted', request.reason, request.caller, now);
@@ -142,7 +168,12 @@ function markLeaver(account: Account, request: RequestOf<'mark_leaver'>, now: Da
   const problem = leaveDateProblem(leaveDate, now, policy);
   if (problem !== null) return refused(409, 'Invalid leave date', `The leave date ${problem}.`);
   if (account.leaver?.leaveDate === leaveDate) return unchanged();
-  return change(account, { leaver: leaverMark(leaveDate, policy) }, now, meta(request.caller, Action.MARK_LEAVER, request.reason));
+  return change(
+    account,
+    { leaver: leaverMark(leaveDate, policy) },
+    now,
+    meta(request.caller, Action.MARK_LEAVER, request.reason),
+  );
 }
 
 /** DELETE /accounts/{id}/leaver: cancels the mark. */
@@ -167,7 +198,8 @@ function retry(account: Account, request: RequestOf<'retry'>, now: Date): Decisi
 function cancel(account: Account, request: RequestOf<'cancel'>, now: Date): Decision {
   const op = account.inProgress;
   if (op === null) return refused(409, 'Not in progress', 'The account has no operation to cancel.');
-  const lock: Lock | null = op.from === 'locked' ? (op.lock ?? { reason: 'admin', until: null, previousStatus: 'active' }) : null;
+  const lock: Lock | null =
+    op.from === 'locked' ? (op.lock ?? { reason: 'admin', until: null, previousStatus: 'active' }) : null;
   const patch = { status: op.from, inProgress: null, lock, failedLogins: null };
   return change(account, patch, now, meta(request.caller, Action.CANCEL, request.reason));
 }

@@ -10,7 +10,9 @@ import type { Status } from './statuses';
 import type { Via } from './transitions';
 
 /** The fields a rule may change; the audit fields follow from `ChangeMeta`, and stuckAlert is the stuck detector's. */
-type Patch = Partial<Omit<Account, 'accountId' | 'domain' | 'createdAt' | 'version' | 'updatedBy' | 'updatedAt' | 'stuckAlert'>>;
+type Patch = Partial<
+  Omit<Account, 'accountId' | 'domain' | 'createdAt' | 'version' | 'updatedBy' | 'updatedAt' | 'stuckAlert'>
+>;
 
 interface ChangeMeta {
   readonly action: Action;

@@ -5,7 +5,16 @@
  */
 import type { Account, HistoryDraft } from './account';
 import { Action } from './actions';
-import { allowedTargets, cancel, deleteAccount, markLeaver, rename, retry, setStatus, unmarkLeaver } from './admin-rules';
+import {
+  allowedTargets,
+  cancel,
+  deleteAccount,
+  markLeaver,
+  rename,
+  retry,
+  setStatus,
+  unmarkLeaver,
+} from './admin-rules';
 import { operationStart } from './change';
 import { emailDomain } from './email';
 import type { Policy } from './policy';
@@ -31,7 +40,11 @@ interface NewAccountInput {
  * const { account, entry, accepted } = newAccount({ accountId, email, displayName: null, activate: true, caller }, now, policy);
  * // account.status 'pending', account.inProgress.target 'active', entry.action 'create', accepted true
  */
-function newAccount(input: NewAccountInput, now: Date, _policy: Policy): { account: Account; entry: HistoryDraft; accepted: boolean } {
+function newAccount(
+  input: NewAccountInput,
+  now: Date,
+  _policy: Policy,
+): { account: Account; entry: HistoryDraft; accepted: boolean } {
   const at = now.toISOString();
   const { caller } = input;
   const created: Account = {
@@ -57,7 +70,15 @@ function newAccount(input: NewAccountInput, now: Date, _policy: Policy): { accou
   };
   const provision = input.activate ? findAdminTransition('pending', 'active')?.via : undefined;
   const account = provision ? { ...created, ...operationStart(created, provision, now, created.version) } : created;
-  const entry: HistoryDraft = { at, from: null, to: 'pending', action: Action.CREATE, actor: caller.sub, reason: null, requestId: caller.requestId };
+  const entry: HistoryDraft = {
+    at,
+    from: null,
+    to: 'pending',
+    action: Action.CREATE,
+    actor: caller.sub,
+    reason: null,
+    requestId: caller.requestId,
+  };
   return { account, entry, accepted: provision !== undefined };
 }
 

@@ -23,7 +23,12 @@ type Request =
   /** PATCH /accounts/{id}. */
   | { readonly kind: 'rename'; readonly displayName: string | null; readonly caller: Caller }
   /** PUT /accounts/{id}/leaver; leaveDate defaults to today (UTC). */
-  | { readonly kind: 'mark_leaver'; readonly leaveDate: string | null; readonly reason: string | null; readonly caller: Caller }
+  | {
+      readonly kind: 'mark_leaver';
+      readonly leaveDate: string | null;
+      readonly reason: string | null;
+      readonly caller: Caller;
+    }
   /** DELETE /accounts/{id}/leaver. */
   | { readonly kind: 'unmark_leaver'; readonly reason: string | null; readonly caller: Caller }
   /** POST /accounts/{id}/in-progress/retry: a fresh round of attempts, now. */
@@ -46,7 +51,12 @@ type Request =
    * The worker's attempt of `operationId` failed. `round`: the round the attempt belonged to; a failure of
    * an earlier round (an operator's retry started a new one while it ran) is not counted.
    */
-  | { readonly kind: 'operation_failed'; readonly operationId: string; readonly error: string; readonly round?: number };
+  | {
+      readonly kind: 'operation_failed';
+      readonly operationId: string;
+      readonly error: string;
+      readonly round?: number;
+    };
 
 type RefusalStatus = 403 | 409;
 
@@ -58,6 +68,12 @@ type Decision =
   /** Nothing to write. `accepted`: the account is already going where it was asked (202). */
   | { readonly outcome: 'unchanged'; readonly accepted: boolean }
   /** Refused: 409 (or 403 for a target that needs a scope the caller lacks) with the allowed targets. */
-  | { readonly outcome: 'refused'; readonly status: RefusalStatus; readonly title: string; readonly detail: string; readonly allowed: readonly Status[] };
+  | {
+      readonly outcome: 'refused';
+      readonly status: RefusalStatus;
+      readonly title: string;
+      readonly detail: string;
+      readonly allowed: readonly Status[];
+    };
 
 export type { Caller, Decision, LoginOutcome, RefusalStatus, Request, SweepName };

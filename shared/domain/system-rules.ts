@@ -20,8 +20,13 @@ const MAX_ERROR_LENGTH = 500;
 const LEAVER_DELETION: Via = { status: 'deleting', operation: 'delete', completesTo: 'deleted' };
 const RETENTION_PURGE: Via = { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' };
 
-const system = (action: Action, requestId: string | null, accepted = false): ChangeMeta =>
-  ({ action, actor: BACKGROUND_TASKS, reason: null, requestId, accepted });
+const system = (action: Action, requestId: string | null, accepted = false): ChangeMeta => ({
+  action,
+  actor: BACKGROUND_TASKS,
+  reason: null,
+  requestId,
+  accepted,
+});
 
 const at = (instant: Date, plusMs = 0): string => new Date(instant.getTime() + plusMs).toISOString();
 
@@ -29,9 +34,19 @@ const at = (instant: Date, plusMs = 0): string => new Date(instant.getTime() + p
 const countsFailures = (status: Status): boolean => status === 'active' || status === 'inactive';
 
 /** The platform's lockout, or the failure that reached maxFailures: locked for failed_logins. */
-function lockout(account: Account, previousStatus: Status, now: Date, policy: Policy, requestId: string | null): Decision {
+function lockout(
+  account: Account,
+  previousStatus: Status,
+  now: Date,
+  policy: Policy,
+  requestId: string | null,
+): Decision {
   const until = policy.lockoutMs === 0 ? null : at(now, policy.lockoutMs);
-  const patch: Patch = { status: 'locked', lock: { reason: 'failed_logins', until, previousStatus }, failedLogins: null };
+  const patch: Patch = {
+    status: 'locked',
+    lock: { reason: 'failed_logins', until, previousStatus },
+    failedLogins: null,
+  };
   return change(account, patch, now, system(Action.LOCKOUT, requestId));
 }
 
@@ -58,7 +73,9 @@ function loginFailure(account: Account, now: Date, policy: Policy, requestId: st
   if (!countsFailures(effective)) return unchanged();
   const previous = account.failedLogins;
   const open = previous !== null && now.getTime() - Date.parse(previous.windowStartedAt) < policy.failureWindowMs;
-  const failedLogins: FailedLogins = open ? { ...previous, count: previous.count + 1 } : { count: 1, windowStartedAt: now.toISOString() };
+  const failedLogins: FailedLogins = open
+    ? { ...previous, count: previous.count + 1 }
+    : { count: 1, windowStartedAt: now.toISOString() };
   if (failedLogins.count >= policy.maxFailures) return lockout(account, effective, now, policy, requestId);
   return quiet(account, { failedLogins });
 }
@@ -102,16 +119,32 @@ function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy:
     }
     case 'leaver': {
       const due = account.leaver !== null && reached(account.leaver.windowEndsAt, asOf);
-      if (!due || !resting(account) || account.status === 'deleted' || account.status === 'deleted_permanent') return unchanged();
-      return change(account, operationStart(account, LEAVER_DELETION, now), now, system(Action.LEAVER_DELETE, requestId, true));
+      if (!due || !resting(account) || account.status === 'deleted' || account.status === 'deleted_permanent')
+        return unchanged();
+      return change(
+        account,
+        operationStart(account, LEAVER_DELETION, now),
+        now,
+        system(Action.LEAVER_DELETE, requestId, true),
+      );
     }
     case 'retention':
       if (account.status !== 'deleted' || !resting(account) || !reached(account.purgeAfter, asOf)) return unchanged();
-      return change(account, operationStart(account, RETENTION_PURGE, now), now, system(Action.RETENTION_PURGE, requestId, true));
+      return change(
+        account,
+        operationStart(account, RETENTION_PURGE, now),
+        now,
+        system(Action.RETENTION_PURGE, requestId, true),
+      );
     case 'lockout': {
       const { lock } = account;
       if (account.status !== 'locked' || lock === null || !lockExpired(lock, asOf)) return unchanged();
-      return change(account, { status: lock.previousStatus, lock: null }, now, system(Action.LOCKOUT_EXPIRED, requestId));
+      return change(
+        account,
+        { status: lock.previousStatus, lock: null },
+        now,
+        system(Action.LOCKOUT_EXPIRED, requestId),
+      );
     }
   }
 }
@@ -135,7 +168,12 @@ function current(account: Account, operationId: string): InProgress | null {
 }
 
 /** The worker completed the operation: the account arrives at its target; the reason it was started for stays. */
-function operationCompleted(account: Account, request: RequestOf<'operation_completed'>, now: Date, policy: Policy): Decision {
+function operationCompleted(
+  account: Account,
+  request: RequestOf<'operation_completed'>,
+  now: Date,
+  policy: Policy,
+): Decision {
   const op = current(account, request.operationId);
   if (op === null) return unchanged();
   const patch: Patch = {
@@ -155,7 +193,9 @@ function operationCompleted(account: Account, request: RequestOf<'operation_comp
 function operationFailed(account: Account, request: RequestOf<'operation_failed'>): Decision {
   const op = current(account, request.operationId);
   if (op === null || (request.round !== undefined && request.round !== op.round)) return unchanged();
-  return quiet(account, { inProgress: { ...op, attempts: op.attempts + 1, lastError: request.error.slice(0, MAX_ERROR_LENGTH) } });
+  return quiet(account, {
+    inProgress: { ...op, attempts: op.attempts + 1, lastError: request.error.slice(0, MAX_ERROR_LENGTH) },
+  });
 }
 
 export { login, MAX_ERROR_LENGTH, operationCompleted, operationFailed, sweep };

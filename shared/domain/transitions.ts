@@ -43,8 +43,13 @@ interface AdminTransition {
 }
 
 const direct = (target: Status, requires: Scope | null = null): AdminTransition => ({ target, via: null, requires });
-const via = (target: Status, status: Status, operation: Operation, requires: Scope | null = null,
-  completesTo: Status = target): AdminTransition => ({ target, via: { status, operation, completesTo }, requires });
+const via = (
+  target: Status,
+  status: Status,
+  operation: Operation,
+  requires: Scope | null = null,
+  completesTo: Status = target,
+): AdminTransition => ({ target, via: { status, operation, completesTo }, requires });
 
 const disable = via('disabled', 'disabling', 'disable');
 const remove = via('deleted', 'deleting', 'delete');
@@ -53,12 +58,24 @@ const remove = via('deleted', 'deleting', 'delete');
 const ADMIN_TRANSITIONS: Readonly<Partial<Record<Status, readonly AdminTransition[]>>> = {
   pending: [via('active', 'pending', 'provision'), direct('closed'), remove],
   active: [
-    direct('active'), direct('locked'), direct('maintenance'), disable, direct('closed'), remove,
-    direct('pending', Scope.ADMIN), via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
+    direct('active'),
+    direct('locked'),
+    direct('maintenance'),
+    disable,
+    direct('closed'),
+    remove,
+    direct('pending', Scope.ADMIN),
+    via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
   ],
   inactive: [
-    direct('active'), direct('locked'), direct('maintenance'), disable, direct('closed'), remove,
-    direct('pending', Scope.ADMIN), via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
+    direct('active'),
+    direct('locked'),
+    direct('maintenance'),
+    disable,
+    direct('closed'),
+    remove,
+    direct('pending', Scope.ADMIN),
+    via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
   ],
   locked: [direct('active'), direct('locked'), direct('maintenance'), disable, direct('closed'), remove],
   maintenance: [direct('active'), direct('locked'), disable, direct('closed'), remove],

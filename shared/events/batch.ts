@@ -23,7 +23,10 @@ interface EventsBatchOptions {
 }
 
 /** The history entries of the batch's history records, each with its record's position in the batch. */
-function collect(records: readonly DynamoDBRecord[]): { entries: { entry: HistoryEntry; position: number }[]; badPosition: number | null } {
+function collect(records: readonly DynamoDBRecord[]): {
+  entries: { entry: HistoryEntry; position: number }[];
+  badPosition: number | null;
+} {
   const entries: { entry: HistoryEntry; position: number }[] = [];
   for (const [position, record] of records.entries()) {
     if (!matchesFilter(record, STREAM_CONSUMERS.events)) continue;
@@ -42,8 +45,11 @@ function collect(records: readonly DynamoDBRecord[]): { entries: { entry: Histor
  * @example
  * return publishStreamBatch(createEventPublisher(config), event.Records);
  */
-async function publishStreamBatch(publisher: EventPublisher, records: readonly DynamoDBRecord[],
-  options: EventsBatchOptions = {}): Promise<DynamoDBBatchResponse> {
+async function publishStreamBatch(
+  publisher: EventPublisher,
+  records: readonly DynamoDBRecord[],
+  options: EventsBatchOptions = {},
+): Promise<DynamoDBBatchResponse> {
   const { entries, badPosition } = collect(records);
   const failed = await publisher.publish(entries.map((e) => e.entry));
   const positions = [...failed.map((i) => entries[i]?.position ?? 0), ...(badPosition === null ? [] : [badPosition])];
@@ -53,7 +59,11 @@ async function publishStreamBatch(publisher: EventPublisher, records: readonly D
   const first = Math.min(...positions);
   const again = records.slice(first);
   options.count?.(EventsMetric.UNPUBLISHED, again.length);
-  options.onError?.('events not published; the stream will deliver them again', { failed: failed.length, badRecord: badPosition !== null, again: again.length });
+  options.onError?.('events not published; the stream will deliver them again', {
+    failed: failed.length,
+    badRecord: badPosition !== null,
+    again: again.length,
+  });
   return { batchItemFailures: batchItemFailures(again) };
 }
 

@@ -52,7 +52,13 @@ function detailOf(entry: HistoryEntry): HistoryEntry {
  * changeEvent(entry) // { id: entry.id, source: 'mailbox-lifecycle', 'detail-type': 'AccountStatusChanged', time: entry.at, detail }
  */
 function changeEvent(entry: HistoryEntry): ChangeEvent {
-  return { id: entry.id, source: EVENT_SOURCE, 'detail-type': EVENT_DETAIL_TYPE, time: entry.at, detail: detailOf(entry) };
+  return {
+    id: entry.id,
+    source: EVENT_SOURCE,
+    'detail-type': EVENT_DETAIL_TYPE,
+    time: entry.at,
+    detail: detailOf(entry),
+  };
 }
 
 /** The PutEvents request entry for one history entry. */
@@ -68,19 +74,28 @@ function putEventsEntry(entry: HistoryEntry, busName: string): PutEventsRequestE
 
 const indexes = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 
-function eventBridgePublisher(busName: string, client: EventBridge, onError: EventPublisherOptions['onError'] & {}): EventPublisher {
+function eventBridgePublisher(
+  busName: string,
+  client: EventBridge,
+  onError: EventPublisherOptions['onError'] & {},
+): EventPublisher {
   return {
     async publish(entries) {
       const failed: number[] = [];
       for (let start = 0; start < entries.length; start += PUT_EVENTS_BATCH) {
         const chunk = entries.slice(start, start + PUT_EVENTS_BATCH);
         try {
-          const result = await client.send(new PutEventsCommand({ Entries: chunk.map((e) => putEventsEntry(e, busName)) }));
+          const result = await client.send(
+            new PutEventsCommand({ Entries: chunk.map((e) => putEventsEntry(e, busName)) }),
+          );
           if (!result.FailedEntryCount) continue;
           (result.Entries ?? []).forEach((answer, i) => {
             if (answer.ErrorCode) failed.push(start + i);
           });
-          onError(`PutEvents rejected ${result.FailedEntryCount} entries`, result.Entries?.find((a) => a.ErrorCode)?.ErrorMessage);
+          onError(
+            `PutEvents rejected ${result.FailedEntryCount} entries`,
+            result.Entries?.find((a) => a.ErrorCode)?.ErrorMessage,
+          );
         } catch (error) {
           onError('PutEvents failed', error);
           failed.push(...indexes(start, chunk.length));
@@ -118,11 +133,18 @@ function filePublisher(file: string | undefined, onError: EventPublisherOptions[
  * @example
  * const failed = await createEventPublisher(loadConfig()).publish(entries); // [] when all went out
  */
-function createEventPublisher(config: Pick<Config, 'events' | 'region'>, options: EventPublisherOptions = {}): EventPublisher {
+function createEventPublisher(
+  config: Pick<Config, 'events' | 'region'>,
+  options: EventPublisherOptions = {},
+): EventPublisher {
   const onError = options.onError ?? reportError;
   const { busName, file } = config.events;
   if (busName !== undefined) {
-    return eventBridgePublisher(busName, options.eventBridge ?? new EventBridgeClient({ region: config.region }), onError);
+    return eventBridgePublisher(
+      busName,
+      options.eventBridge ?? new EventBridgeClient({ region: config.region }),
+      onError,
+    );
   }
   return filePublisher(file, onError);
 }

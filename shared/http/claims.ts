@@ -36,7 +36,10 @@ function listItems(raw: RawClaim): readonly string[] | null {
     } catch {
       // Not JSON: API Gateway's `[a b]` form.
     }
-    return text.slice(1, -1).split(/[\s,]+/).filter((item) => item !== '');
+    return text
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter((item) => item !== '');
   }
   return text.split(/[\s,]+/).filter((item) => item !== '');
 }

@@ -34,10 +34,15 @@ interface Endpoint<I> {
 }
 
 /** A function's endpoints by operationId (any input type). */
-type Endpoints = Readonly<Record<string, {
-  readonly input: InputParser<unknown>;
-  readonly handle: (request: EndpointRequest<never>) => Promise<ApiResult>;
-}>>;
+type Endpoints = Readonly<
+  Record<
+    string,
+    {
+      readonly input: InputParser<unknown>;
+      readonly handle: (request: EndpointRequest<never>) => Promise<ApiResult>;
+    }
+  >
+>;
 
 type Middleware = MiddlewareObj<ApiEvent, ApiResult>;
 
@@ -96,8 +101,12 @@ function httpFunction(fn: HttpFunction, endpoints: Endpoints, options: HttpFunct
     return { method: route.method, path: route.path, handler: routeHandler(route, target, options) };
   });
   const router = httpRouter<ApiEvent, ApiResult>({ routes: routes as never, notFoundResponse: routeNotFound });
-  return middy<ApiEvent, ApiResult>(router as never)
-    .use([...(observability() as Middleware[]), requestContext(), errorHandler(), httpHeaderNormalizer() as Middleware]) as unknown as HttpHandler;
+  return middy<ApiEvent, ApiResult>(router as never).use([
+    ...(observability() as Middleware[]),
+    requestContext(),
+    errorHandler(),
+    httpHeaderNormalizer() as Middleware,
+  ]) as unknown as HttpHandler;
 }
 
 export { endpoint, httpFunction };

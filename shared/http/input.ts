@@ -17,7 +17,8 @@ interface RawInput {
   readonly body: unknown;
 }
 
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
+type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 type InputParser<T> = (raw: RawInput) => Parsed<T>;
 

@@ -17,7 +17,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../sweeps/metrics';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+  serviceName: SERVICE_NAME,
+});
 
 type Middleware = MiddlewareObj<unknown, unknown>;
 
@@ -31,7 +34,9 @@ async function loadTracer(): Promise<Middleware | null> {
     const load = createRequire(import.meta.url);
     const tracer = load(TRACER_PACKAGE) as { Tracer: typeof Tracer };
     const middleware = load(`${TRACER_PACKAGE}/middleware`) as { captureLambdaHandler: typeof captureLambdaHandler };
-    return middleware.captureLambdaHandler(new tracer.Tracer({ serviceName: SERVICE_NAME }), { captureResponse: false }) as Middleware;
+    return middleware.captureLambdaHandler(new tracer.Tracer({ serviceName: SERVICE_NAME }), {
+      captureResponse: false,
+    }) as Middleware;
   } catch (error) {
     logger.warn('tracing is on but the tracer cannot be loaded; continuing without it', { error });
     return null;
@@ -41,10 +46,12 @@ async function loadTracer(): Promise<Middleware | null> {
 /** Tracing of the handler when POWERTOOLS_TRACE_ENABLED is "true"; nothing otherwise. */
 function tracing(): Middleware[] {
   if (process.env.POWERTOOLS_TRACE_ENABLED !== 'true') return [];
-  const delegate = (hook: keyof Pick<Middleware, 'before' | 'after' | 'onError'>) => async (request: Parameters<NonNullable<Middleware['before']>>[0]) => {
-    tracer ??= loadTracer();
-    await (await tracer)?.[hook]?.(request);
-  };
+  const delegate =
+    (hook: keyof Pick<Middleware, 'before' | 'after' | 'onError'>) =>
+    async (request: Parameters<NonNullable<Middleware['before']>>[0]) => {
+      tracer ??= loadTracer();
+      await (await tracer)?.[hook]?.(request);
+    };
   return [{ before: delegate('before'), after: delegate('after'), onError: delegate('onError') }];
 }
 

@@ -3,7 +3,12 @@
  * that validate the requests. Bearer JWT security with each route's scope.
  */
 import * as z from 'zod/mini';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
 import { Scope } from '../domain/transitions';
 import { ROUTES, type Route } from './routes';
 import { ACCESS_INPUTS } from './schemas/access';
@@ -13,13 +18,20 @@ import { PUBLIC_INPUTS } from './schemas/public';
 import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
 import type { InputSchemas } from './zod-input';
 
-const INPUTS: Readonly<Record<string, InputSchemas>> = { ...ACCOUNT_INPUTS, ...ACCESS_INPUTS, ...LOGIN_EVENT_INPUTS, ...PUBLIC_INPUTS };
+const INPUTS: Readonly<Record<string, InputSchemas>> = {
+  ...ACCOUNT_INPUTS,
+  ...ACCESS_INPUTS,
+  ...LOGIN_EVENT_INPUTS,
+  ...PUBLIC_INPUTS,
+};
 
 const SECURITY_SCHEME = 'bearer';
 
 const RESPONSE_HEADERS = {
-  Location: z.string().register(z.globalRegistry, { description: 'The new account\'s URL.' }),
-  ETag: z.string().register(z.globalRegistry, { description: 'The account version, "<version>"; send it back in If-Match.' }),
+  Location: z.string().register(z.globalRegistry, { description: "The new account's URL." }),
+  ETag: z
+    .string()
+    .register(z.globalRegistry, { description: 'The account version, "<version>"; send it back in If-Match.' }),
 };
 
 const isOptional = (schema: z.ZodMiniType): boolean => schema._zod.optin === 'optional';
@@ -95,7 +107,9 @@ function openApiDocument(): ReturnType<typeof createDocument> {
     components: {
       securitySchemes: {
         [SECURITY_SCHEME]: {
-          type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
           description: `Claims: sub, scope (space-separated: ${Object.values(Scope).join(', ')}) and domains (or "*").`,
         },
       },

@@ -60,8 +60,13 @@ class ProblemError extends Error {
  * problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No account has this id.')
  * // { type: 'urn:mailbox-lifecycle:problem:not-found', title: 'Not Found', status: 404, detail: 'No account has this id.' }
  */
-function problem(status: number, type: ProblemType, title: string, detail: string,
-  extra: Pick<Problem, 'allowed' | 'errors'> = {}): Problem {
+function problem(
+  status: number,
+  type: ProblemType,
+  title: string,
+  detail: string,
+  extra: Pick<Problem, 'allowed' | 'errors'> = {},
+): Problem {
   return { type: `${TYPE_PREFIX}${type}`, title, status, detail, ...extra };
 }
 
@@ -82,7 +87,10 @@ function problemResponse(body: Problem, headers: Readonly<Record<string, string>
 
 type Mapper = (error: Error & Record<string, unknown>) => Problem;
 
-const conflict = (type: ProblemType, title: string, detail: string): Mapper => () => problem(409, type, title, detail);
+const conflict =
+  (type: ProblemType, title: string, detail: string): Mapper =>
+  () =>
+    problem(409, type, title, detail);
 
 /** Typed errors of the services, the store port, apply and Powertools idempotency, by name. */
 const BY_NAME: Readonly<Record<string, Mapper>> = {
@@ -91,33 +99,73 @@ const BY_NAME: Readonly<Record<string, Mapper>> = {
   ForbiddenError: (e) => problem(403, ProblemType.DOMAIN_FORBIDDEN, 'Domain not administered', e.message),
   InvalidInputError: (e) => invalidInput(e.errors as readonly FieldError[]),
   InvalidCursorError: () => invalidInput([{ path: 'query.cursor', message: 'is not a cursor of this listing' }]),
-  PreconditionFailedError: (e) => problem(412, ProblemType.PRECONDITION_FAILED, 'Precondition Failed',
-    `If-Match is stale: ${e.message}. Read the account again.`),
-  RefusedError: (e) => problem(e.status as number, e.status === 403 ? ProblemType.SCOPE_REQUIRED : ProblemType.TRANSITION_REFUSED,
-    e.title as string, e.message, { allowed: e.allowed as readonly Status[] }),
-  ConflictError: conflict(ProblemType.CONFLICT, 'Conflict', 'The account was changed by another request at the same time; read it again and retry.'),
-  DuplicateEmailError: conflict(ProblemType.DUPLICATE_EMAIL, 'Email taken', 'An account with this email address exists.'),
+  PreconditionFailedError: (e) =>
+    problem(
+      412,
+      ProblemType.PRECONDITION_FAILED,
+      'Precondition Failed',
+      `If-Match is stale: ${e.message}. Read the account again.`,
+    ),
+  RefusedError: (e) =>
+    problem(
+      e.status as number,
+      e.status === 403 ? ProblemType.SCOPE_REQUIRED : ProblemType.TRANSITION_REFUSED,
+      e.title as string,
+      e.message,
+      { allowed: e.allowed as readonly Status[] },
+    ),
+  ConflictError: conflict(
+    ProblemType.CONFLICT,
+    'Conflict',
+    'The account was changed by another request at the same time; read it again and retry.',
+  ),
+  DuplicateEmailError: conflict(
+    ProblemType.DUPLICATE_EMAIL,
+    'Email taken',
+    'An account with this email address exists.',
+  ),
   ClaimedError: conflict(ProblemType.CONFLICT, 'Already reported', 'This event was reported before.'),
-  IdempotencyAlreadyInProgressError: conflict(ProblemType.IDEMPOTENCY_IN_PROGRESS, 'Request in progress',
-    'A request with this Idempotency-Key is still being processed; retry it later.'),
-  IdempotencyInconsistentStateError: conflict(ProblemType.IDEMPOTENCY_IN_PROGRESS, 'Request in progress',
-    'A request with this Idempotency-Key is changing state; retry it later.'),
-  IdempotencyValidationError: () => problem(422, ProblemType.IDEMPOTENCY_KEY_REUSED, 'Idempotency-Key reused',
-    'This Idempotency-Key was used before with another request body.'),
+  IdempotencyAlreadyInProgressError: conflict(
+    ProblemType.IDEMPOTENCY_IN_PROGRESS,
+    'Request in progress',
+    'A request with this Idempotency-Key is still being processed; retry it later.',
+  ),
+  IdempotencyInconsistentStateError: conflict(
+    ProblemType.IDEMPOTENCY_IN_PROGRESS,
+    'Request in progress',
+    'A request with this Idempotency-Key is changing state; retry it later.',
+  ),
+  IdempotencyValidationError: () =>
+    problem(
+      422,
+      ProblemType.IDEMPOTENCY_KEY_REUSED,
+      'Idempotency-Key reused',
+      'This Idempotency-Key was used before with another request body.',
+    ),
 };
 
 /** DynamoDB's throttling errors, left after the SDK's own retries: the client should come back shortly. */
 const THROTTLED = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
-const unavailable = (): Problem => problem(503, ProblemType.UNAVAILABLE, 'Service Unavailable',
-  'The service is busy right now and nothing was changed; retry after a second.');
+const unavailable = (): Problem =>
+  problem(
+    503,
+    ProblemType.UNAVAILABLE,
+    'Service Unavailable',
+    'The service is busy right now and nothing was changed; retry after a second.',
+  );
 
 /** The problem for any error; unknown ones are a 500 without details (`known` false: log it). */
 function toProblem(error: unknown): { problem: Problem; headers: Readonly<Record<string, string>>; known: boolean } {
-  if (error instanceof Error && THROTTLED.has(error.name)) return { problem: unavailable(), headers: { 'Retry-After': '1' }, known: true };
+  if (error instanceof Error && THROTTLED.has(error.name))
+    return { problem: unavailable(), headers: { 'Retry-After': '1' }, known: true };
   const mapper = error instanceof Error ? BY_NAME[error.name] : undefined;
   if (mapper === undefined) {
-    const body = problem(500, ProblemType.INTERNAL, 'Internal Server Error',
-      'The request failed on our side; quote the X-Request-Id header when reporting it.');
+    const body = problem(
+      500,
+      ProblemType.INTERNAL,
+      'Internal Server Error',
+      'The request failed on our side; quote the X-Request-Id header when reporting it.',
+    );
     return { problem: body, headers: {}, known: false };
   }
   const typed = error as Error & Record<string, unknown>;

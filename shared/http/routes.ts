@@ -20,8 +20,13 @@ interface Route {
   readonly operationId: string;
 }
 
-const route = (method: Method, path: string, fn: HttpFunction, scope: Scope | null, operationId: string): Route =>
-  ({ method, path, function: fn, scope, operationId });
+const route = (method: Method, path: string, fn: HttpFunction, scope: Scope | null, operationId: string): Route => ({
+  method,
+  path,
+  function: fn,
+  scope,
+  operationId,
+});
 
 const ROUTES: readonly Route[] = [
   route('POST', '/accounts', 'accounts', Scope.WRITE, 'createAccount'),

@@ -13,8 +13,9 @@ const SECOND = 1000;
  * The statuses an operation runs in, which the stuck detector watches: every "via" status of the
  * transition table — the in-progress ones, and `pending` while provisioning.
  */
-const OPERATION_STATUSES: ReadonlySet<Status> = new Set(STATUSES.flatMap((from) =>
-  adminTransitions(from).flatMap(({ via }) => (via === null ? [] : [via.status]))));
+const OPERATION_STATUSES: ReadonlySet<Status> = new Set(
+  STATUSES.flatMap((from) => adminTransitions(from).flatMap(({ via }) => (via === null ? [] : [via.status]))),
+);
 
 /**
  * The machine-readable status model under `policy`.
@@ -26,13 +27,24 @@ const OPERATION_STATUSES: ReadonlySet<Status> = new Set(STATUSES.flatMap((from) 
 function statusModel(policy: Policy) {
   return {
     statuses: STATUS_DEFINITIONS.map(({ status, label, login, mail, kind, sources, description }) => ({
-      status, label, leaverLabel: `${label} (Leaver)`, login, mail, kind, sources, description,
-      stuckAfterSeconds: kind === 'in_progress' || OPERATION_STATUSES.has(status) ? stuckAfterMs(policy, status) / SECOND : null,
+      status,
+      label,
+      leaverLabel: `${label} (Leaver)`,
+      login,
+      mail,
+      kind,
+      sources,
+      description,
+      stuckAfterSeconds:
+        kind === 'in_progress' || OPERATION_STATUSES.has(status) ? stuckAfterMs(policy, status) / SECOND : null,
     })),
     transitions: STATUSES.map((from) => ({
       from,
       targets: adminTransitions(from).map(({ target, via, requires }) => ({
-        target, via, requires: requires ?? Scope.WRITE, answers: via === null ? 200 : 202,
+        target,
+        via,
+        requires: requires ?? Scope.WRITE,
+        answers: via === null ? 200 : 202,
       })),
     })),
     scopes: Object.values(Scope),

@@ -28,7 +28,10 @@ type PathStyle = (segments: readonly PropertyKey[]) => string;
 /** RFC 6901: `~` and `/` escaped. */
 const pointer: PathStyle = (segments) =>
   `/${segments.map((s) => String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
-const dotted = (prefix: string): PathStyle => (segments) => `${prefix}.${String(segments[0] ?? '')}`;
+const dotted =
+  (prefix: string): PathStyle =>
+  (segments) =>
+    `${prefix}.${String(segments[0] ?? '')}`;
 
 const STYLE: Readonly<Record<keyof InputSchemas, PathStyle>> = {
   params: dotted('path'),
@@ -39,9 +42,11 @@ const STYLE: Readonly<Record<keyof InputSchemas, PathStyle>> = {
 
 /** One error per issue; an unknown key is reported at its own path. */
 function fieldErrors(issues: readonly z.core.$ZodIssue[], style: PathStyle): FieldError[] {
-  return issues.flatMap((issue): FieldError[] => issue.code === 'unrecognized_keys'
-    ? issue.keys.map((key) => ({ path: style([...issue.path, key]), message: 'is not a known field' }))
-    : [{ path: style(issue.path), message: issue.message }]);
+  return issues.flatMap((issue): FieldError[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: style([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: style(issue.path), message: issue.message }],
+  );
 }
 
 /** Only the headers the schema names are read (every request carries many others). */

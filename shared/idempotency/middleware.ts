@@ -52,8 +52,11 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
     hashFunction: 'sha256',
     responseHook: replayed as NonNullable<ConstructorParameters<typeof IdempotencyConfig>[0]['responseHook']>,
   });
-  const powertools = makeHandlerIdempotent({ persistenceStore: options.persistenceStore, config, keyPrefix: 'http' }) as
-    Required<Pick<MiddlewareObj, 'before' | 'after' | 'onError'>>;
+  const powertools = makeHandlerIdempotent({
+    persistenceStore: options.persistenceStore,
+    config,
+    keyPrefix: 'http',
+  }) as Required<Pick<MiddlewareObj, 'before' | 'after' | 'onError'>>;
   const internal = (request: Request): Record<string, unknown> => request.internal as Record<string, unknown>;
   const claimed = (request: Request): boolean => internal(request)[CLAIMED] === true;
 

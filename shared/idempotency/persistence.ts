@@ -6,9 +6,19 @@
  * TTL attribute.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError, IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+  IdempotencyRecordStatus,
+} from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { TABLE } from '../store/table';
 
@@ -64,21 +74,32 @@ class TablePersistenceLayer extends BasePersistenceLayer {
   protected override async _putRecord(record: IdempotencyRecord): Promise<void> {
     const now = Date.now();
     try {
-      await this.#client.send(new PutCommand({
-        TableName: this.#tableName,
-        Item: {
-          ...idempotencyKey(record.idempotencyKey),
-          [Attr.STATUS]: record.getStatus(),
-          [Attr.EXPIRES_AT]: record.expiryTimestamp,
-          [Attr.IN_PROGRESS_EXPIRES_AT]: record.inProgressExpiryTimestamp,
-          [Attr.PAYLOAD_HASH]: record.payloadHash,
-        },
-        // Free, expired, or claimed by an invocation that ran out of time.
-        ConditionExpression: 'attribute_not_exists(PK) OR #expires < :now OR (#status = :inProgress AND #inProgressExpires < :nowMs)',
-        ExpressionAttributeNames: { '#expires': Attr.EXPIRES_AT, '#status': Attr.STATUS, '#inProgressExpires': Attr.IN_PROGRESS_EXPIRES_AT },
-        ExpressionAttributeValues: { ':now': Math.floor(now / 1000), ':nowMs': now, ':inProgress': IdempotencyRecordStatus.INPROGRESS },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...idempotencyKey(record.idempotencyKey),
+            [Attr.STATUS]: record.getStatus(),
+            [Attr.EXPIRES_AT]: record.expiryTimestamp,
+            [Attr.IN_PROGRESS_EXPIRES_AT]: record.inProgressExpiryTimestamp,
+            [Attr.PAYLOAD_HASH]: record.payloadHash,
+          },
+          // Free, expired, or claimed by an invocation that ran out of time.
+          ConditionExpression:
+            'attribute_not_exists(PK) OR #expires < :now OR (#status = :inProgress AND #inProgressExpires < :nowMs)',
+          ExpressionAttributeNames: {
+            '#expires': Attr.EXPIRES_AT,
+            '#status': Attr.STATUS,
+            '#inProgressExpires': Attr.IN_PROGRESS_EXPIRES_AT,
+          },
+          ExpressionAttributeValues: {
+            ':now': Math.floor(now / 1000),
+            ':nowMs': now,
+            ':inProgress': IdempotencyRecordStatus.INPROGRESS,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const existing = error.Item === undefined ? undefined : toRecord(record.idempotencyKey, unmarshall(error.Item));
@@ -87,29 +108,41 @@ class TablePersistenceLayer extends BasePersistenceLayer {
   }
 
   protected override async _getRecord(hashedKey: string): Promise<IdempotencyRecord> {
-    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#tableName, Key: idempotencyKey(hashedKey), ConsistentRead: true }));
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: idempotencyKey(hashedKey), ConsistentRead: true }),
+    );
     if (Item === undefined) throw new IdempotencyItemNotFoundError();
     return toRecord(hashedKey, Item);
   }
 
   protected override async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    await this.#client.send(new UpdateCommand({
-      TableName: this.#tableName,
-      Key: idempotencyKey(record.idempotencyKey),
-      UpdateExpression: 'SET #status = :status, #expires = :expires, #response = :response, #hash = :hash REMOVE #inProgressExpires',
-      ExpressionAttributeNames: {
-        '#status': Attr.STATUS, '#expires': Attr.EXPIRES_AT, '#response': Attr.RESPONSE, '#hash': Attr.PAYLOAD_HASH,
-        '#inProgressExpires': Attr.IN_PROGRESS_EXPIRES_AT,
-      },
-      ExpressionAttributeValues: {
-        ':status': record.getStatus(), ':expires': record.expiryTimestamp, ':response': record.responseData ?? null,
-        ':hash': record.payloadHash ?? '',
-      },
-    }));
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: idempotencyKey(record.idempotencyKey),
+        UpdateExpression:
+          'SET #status = :status, #expires = :expires, #response = :response, #hash = :hash REMOVE #inProgressExpires',
+        ExpressionAttributeNames: {
+          '#status': Attr.STATUS,
+          '#expires': Attr.EXPIRES_AT,
+          '#response': Attr.RESPONSE,
+          '#hash': Attr.PAYLOAD_HASH,
+          '#inProgressExpires': Attr.IN_PROGRESS_EXPIRES_AT,
+        },
+        ExpressionAttributeValues: {
+          ':status': record.getStatus(),
+          ':expires': record.expiryTimestamp,
+          ':response': record.responseData ?? null,
+          ':hash': record.payloadHash ?? '',
+        },
+      }),
+    );
   }
 
   protected override async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: idempotencyKey(record.idempotencyKey) }));
+    await this.#client.send(
+      new DeleteCommand({ TableName: this.#tableName, Key: idempotencyKey(record.idempotencyKey) }),
+    );
   }
 }
 

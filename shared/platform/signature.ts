@@ -43,8 +43,13 @@ function parseHeader(header: string): { timestamp: number; signatures: string[] 
  * @example
  * verifySignature(secret, request.headers['x-signature'], rawBody, 300) // true or false
  */
-function verifySignature(secret: string, header: string | null | undefined, body: string,
-  toleranceSeconds: number = DEFAULT_TOLERANCE_SECONDS, now: Date = new Date()): boolean {
+function verifySignature(
+  secret: string,
+  header: string | null | undefined,
+  body: string,
+  toleranceSeconds: number = DEFAULT_TOLERANCE_SECONDS,
+  now: Date = new Date(),
+): boolean {
   const parsed = header ? parseHeader(header) : null;
   if (parsed === null) return false;
   if (Math.abs(now.getTime() / 1000 - parsed.timestamp) > toleranceSeconds) return false;

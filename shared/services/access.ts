@@ -24,7 +24,12 @@ interface AccessAnswer extends AccessDecision {
  * await checkAccess(store, caller, 'Ann@example.org', new Date())
  * // { accountId: '01J…', email: 'ann@example.org', status: 'active', login: 'allow', mail: 'deliver' }
  */
-async function checkAccess(store: Pick<AccountStore, 'access'>, caller: ApiCaller, email: string, now: Date): Promise<AccessAnswer | null> {
+async function checkAccess(
+  store: Pick<AccountStore, 'access'>,
+  caller: ApiCaller,
+  email: string,
+  now: Date,
+): Promise<AccessAnswer | null> {
   const record = await store.access(normalizeEmail(email));
   if (record === null || !administers(caller, record.domain)) return null;
   return {

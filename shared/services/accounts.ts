@@ -35,7 +35,13 @@ async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: Create
   const email = normalizeEmail(input.email);
   requireDomain(caller, emailDomain(email));
   const { account, entry, accepted } = newAccount(
-    { accountId: newIdOf(deps), email, displayName: input.displayName ?? null, activate: input.activate ?? true, caller },
+    {
+      accountId: newIdOf(deps),
+      email,
+      displayName: input.displayName ?? null,
+      activate: input.activate ?? true,
+      caller,
+    },
     nowOf(deps),
     deps.policy,
   );
@@ -55,21 +61,36 @@ async function listAccounts(deps: ServiceDeps, caller: ApiCaller, query: ListQue
 }
 
 /** A new display name (null clears it); `expectedVersion` from If-Match. */
-async function renameAccount(deps: ServiceDeps, caller: ApiCaller, accountId: string, displayName: string | null,
-  expectedVersion?: number): Promise<Outcome> {
+async function renameAccount(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  displayName: string | null,
+  expectedVersion?: number,
+): Promise<Outcome> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, expectedVersion);
 }
 
 /** Soft delete via `deleting` (accepted); an account already deleted is left alone (not accepted: 200). */
-async function deleteAccount(deps: ServiceDeps, caller: ApiCaller, accountId: string, reason: string | null): Promise<Outcome> {
+async function deleteAccount(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  reason: string | null,
+): Promise<Outcome> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'delete', reason, caller });
 }
 
 /** The account's history, newest first; InvalidCursorError for a forged cursor. */
-async function accountHistory(deps: ServiceDeps, caller: ApiCaller, accountId: string, limit: number,
-  cursor: string | null): Promise<Page<HistoryEntry>> {
+async function accountHistory(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  limit: number,
+  cursor: string | null,
+): Promise<Page<HistoryEntry>> {
   await loadOwned(deps, caller, accountId);
   return deps.store.history(accountId, limit, cursor);
 }

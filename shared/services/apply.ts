@@ -17,7 +17,11 @@ interface Deps {
 type Applied =
   | { readonly outcome: 'changed' | 'accepted'; readonly account: Account; readonly entry: HistoryEntry }
   | { readonly outcome: 'quiet' | 'unchanged'; readonly account: Account; readonly accepted: boolean }
-  | { readonly outcome: 'refused'; readonly account: Account; readonly refusal: Extract<Decision, { outcome: 'refused' }> };
+  | {
+      readonly outcome: 'refused';
+      readonly account: Account;
+      readonly refusal: Extract<Decision, { outcome: 'refused' }>;
+    };
 
 interface ApplyOptions extends WriteOptions {
   /**
@@ -77,7 +81,8 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       const fresh = await deps.store.get(account.accountId);
       if (fresh === null) throw new NotFoundError(`account ${account.accountId} no longer exists`);
       // A versioned change won the race: the caller loses (409, or 412 from the check above with If-Match).
-      if (options.race === 'caller' && fresh.version !== account.version && options.expectedVersion === undefined) throw error;
+      if (options.race === 'caller' && fresh.version !== account.version && options.expectedVersion === undefined)
+        throw error;
       account = fresh;
     }
   }

@@ -20,7 +20,12 @@ interface LeaverInput {
  * @example
  * await markLeaver(deps, caller, id, { leaveDate: '2026-03-01' }); // account.leaver.windowEndsAt '2026-03-31T00:00:00.000Z'
  */
-async function markLeaver(deps: ServiceDeps, caller: ApiCaller, accountId: string, input: LeaverInput): Promise<Outcome> {
+async function markLeaver(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  input: LeaverInput,
+): Promise<Outcome> {
   const leaveDate = input.leaveDate ?? null;
   const problem = leaveDate === null ? null : leaveDateProblem(leaveDate, nowOf(deps), deps.policy);
   if (problem !== null) throw new InvalidInputError([{ path: '/leaveDate', message: problem }]);
@@ -29,7 +34,12 @@ async function markLeaver(deps: ServiceDeps, caller: ApiCaller, accountId: strin
 }
 
 /** Cancels the leaver mark; an account without one is left alone. */
-async function unmarkLeaver(deps: ServiceDeps, caller: ApiCaller, accountId: string, reason: string | null): Promise<Outcome> {
+async function unmarkLeaver(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  reason: string | null,
+): Promise<Outcome> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller });
 }

@@ -44,8 +44,18 @@ function settle(applied: Applied): Outcome {
  * Applies an administrator's request (race `caller`). With `expectedVersion` (If-Match) a stale version is
  * 412, after a target the caller's scopes forbid (403) — `apply` checks them in that order.
  */
-async function applyAsCaller(deps: Deps, account: Account, request: Request, expectedVersion?: number): Promise<Outcome> {
-  return settle(await apply(deps, account, request, { race: 'caller', ...(expectedVersion === undefined ? {} : { expectedVersion }) }));
+async function applyAsCaller(
+  deps: Deps,
+  account: Account,
+  request: Request,
+  expectedVersion?: number,
+): Promise<Outcome> {
+  return settle(
+    await apply(deps, account, request, {
+      race: 'caller',
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    }),
+  );
 }
 
 export { applyAsCaller, loadOwned, settle };

@@ -46,13 +46,21 @@ async function accountByEmail(deps: ServiceDeps, caller: ApiCaller, email: strin
  * await reportLoginEvent(deps, caller, { email: 'ann@example.org', outcome: 'failure', eventId: 'e-1' })
  * // { status: 'active', access: { login: 'allow', mail: 'deliver' } }
  */
-async function reportLoginEvent(deps: ServiceDeps, caller: ApiCaller, input: LoginEventInput): Promise<LoginEventAnswer> {
+async function reportLoginEvent(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  input: LoginEventInput,
+): Promise<LoginEventAnswer> {
   const account = await accountByEmail(deps, caller, input.email);
   const claim = input.eventId ? eventClaim(caller, input.eventId, deps.loginEventTtlSeconds) : undefined;
   let after: Account;
   try {
-    const applied = await apply(deps, account, { kind: 'login', outcome: input.outcome, requestId: caller.requestId },
-      { race: 'system', ...(claim ? { claim } : {}) });
+    const applied = await apply(
+      deps,
+      account,
+      { kind: 'login', outcome: input.outcome, requestId: caller.requestId },
+      { race: 'system', ...(claim ? { claim } : {}) },
+    );
     after = applied.account;
   } catch (error) {
     if (!(error instanceof ClaimedError)) throw error;
@@ -61,7 +69,10 @@ async function reportLoginEvent(deps: ServiceDeps, caller: ApiCaller, input: Log
     after = current;
   }
   const now = nowOf(deps);
-  return { status: effectiveStatus(after.status, after.lock, now), access: accessDecision(after.status, after.lock, now) };
+  return {
+    status: effectiveStatus(after.status, after.lock, now),
+    access: accessDecision(after.status, after.lock, now),
+  };
 }
 
 export { reportLoginEvent };

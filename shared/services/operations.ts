@@ -12,7 +12,12 @@ async function retryOperation(deps: ServiceDeps, caller: ApiCaller, accountId: s
 }
 
 /** Gives up the outstanding operation and returns to the status before it; RefusedError when none is outstanding. */
-async function cancelOperation(deps: ServiceDeps, caller: ApiCaller, accountId: string, reason: string | null): Promise<Outcome> {
+async function cancelOperation(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  reason: string | null,
+): Promise<Outcome> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'cancel', reason, caller });
 }

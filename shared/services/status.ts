@@ -37,10 +37,20 @@ const BULK_CONCURRENCY = 10;
  * const { account, accepted } = await setStatus(deps, caller, id, { status: 'disabled' });
  * // account.status 'disabling', accepted true
  */
-async function setStatus(deps: ServiceDeps, caller: ApiCaller, accountId: string, input: StatusInput,
-  expectedVersion?: number): Promise<Outcome> {
+async function setStatus(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  input: StatusInput,
+  expectedVersion?: number,
+): Promise<Outcome> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'set_status', target: input.status, reason: input.reason ?? null, caller }, expectedVersion);
+  return applyAsCaller(
+    deps,
+    account,
+    { kind: 'set_status', target: input.status, reason: input.reason ?? null, caller },
+    expectedVersion,
+  );
 }
 
 /** The bulk outcome of one account's result. */
@@ -50,7 +60,12 @@ function bulkOutcome({ accepted, changed }: Outcome): BulkOutcome {
 }
 
 /** One account of a bulk request: a refusal, a lost race or an unknown account is its result, not an error. */
-async function bulkOne(deps: ServiceDeps, caller: ApiCaller, accountId: string, input: StatusInput): Promise<BulkResult> {
+async function bulkOne(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  input: StatusInput,
+): Promise<BulkResult> {
   try {
     const outcome = await setStatus(deps, caller, accountId, input);
     return { accountId, outcome: bulkOutcome(outcome), status: outcome.account.status };
@@ -66,7 +81,12 @@ async function bulkOne(deps: ServiceDeps, caller: ApiCaller, accountId: string, 
  * Sets `input.status` on each account on its own, in the order asked: `changed`, `accepted` (in progress),
  * `unchanged`, `refused` (with the error) or `not_found` (also outside the caller's domains).
  */
-async function bulkSetStatus(deps: ServiceDeps, caller: ApiCaller, accountIds: readonly string[], input: StatusInput): Promise<BulkResult[]> {
+async function bulkSetStatus(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountIds: readonly string[],
+  input: StatusInput,
+): Promise<BulkResult[]> {
   return mapLimit(accountIds, BULK_CONCURRENCY, (accountId) => bulkOne(deps, caller, accountId, input));
 }
 

@@ -30,7 +30,8 @@ function encodeCursor(key: Readonly<Record<string, unknown>> | undefined): strin
 }
 
 function parse(cursor: string): unknown {
-  if (cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) throw new InvalidCursorError('the cursor is not valid');
+  if (cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor))
+    throw new InvalidCursorError('the cursor is not valid');
   const bytes = Buffer.from(cursor, 'base64url');
   // Node's decoder skips what it cannot read; a cursor must be exactly what encodeCursor made.
   if (bytes.toString('base64url') !== cursor) throw new InvalidCursorError('the cursor is not valid');
@@ -44,7 +45,9 @@ function parse(cursor: string): unknown {
 function isKey(value: unknown, fields: readonly string[]): value is CursorKey {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const entries = Object.entries(value);
-  return entries.length === fields.length && entries.every(([name, v]) => fields.includes(name) && typeof v === 'string');
+  return (
+    entries.length === fields.length && entries.every(([name, v]) => fields.includes(name) && typeof v === 'string')
+  );
 }
 
 /**
@@ -55,7 +58,8 @@ function isKey(value: unknown, fields: readonly string[]): value is CursorKey {
  */
 function decodeCursor(cursor: string, rule: CursorRule): CursorKey {
   const key = parse(cursor);
-  if (!isKey(key, rule.fields) || !rule.matches(key)) throw new InvalidCursorError('the cursor does not belong to this query');
+  if (!isKey(key, rule.fields) || !rule.matches(key))
+    throw new InvalidCursorError('the cursor does not belong to this query');
   return key;
 }
 

@@ -87,7 +87,8 @@ function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v);
+      : v,
+  );
 }
 
 /** The errors of a single-item conditional write that mean another write won. */
@@ -105,7 +106,8 @@ function transactionError(error: unknown, roles: readonly Role[], accountId: str
   const options = { cause: error };
   if (failed.has('claim')) return new ClaimedError('this event was already counted', options);
   if (failed.has('email')) return new DuplicateEmailError('an account with this email address exists', options);
-  if (failed.has('email_owner')) return new Error(`the email item of account ${accountId} belongs to another account`, options);
+  if (failed.has('email_owner'))
+    return new Error(`the email item of account ${accountId} belongs to another account`, options);
   if (failed.has('account') || reasons.some((reason) => reason.Code === 'TransactionConflict')) {
     return new ConflictError(`account ${accountId} was changed concurrently`, options);
   }
@@ -140,8 +142,20 @@ class DynamoAccountStore implements AccountStore {
     if (email === null) throw new TypeError('a new account needs an email');
     const entry = this.#entry(account, draft);
     const items: TransactItem[] = [
-      { Put: { TableName: this.#table, Item: this.#accountItem(null, account, 1), ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { TableName: this.#table, Item: this.#emailItem(account, email), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: this.#table,
+          Item: this.#accountItem(null, account, 1),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.#table,
+          Item: this.#emailItem(account, email),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
     await this.#transact(items, ['account', 'email', 'history'], account.accountId);
@@ -155,7 +169,9 @@ class DynamoAccountStore implements AccountStore {
   }
 
   async access(email: string): Promise<AccessRecord | null> {
-    const { Item: item } = await this.#client.send(new GetCommand({ TableName: this.#table, Key: emailKey(email), ConsistentRead: true }));
+    const { Item: item } = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: emailKey(email), ConsistentRead: true }),
+    );
     if (item === undefined) return null;
     return {
       accountId: item.accountId as string,
@@ -166,15 +182,28 @@ class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async change(previous: Account, next: Account, draft: HistoryDraft, options: WriteOptions = {}): Promise<HistoryEntry> {
+  async change(
+    previous: Account,
+    next: Account,
+    draft: HistoryDraft,
+    options: WriteOptions = {},
+  ): Promise<HistoryEntry> {
     if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
-    if (next.version !== previous.version + 1) throw new TypeError(`a change writes version ${previous.version + 1}, not ${next.version}`);
-    if (next.email !== null && next.email !== previous.email) throw new TypeError('an account keeps its email (it may only be purged)');
+    if (next.version !== previous.version + 1)
+      throw new TypeError(`a change writes version ${previous.version + 1}, not ${next.version}`);
+    if (next.email !== null && next.email !== previous.email)
+      throw new TypeError('an account keeps its email (it may only be purged)');
     const rev = await this.#revisionOf(previous);
     const entry = this.#entry(next, draft);
-    const items: TransactItem[] = [this.#conditionalPut(previous, next, rev), { Put: { TableName: this.#table, Item: this.#historyItem(entry) } }];
+    const items: TransactItem[] = [
+      this.#conditionalPut(previous, next, rev),
+      { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
+    ];
     const roles: Role[] = ['account', 'history'];
-    const owned = { ConditionExpression: 'attribute_not_exists(PK) OR accountId = :id', ExpressionAttributeValues: { ':id': next.accountId } };
+    const owned = {
+      ConditionExpression: 'attribute_not_exists(PK) OR accountId = :id',
+      ExpressionAttributeValues: { ':id': next.accountId },
+    };
     if (previous.email !== null && next.email === null) {
       items.push({ Delete: { TableName: this.#table, Key: emailKey(previous.email), ...owned } });
       roles.push('email_owner');
@@ -193,7 +222,12 @@ class DynamoAccountStore implements AccountStore {
 
   async quiet(previous: Account, next: Account, options: WriteOptions = {}): Promise<void> {
     if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
-    if (next.version !== previous.version || next.status !== previous.status || next.email !== previous.email || !sameLock(next.lock, previous.lock)) {
+    if (
+      next.version !== previous.version ||
+      next.status !== previous.status ||
+      next.email !== previous.email ||
+      !sameLock(next.lock, previous.lock)
+    ) {
       throw new TypeError('a quiet write keeps version, status, lock and email (use change)');
     }
     const rev = await this.#revisionOf(previous);
@@ -230,7 +264,9 @@ class DynamoAccountStore implements AccountStore {
       values[':prefix'] = prefix;
     }
     const inRange = (listKey: string): boolean =>
-      prefix === null ? listKey.startsWith(LIVE_PREFIX) || listKey.startsWith(TOMBSTONE_PREFIX) : listKey.startsWith(prefix);
+      prefix === null
+        ? listKey.startsWith(LIVE_PREFIX) || listKey.startsWith(TOMBSTONE_PREFIX)
+        : listKey.startsWith(prefix);
 
     const filters: string[] = [];
     if (statuses !== undefined) {
@@ -246,8 +282,11 @@ class DynamoAccountStore implements AccountStore {
     present(query.leaver, 'leaver');
     present(query.inProgress, 'inProgress');
 
-    const startKey = this.#startKey(query.cursor, [partitionKey, sortKey], (key) =>
-      key[partitionKey] === query.domain && inRange(key[sortKey] ?? ''));
+    const startKey = this.#startKey(
+      query.cursor,
+      [partitionKey, sortKey],
+      (key) => key[partitionKey] === query.domain && inRange(key[sortKey] ?? ''),
+    );
     const page = await this.#query({
       IndexName: BY_DOMAIN.index,
       KeyConditionExpression: keyCondition,
@@ -263,10 +302,13 @@ class DynamoAccountStore implements AccountStore {
   async history(accountId: string, limit: number, cursor?: string | null): Promise<Page<HistoryEntry>> {
     checkLimit(limit);
     const pk = accountPk(accountId);
-    const startKey = cursor == null ? undefined : decodeCursor(cursor, {
-      fields: ['PK', 'SK'],
-      matches: (key) => key.PK === pk && (key.SK ?? '').startsWith(HISTORY_PREFIX),
-    });
+    const startKey =
+      cursor == null
+        ? undefined
+        : decodeCursor(cursor, {
+            fields: ['PK', 'SK'],
+            matches: (key) => key.PK === pk && (key.SK ?? '').startsWith(HISTORY_PREFIX),
+          });
     const page = await this.#query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
       ExpressionAttributeValues: { ':pk': pk, ':history': HISTORY_PREFIX },
@@ -288,8 +330,11 @@ class DynamoAccountStore implements AccountStore {
     const { index, partitionKey, sortKey } = DUE_INDEX[query.kind];
     const partition = duePartition(query.kind, query.shard);
     const by = dueBy.toISOString();
-    const startKey = this.#startKey(query.cursor, [partitionKey, sortKey], (key) =>
-      key[partitionKey] === partition && (key[sortKey] ?? '') <= by);
+    const startKey = this.#startKey(
+      query.cursor,
+      [partitionKey, sortKey],
+      (key) => key[partitionKey] === partition && (key[sortKey] ?? '') <= by,
+    );
     const page = await this.#query({
       IndexName: index,
       KeyConditionExpression: '#pk = :pk AND #due <= :by',
@@ -306,7 +351,11 @@ class DynamoAccountStore implements AccountStore {
   }
 
   /** A cursor of an index query: the table keys and the index keys of an account item. */
-  #startKey(cursor: string | null | undefined, indexFields: readonly string[], matches: (key: CursorKey) => boolean): CursorKey | undefined {
+  #startKey(
+    cursor: string | null | undefined,
+    indexFields: readonly string[],
+    matches: (key: CursorKey) => boolean,
+  ): CursorKey | undefined {
     if (cursor == null) return undefined;
     return decodeCursor(cursor, {
       fields: ['PK', 'SK', ...indexFields],
@@ -314,14 +363,18 @@ class DynamoAccountStore implements AccountStore {
     });
   }
 
-  async #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Item[]; nextCursor: string | null; scanned: number }> {
+  async #query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ items: Item[]; nextCursor: string | null; scanned: number }> {
     const output = await this.#client.send(new QueryCommand({ TableName: this.#table, ...input }));
     const items = output.Items ?? [];
     return { items, nextCursor: encodeCursor(output.LastEvaluatedKey), scanned: output.ScannedCount ?? items.length };
   }
 
   async #read(accountId: string): Promise<Item | null> {
-    const { Item: item } = await this.#client.send(new GetCommand({ TableName: this.#table, Key: accountKey(accountId), ConsistentRead: true }));
+    const { Item: item } = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: accountKey(accountId), ConsistentRead: true }),
+    );
     return item ?? null;
   }
 
@@ -333,7 +386,10 @@ class DynamoAccountStore implements AccountStore {
     const known = revisions.get(previous);
     if (known !== undefined) return known;
     const item = await this.#read(previous.accountId);
-    if (item === null || canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))) {
+    if (
+      item === null ||
+      canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))
+    ) {
       throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
     }
     return item[REV] as number;
@@ -349,7 +405,11 @@ class DynamoAccountStore implements AccountStore {
     };
   }
 
-  #conditionalPut(previous: Account, next: Account, rev: number): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
+  #conditionalPut(
+    previous: Account,
+    next: Account,
+    rev: number,
+  ): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
     return {
       Put: {
         TableName: this.#table,
@@ -362,7 +422,14 @@ class DynamoAccountStore implements AccountStore {
   }
 
   #emailItem(account: Account, email: string): Item {
-    return { ...emailKey(email), accountId: account.accountId, email, domain: account.domain, status: account.status, lock: account.lock };
+    return {
+      ...emailKey(email),
+      accountId: account.accountId,
+      email,
+      domain: account.domain,
+      status: account.status,
+      lock: account.lock,
+    };
   }
 
   #entry(account: Account, draft: HistoryDraft): HistoryEntry {

@@ -8,16 +8,45 @@ import type { Account, HistoryEntry } from '../domain/account';
 type Item = Record<string, unknown>;
 
 const ACCOUNT_FIELDS = [
-  'accountId', 'email', 'domain', 'displayName', 'status', 'statusSince', 'statusReason', 'updatedBy', 'updatedAt',
-  'version', 'inProgress', 'leaver', 'lock', 'lastActivityAt', 'deletedAt', 'purgeAfter', 'createdAt', 'failedLogins',
+  'accountId',
+  'email',
+  'domain',
+  'displayName',
+  'status',
+  'statusSince',
+  'statusReason',
+  'updatedBy',
+  'updatedAt',
+  'version',
+  'inProgress',
+  'leaver',
+  'lock',
+  'lastActivityAt',
+  'deletedAt',
+  'purgeAfter',
+  'createdAt',
+  'failedLogins',
   'stuckAlert',
 ] as const satisfies readonly (keyof Account)[];
 // Compile-time check that ACCOUNT_FIELDS names every field of Account.
-const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never = true;
+const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never =
+  true;
 
-const HISTORY_FIELDS = ['id', 'accountId', 'domain', 'at', 'from', 'to', 'action', 'actor', 'reason', 'requestId'] as const satisfies
-  readonly (keyof HistoryEntry)[];
-const _everyHistoryField: [Exclude<keyof HistoryEntry, (typeof HISTORY_FIELDS)[number]>] extends [never] ? true : never = true;
+const HISTORY_FIELDS = [
+  'id',
+  'accountId',
+  'domain',
+  'at',
+  'from',
+  'to',
+  'action',
+  'actor',
+  'reason',
+  'requestId',
+] as const satisfies readonly (keyof HistoryEntry)[];
+const _everyHistoryField: [Exclude<keyof HistoryEntry, (typeof HISTORY_FIELDS)[number]>] extends [never]
+  ? true
+  : never = true;
 
 /** `fields` of `item`, in that order, absent ones as null. */
 function pick<T>(item: Item, fields: readonly string[]): T {

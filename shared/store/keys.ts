@@ -27,7 +27,10 @@ const DUE_AT_ONCE = '1970-01-01T00:00:00.000Z';
 
 const accountPk = (accountId: string): string => `${ACCOUNT_PREFIX}${accountId}`;
 const accountKey = (accountId: string): ItemKey => ({ PK: accountPk(accountId), SK: ACCOUNT_SK });
-const historyKey = (accountId: string, entryId: string): ItemKey => ({ PK: accountPk(accountId), SK: `${HISTORY_PREFIX}${entryId}` });
+const historyKey = (accountId: string, entryId: string): ItemKey => ({
+  PK: accountPk(accountId),
+  SK: `${HISTORY_PREFIX}${entryId}`,
+});
 const emailKey = (email: string): ItemKey => ({ PK: `${EMAIL_PREFIX}${email}`, SK: EMAIL_SK });
 const claimKey = (key: string): ItemKey => ({ PK: `${CLAIM_PREFIX}${key}`, SK: CLAIM_SK });
 
@@ -93,8 +96,10 @@ function dueTime(account: Account, policy: Policy): { kind: DueKind; at: string 
 
 /** A leaver the leaver sweep may act on: resting (an account in progress is not deleted again) and not deleted. */
 const isLeaverCandidate = (account: Account): boolean =>
-  account.leaver !== null && account.inProgress === null
-  && account.status !== 'deleted' && account.status !== 'deleted_permanent';
+  account.leaver !== null &&
+  account.inProgress === null &&
+  account.status !== 'deleted' &&
+  account.status !== 'deleted_permanent';
 
 interface LayoutOptions {
   readonly policy: Policy;
@@ -112,7 +117,8 @@ function indexAttributes(account: Account, options: LayoutOptions): Record<strin
   const shard = shardOf(account.accountId, options.shards);
   const attributes: Record<string, string> = {
     [BY_DOMAIN.partitionKey]: account.domain,
-    [BY_DOMAIN.sortKey]: account.email === null ? `${TOMBSTONE_PREFIX}${account.accountId}` : `${LIVE_PREFIX}${account.email}`,
+    [BY_DOMAIN.sortKey]:
+      account.email === null ? `${TOMBSTONE_PREFIX}${account.accountId}` : `${LIVE_PREFIX}${account.email}`,
   };
   const due = dueTime(account, options.policy);
   if (due !== null) {

@@ -43,7 +43,8 @@ function matchesRule(rule: unknown, present: boolean, value: unknown): boolean {
   if (isObject(rule)) {
     if ('exists' in rule) return present === rule.exists;
     if (!present) return false;
-    if ('prefix' in rule) return typeof value === 'string' && typeof rule.prefix === 'string' && value.startsWith(rule.prefix);
+    if ('prefix' in rule)
+      return typeof value === 'string' && typeof rule.prefix === 'string' && value.startsWith(rule.prefix);
     if ('anything-but' in rule) {
       const excluded = Array.isArray(rule['anything-but']) ? rule['anything-but'] : [rule['anything-but']];
       return !excluded.includes(value);

@@ -79,5 +79,13 @@ function batchItemFailures(records: readonly DynamoDBRecord[]): DynamoDBBatchRes
   return records.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' }));
 }
 
-export { unmarshallImage, historyEntryFromImage, parseDispatch, dispatchOf, historyEntryOf, batchItemFailures, StreamRecordError };
+export {
+  unmarshallImage,
+  historyEntryFromImage,
+  parseDispatch,
+  dispatchOf,
+  historyEntryOf,
+  batchItemFailures,
+  StreamRecordError,
+};
 export type { Dispatch, Image };

@@ -40,10 +40,11 @@ function observability(functionName: string): Observability {
  * @example
  * export const handler = instrument(async (event, context) => …, observability('events'));
  */
-function instrument<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>, obs: Observability) {
-  return middy(handler)
-    .use(injectLambdaContext(obs.logger))
-    .use(logMetrics(obs.metrics));
+function instrument<TEvent, TResult>(
+  handler: (event: TEvent, context: Context) => Promise<TResult>,
+  obs: Observability,
+) {
+  return middy(handler).use(injectLambdaContext(obs.logger)).use(logMetrics(obs.metrics));
 }
 
 export { observability, instrument };

@@ -16,10 +16,12 @@ const hoursBetween = (from: string, to: Date): number => Math.floor((to.getTime(
 /** What to do about a stuck operation: find out why, then retry or cancel. */
 function stuckAction(account: Account, op: InProgress): string {
   const path = `/accounts/${account.accountId}/in-progress`;
-  return `Find out why the mail platform has not completed operation ${op.operationId} (${op.operation}): ` +
+  return (
+    `Find out why the mail platform has not completed operation ${op.operationId} (${op.operation}): ` +
     `check lastError and the platform. Once fixed, retry with POST ${path}/retry (accounts:write); to give up, ` +
     `POST ${path}/cancel (accounts:admin) returns the account to ${op.from} — then reconcile the platform by hand. ` +
-    `See ${RUNBOOK}#stuck.`;
+    `See ${RUNBOOK}#stuck.`
+  );
 }
 
 /** The fields every stuck and reminder alert carries. */
@@ -41,7 +43,8 @@ function stuckAlert(account: Account, op: InProgress, now: Date, at: Date): Aler
   return {
     type: 'stuck',
     at: at.toISOString(),
-    summary: `Account ${named(account)} stuck in ${account.status} → ${op.target} for ${hoursBetween(op.startedAt, now)} h ` +
+    summary:
+      `Account ${named(account)} stuck in ${account.status} → ${op.target} for ${hoursBetween(op.startedAt, now)} h ` +
       `(${op.attempts} attempts, ${error})`,
     ...stuckFields(account, op),
   };
@@ -52,7 +55,8 @@ function stuckReminder(account: Account, op: InProgress, memory: StuckAlert, now
   return {
     type: 'stuck_reminder',
     at: at.toISOString(),
-    summary: `Still stuck: account ${named(account)} in ${account.status} → ${op.target} for ${hoursBetween(op.startedAt, now)} h ` +
+    summary:
+      `Still stuck: account ${named(account)} in ${account.status} → ${op.target} for ${hoursBetween(op.startedAt, now)} h ` +
       `(${op.attempts} attempts)`,
     ...stuckFields(account, op),
     alertedAt: memory.alertedAt,
@@ -61,7 +65,8 @@ function stuckReminder(account: Account, op: InProgress, memory: StuckAlert, now
 
 /** The episode alerted on has ended: the account left that in-progress status (or moved to another operation). */
 function stuckResolved(account: Account, memory: StuckAlert, at: Date): Alert {
-  const now = account.inProgress === null ? account.status : `${account.status} (operation ${account.inProgress.operationId})`;
+  const now =
+    account.inProgress === null ? account.status : `${account.status} (operation ${account.inProgress.operationId})`;
   return {
     type: 'stuck_resolved',
     at: at.toISOString(),
@@ -95,7 +100,8 @@ function sweepBrake(details: BrakeDetails, at: Date): Alert {
     now: details.now.toISOString(),
     candidates: found,
     maxAffected,
-    action: `Nothing was changed. Find out why so many accounts are due (a bulk import of leavers, a clock or ` +
+    action:
+      `Nothing was changed. Find out why so many accounts are due (a bulk import of leavers, a clock or ` +
       `configuration error): run the sweep with {"dryRun": true} to count them. If the number is expected, run it ` +
       `once with {"maxAffected": <at least that number>}; otherwise fix the cause first — the brake holds on every ` +
       `run until then. See ${RUNBOOK}#sweep_brake.`,

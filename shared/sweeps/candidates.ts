@@ -39,9 +39,12 @@ function candidateReader(store: AccountStore, kind: DueKind, dueBy: string, from
       while (position !== null) {
         const { shard, cursor } = position;
         const page = await store.due({ kind, shard, dueBy, limit, cursor });
-        const after: Position | null = page.nextCursor !== null
-          ? { shard, cursor: page.nextCursor }
-          : shard + 1 < store.shards ? { shard: shard + 1, cursor: null } : null;
+        const after: Position | null =
+          page.nextCursor !== null
+            ? { shard, cursor: page.nextCursor }
+            : shard + 1 < store.shards
+              ? { shard: shard + 1, cursor: null }
+              : null;
         position = after;
         if (page.items.length > 0) return { items: page.items, itemsRead: page.itemsRead, after };
       }

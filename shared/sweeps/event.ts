@@ -36,13 +36,17 @@ class InvalidSweepEventError extends Error {
   }
 }
 
-const issue = (path: string, message: string): InvalidSweepEventError => new InvalidSweepEventError([{ path, message }]);
+const issue = (path: string, message: string): InvalidSweepEventError =>
+  new InvalidSweepEventError([{ path, message }]);
 
 /** EventBridge's own envelope, when a rule targets the function without an input of its own: an empty event. */
 function isScheduledEnvelope(event: unknown): boolean {
-  return typeof event === 'object' && event !== null &&
+  return (
+    typeof event === 'object' &&
+    event !== null &&
     (event as Record<string, unknown>)['source'] === 'aws.events' &&
-    (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
+    (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event'
+  );
 }
 
 /**
@@ -57,10 +61,12 @@ function parseSweepEvent(sweep: SweepKind, event: unknown): SweepEvent {
   if (event === undefined || event === null || isScheduledEnvelope(event)) return {};
   const parsed = sweepEventSchema.safeParse(event);
   if (!parsed.success) {
-    throw new InvalidSweepEventError(parsed.error.issues.map((i) => ({
-      path: `/${i.path.map(String).join('/')}`,
-      message: i.message,
-    })));
+    throw new InvalidSweepEventError(
+      parsed.error.issues.map((i) => ({
+        path: `/${i.path.map(String).join('/')}`,
+        message: i.message,
+      })),
+    );
   }
   const value = parsed.data;
   if (value.maxAffected !== undefined && !isDestructive(sweep)) {
@@ -96,7 +102,10 @@ function runNow(event: SweepEvent, rules: ClockRules, realNow: Date): Date {
   }
   if (event.now === undefined) return realNow;
   if (!event.dryRun && !rules.clockOverride) {
-    throw issue('/now', 'is honoured only in a dry run ({"dryRun": true}) or where clock override is enabled (CLOCK_OVERRIDE=true)');
+    throw issue(
+      '/now',
+      'is honoured only in a dry run ({"dryRun": true}) or where clock override is enabled (CLOCK_OVERRIDE=true)',
+    );
   }
   return new Date(event.now);
 }

@@ -30,7 +30,9 @@ const SweepMetric = {
 type SweepMetric = (typeof SweepMetric)[keyof typeof SweepMetric];
 
 /** The dimensions every sweep metric is emitted with (an alarm must name the same set). */
-const sweepDimensions = (sweep: SweepKind): Readonly<Record<string, string>> =>
-  ({ service: SERVICE_NAME, [SWEEP_DIMENSION]: sweep });
+const sweepDimensions = (sweep: SweepKind): Readonly<Record<string, string>> => ({
+  service: SERVICE_NAME,
+  [SWEEP_DIMENSION]: sweep,
+});
 
 export { METRICS_NAMESPACE, SERVICE_NAME, SWEEP_DIMENSION, SweepMetric, sweepDimensions };

@@ -51,7 +51,12 @@ let fromEnvironment: Pick<ScheduledDeps, 'config' | 'store' | 'alerts' | 'logger
 function environment(): Pick<ScheduledDeps, 'config' | 'store' | 'alerts' | 'logger'> {
   if (fromEnvironment === undefined) {
     const config = loadConfig();
-    fromEnvironment = { config, store: createStore(config), alerts: createAlertPublisher(config), logger: new Logger({ serviceName: SERVICE_NAME }) };
+    fromEnvironment = {
+      config,
+      store: createStore(config),
+      alerts: createAlertPublisher(config),
+      logger: new Logger({ serviceName: SERVICE_NAME }),
+    };
   }
   return fromEnvironment;
 }
@@ -85,7 +90,11 @@ function deadlineOf(deps: ScheduledDeps): number {
  * await runScheduled('leaver', { dryRun: true, now: '2030-01-01T00:00:00Z' })
  * // { sweep: 'leaver', candidates: 3, changed: 0, wouldChange: 3, skipped: 0, failed: 0, dryRun: true, … }
  */
-async function runScheduled(sweep: SweepKind, event: unknown, given: Partial<ScheduledDeps> = {}): Promise<ScheduledSummary> {
+async function runScheduled(
+  sweep: SweepKind,
+  event: unknown,
+  given: Partial<ScheduledDeps> = {},
+): Promise<ScheduledSummary> {
   const parsed = parseSweepEvent(sweep, event);
   const deps = withDefaults(given);
   const { config, store, alerts, clock, logger } = deps;
@@ -93,17 +102,33 @@ async function runScheduled(sweep: SweepKind, event: unknown, given: Partial<Sch
   const dryRun = parsed.continuation?.dryRun ?? parsed.dryRun ?? false;
 
   if (sweep === 'stuck') {
-    const summary = await runStuckDetector({ store, policy: config.policy, alerts, clock, logger }, { now, dryRun, deadline: deadlineOf(deps) });
+    const summary = await runStuckDetector(
+      { store, policy: config.policy, alerts, clock, logger },
+      { now, dryRun, deadline: deadlineOf(deps) },
+    );
     if (!dryRun) deps.record?.({ sweep, summary });
-    logger.info(summary.complete ? 'stuck detector finished' : 'stuck detector stopped at its time budget; the next run carries on', { summary });
+    logger.info(
+      summary.complete
+        ? 'stuck detector finished'
+        : 'stuck detector stopped at its time budget; the next run carries on',
+      { summary },
+    );
     return summary;
   }
 
   let continuation = parsed.continuation ?? null;
   for (;;) {
-    const result = await runSweep({ store, policy: config.policy, alerts, clock, config, logger }, {
-      sweep, now, dryRun, maxAffected: parsed.maxAffected, continuation, deadline: deadlineOf(deps),
-    });
+    const result = await runSweep(
+      { store, policy: config.policy, alerts, clock, config, logger },
+      {
+        sweep,
+        now,
+        dryRun,
+        maxAffected: parsed.maxAffected,
+        continuation,
+        deadline: deadlineOf(deps),
+      },
+    );
     if (!dryRun) deps.record?.({ sweep, counts: result.invocation, braked: result.summary.braked ?? false });
     continuation = result.continuation;
     if (continuation === null || deps.handOff !== undefined) {

@@ -29,7 +29,11 @@ function isStuck(account: Account, now: Date, policy: Policy): boolean {
 
 /** Whether the memory is about the account's current episode. */
 function sameEpisode(account: Account, memory: StuckAlert): boolean {
-  return account.inProgress !== null && account.inProgress.operationId === memory.operationId && account.status === memory.status;
+  return (
+    account.inProgress !== null &&
+    account.inProgress.operationId === memory.operationId &&
+    account.status === memory.status
+  );
 }
 
 /**

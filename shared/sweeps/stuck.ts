@@ -54,7 +54,13 @@ interface StuckSummary {
 }
 
 type Tally = {
-  stuck: number; alerted: number; reminded: number; resolved: number; failed: number; candidates: number; itemsRead: number;
+  stuck: number;
+  alerted: number;
+  reminded: number;
+  resolved: number;
+  failed: number;
+  candidates: number;
+  itemsRead: number;
   /** Memories written (and their alerts sent) in this run: its progress. */
   written: number;
   /** The longest one candidate has taken, in ms (real clock). */
@@ -65,7 +71,11 @@ const MAX_ATTEMPTS = 5;
 const PAGE_SIZE = 100;
 
 /** Plans on the account, writes the memory conditionally (re-reading after a lost race), and returns the plan carried out. */
-async function remember(deps: StuckDeps, read: Account, now: Date): Promise<{ plan: StuckPlan; previous: Account; next: Account } | null> {
+async function remember(
+  deps: StuckDeps,
+  read: Account,
+  now: Date,
+): Promise<{ plan: StuckPlan; previous: Account; next: Account } | null> {
   let account = read;
   for (let attempt = 1; ; attempt++) {
     const plan = planStuck(account, now, deps.clock(), deps.policy);
@@ -108,7 +118,10 @@ async function detect(deps: StuckDeps, input: StuckInput, account: Account, tall
     if (done.next !== done.previous) tally.written += 1;
   } catch (error) {
     tally.failed += 1;
-    (deps.logger ?? SILENT).error('stuck detector could not handle an account', { accountId: account.accountId, ...describeError(error) });
+    (deps.logger ?? SILENT).error('stuck detector could not handle an account', {
+      accountId: account.accountId,
+      ...describeError(error),
+    });
   }
 }
 
@@ -125,11 +138,19 @@ function count(tally: Tally, plan: StuckPlan): void {
  * candidates are those already handled, which cost no write).
  */
 function outOfTime(deps: StuckDeps, input: StuckInput, tally: Tally): boolean {
-  return input.deadline !== undefined && tally.written > 0 && deps.clock().getTime() + tally.slowestMs >= input.deadline;
+  return (
+    input.deadline !== undefined && tally.written > 0 && deps.clock().getTime() + tally.slowestMs >= input.deadline
+  );
 }
 
 /** Every candidate of `kind` due by `now`, once, skipping accounts in `seen`; adds to `seen`. False if it stopped at the deadline. */
-async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set<string>, tally: Tally): Promise<boolean> {
+async function pass(
+  deps: StuckDeps,
+  input: StuckInput,
+  kind: DueKind,
+  seen: Set<string>,
+  tally: Tally,
+): Promise<boolean> {
   const reader = candidateReader(deps.store, kind, input.now.toISOString());
   const pageSize = input.pageSize ?? PAGE_SIZE;
   for (let page = await reader.next(pageSize); page !== null; page = await reader.next(pageSize)) {
@@ -163,7 +184,17 @@ async function pass(deps: StuckDeps, input: StuckInput, kind: DueKind, seen: Set
  * // { sweep: 'stuck', dryRun: false, stuck: 1, alerted: 1, reminded: 0, resolved: 0, complete: true, … }
  */
 async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<StuckSummary> {
-  const tally: Tally = { stuck: 0, alerted: 0, reminded: 0, resolved: 0, failed: 0, candidates: 0, itemsRead: 0, written: 0, slowestMs: 0 };
+  const tally: Tally = {
+    stuck: 0,
+    alerted: 0,
+    reminded: 0,
+    resolved: 0,
+    failed: 0,
+    candidates: 0,
+    itemsRead: 0,
+    written: 0,
+    slowestMs: 0,
+  };
   const seen = new Set<string>();
   // The in-progress candidates first, then the remembered episodes (SWEEP_READS: what this sweep reads).
   let complete = true;
@@ -172,9 +203,26 @@ async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<Stu
     if (!complete) break;
   }
   const { stuck, alerted, reminded, resolved, failed, candidates, itemsRead } = tally;
-  const base = { sweep: 'stuck' as const, dryRun: input.dryRun, stuck, failed, candidates, itemsRead, now: input.now.toISOString(), complete };
+  const base = {
+    sweep: 'stuck' as const,
+    dryRun: input.dryRun,
+    stuck,
+    failed,
+    candidates,
+    itemsRead,
+    now: input.now.toISOString(),
+    complete,
+  };
   return input.dryRun
-    ? { ...base, alerted: 0, reminded: 0, resolved: 0, wouldAlert: alerted, wouldRemind: reminded, wouldResolve: resolved }
+    ? {
+        ...base,
+        alerted: 0,
+        reminded: 0,
+        resolved: 0,
+        wouldAlert: alerted,
+        wouldRemind: reminded,
+        wouldResolve: resolved,
+      }
     : { ...base, alerted, reminded, resolved };
 }
 

@@ -109,18 +109,36 @@ function resume(deps: SweepDeps, input: SweepInput): Run {
   const destructive = isDestructive(input.sweep);
   if (c === undefined || c === null) {
     return {
-      sweep: input.sweep, runId: `sweep-${input.sweep}-${ulid()}`, now: input.now, dryRun: input.dryRun,
-      maxAffected: input.maxAffected ?? deps.config.sweeps.maxAffected, destructive, checked: false,
-      position: START, totals: ZERO, invocations: 1,
+      sweep: input.sweep,
+      runId: `sweep-${input.sweep}-${ulid()}`,
+      now: input.now,
+      dryRun: input.dryRun,
+      maxAffected: input.maxAffected ?? deps.config.sweeps.maxAffected,
+      destructive,
+      checked: false,
+      position: START,
+      totals: ZERO,
+      invocations: 1,
     };
   }
-  if (c.sweep !== input.sweep) throw new InvalidSweepEventError([{ path: '/continuation/sweep', message: `is not ${input.sweep}` }]);
+  if (c.sweep !== input.sweep)
+    throw new InvalidSweepEventError([{ path: '/continuation/sweep', message: `is not ${input.sweep}` }]);
   if (c.shard >= deps.store.shards) {
-    throw new InvalidSweepEventError([{ path: '/continuation/shard', message: `is beyond the store's ${deps.store.shards} shards` }]);
+    throw new InvalidSweepEventError([
+      { path: '/continuation/shard', message: `is beyond the store's ${deps.store.shards} shards` },
+    ]);
   }
   return {
-    sweep: c.sweep, runId: c.runId, now: new Date(c.now), dryRun: c.dryRun, maxAffected: c.maxAffected, destructive,
-    checked: c.checked, position: { shard: c.shard, cursor: c.cursor }, totals: c.totals, invocations: c.invocations + 1,
+    sweep: c.sweep,
+    runId: c.runId,
+    now: new Date(c.now),
+    dryRun: c.dryRun,
+    maxAffected: c.maxAffected,
+    destructive,
+    checked: c.checked,
+    position: { shard: c.shard, cursor: c.cursor },
+    totals: c.totals,
+    invocations: c.invocations + 1,
   };
 }
 
@@ -128,20 +146,30 @@ function resume(deps: SweepDeps, input: SweepInput): Run {
 async function sweepOne(deps: SweepDeps, run: Run, account: Account): Promise<Outcome> {
   const request: Request = { kind: 'sweep', sweep: run.sweep, requestId: run.runId, asOf: run.now.toISOString() };
   try {
-    if (run.dryRun) return decide(account, request, deps.clock(), deps.policy).outcome === 'changed' ? 'wouldChange' : 'skipped';
-    const applied = await apply({ store: deps.store, policy: deps.policy, clock: deps.clock }, account, request, { race: 'system' });
+    if (run.dryRun)
+      return decide(account, request, deps.clock(), deps.policy).outcome === 'changed' ? 'wouldChange' : 'skipped';
+    const applied = await apply({ store: deps.store, policy: deps.policy, clock: deps.clock }, account, request, {
+      race: 'system',
+    });
     return applied.outcome === 'changed' || applied.outcome === 'accepted' ? 'changed' : 'skipped';
   } catch (error) {
     if (error instanceof NotFoundError) return 'skipped';
     (deps.logger ?? SILENT).error('sweep could not change an account', {
-      sweep: run.sweep, runId: run.runId, accountId: account.accountId, ...describeError(error),
+      sweep: run.sweep,
+      runId: run.runId,
+      accountId: account.accountId,
+      ...describeError(error),
     });
     return 'failed';
   }
 }
 
 /** A destructive sweep's first look: at most `max` candidates, across shards. */
-async function prefetch(reader: CandidateReader, max: number, pageSize: number): Promise<{ pages: CandidatePage[]; found: number }> {
+async function prefetch(
+  reader: CandidateReader,
+  max: number,
+  pageSize: number,
+): Promise<{ pages: CandidatePage[]; found: number }> {
   const pages: CandidatePage[] = [];
   let found = 0;
   while (found < max) {
@@ -156,10 +184,21 @@ async function prefetch(reader: CandidateReader, max: number, pageSize: number):
 function summarize(run: Run, totals: Counts, complete: boolean, braked: boolean): SweepSummary {
   const { sweep, dryRun, runId, maxAffected } = run;
   return {
-    sweep, candidates: totals.candidates, changed: totals.changed, skipped: totals.skipped, failed: totals.failed, dryRun,
+    sweep,
+    candidates: totals.candidates,
+    changed: totals.changed,
+    skipped: totals.skipped,
+    failed: totals.failed,
+    dryRun,
     ...(dryRun ? { wouldChange: totals.wouldChange } : {}),
-    itemsRead: totals.itemsRead, now: run.now.toISOString(), runId, invocations: run.invocations, complete,
-    ...(run.destructive ? { maxAffected, ...(dryRun ? (complete ? { wouldBrake: totals.candidates > maxAffected } : {}) : { braked }) } : {}),
+    itemsRead: totals.itemsRead,
+    now: run.now.toISOString(),
+    runId,
+    invocations: run.invocations,
+    complete,
+    ...(run.destructive
+      ? { maxAffected, ...(dryRun ? (complete ? { wouldBrake: totals.candidates > maxAffected } : {}) : { braked }) }
+      : {}),
   };
 }
 
@@ -179,10 +218,21 @@ async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult
   const counts: Record<keyof Counts, number> = { ...ZERO };
   const finish = (position: Position | null, checked: boolean, braked = false): SweepResult => {
     const totals = addCounts(run.totals, counts);
-    const continuation: Continuation | null = position === null ? null : {
-      sweep: run.sweep, runId: run.runId, now: run.now.toISOString(), dryRun: run.dryRun, maxAffected: run.maxAffected,
-      checked, shard: position.shard, cursor: position.cursor, totals, invocations: run.invocations,
-    };
+    const continuation: Continuation | null =
+      position === null
+        ? null
+        : {
+            sweep: run.sweep,
+            runId: run.runId,
+            now: run.now.toISOString(),
+            dryRun: run.dryRun,
+            maxAffected: run.maxAffected,
+            checked,
+            shard: position.shard,
+            cursor: position.cursor,
+            totals,
+            invocations: run.invocations,
+          };
     return { summary: summarize(run, totals, position === null, braked), invocation: { ...counts }, continuation };
   };
 
@@ -192,7 +242,9 @@ async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult
     counts.itemsRead += pages.reduce((n, p) => n + p.itemsRead, 0);
     if (found > run.maxAffected) {
       counts.candidates = found;
-      await deps.alerts.publish(sweepBrake({ sweep: run.sweep, now: run.now, found, maxAffected: run.maxAffected }, deps.clock()));
+      await deps.alerts.publish(
+        sweepBrake({ sweep: run.sweep, now: run.now, found, maxAffected: run.maxAffected }, deps.clock()),
+      );
       return finish(null, false, true);
     }
     buffered.push(...pages);
@@ -202,14 +254,18 @@ async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult
   let processed = 0;
   let slowestPageMs = 0;
   const stopBefore = (next: CandidatePage | undefined): boolean => {
-    if (input.maxItems !== undefined && (processed >= input.maxItems || (next !== undefined && processed + next.items.length > input.maxItems))) return true;
+    if (
+      input.maxItems !== undefined &&
+      (processed >= input.maxItems || (next !== undefined && processed + next.items.length > input.maxItems))
+    )
+      return true;
     return input.deadline !== undefined && deps.clock().getTime() + slowestPageMs >= input.deadline;
   };
   for (let pages = 0; ; pages++) {
     if (pages > 0 && stopBefore(buffered[0])) return finish(position, true);
     const started = deps.clock().getTime();
     const limit = input.maxItems === undefined ? pageSize : Math.max(1, Math.min(pageSize, input.maxItems - processed));
-    const page = buffered.shift() ?? await readPage(reader, limit, counts);
+    const page = buffered.shift() ?? (await readPage(reader, limit, counts));
     if (page === null) return finish(null, true);
     await mapLimit(page.items, input.concurrency ?? CONCURRENCY, async (account) => {
       counts[await sweepOne(deps, run, account)] += 1;
@@ -223,7 +279,11 @@ async function runSweep(deps: SweepDeps, input: SweepInput): Promise<SweepResult
 }
 
 /** The next page from the index, its items counted as read. */
-async function readPage(reader: CandidateReader, limit: number, counts: Record<keyof Counts, number>): Promise<CandidatePage | null> {
+async function readPage(
+  reader: CandidateReader,
+  limit: number,
+  counts: Record<keyof Counts, number>,
+): Promise<CandidatePage | null> {
   const page = await reader.next(limit);
   if (page !== null) counts.itemsRead += page.itemsRead;
   return page;

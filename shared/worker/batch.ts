@@ -39,8 +39,12 @@ const METRIC_OF: Readonly<Record<RunResult['outcome'], WorkerMetric[]>> = {
 };
 
 /** Runs the attempt a trigger (stream dispatch or retry message) names, and counts its outcome. */
-async function runCounted(deps: WorkerDeps, trigger: RetryMessage, options: BatchOptions,
-  count: NonNullable<BatchOptions['count']>): Promise<void> {
+async function runCounted(
+  deps: WorkerDeps,
+  trigger: RetryMessage,
+  options: BatchOptions,
+  count: NonNullable<BatchOptions['count']>,
+): Promise<void> {
   const { accountId, operationId, round } = trigger;
   const result = await runOperation(deps, accountId, operationId, { round, requestId: options.requestId ?? null });
   for (const metric of METRIC_OF[result.outcome]) count(metric, 1);
@@ -53,7 +57,11 @@ async function runCounted(deps: WorkerDeps, trigger: RetryMessage, options: Batc
  * @example
  * return runStreamBatch(deps, event.Records, { requestId: context.awsRequestId });
  */
-async function runStreamBatch(deps: WorkerDeps, records: readonly DynamoDBRecord[], options: BatchOptions = {}): Promise<DynamoDBBatchResponse> {
+async function runStreamBatch(
+  deps: WorkerDeps,
+  records: readonly DynamoDBRecord[],
+  options: BatchOptions = {},
+): Promise<DynamoDBBatchResponse> {
   const count = options.count ?? (() => {});
   for (const [index, record] of records.entries()) {
     if (!matchesFilter(record, STREAM_CONSUMERS.worker)) continue;
@@ -61,7 +69,11 @@ async function runStreamBatch(deps: WorkerDeps, records: readonly DynamoDBRecord
       await runCounted(deps, dispatchOf(record), options, count);
     } catch (error) {
       const unprocessed = records.slice(index);
-      deps.log.error('stream record not processed', { eventID: record.eventID, ...describeError(error), unprocessed: unprocessed.length });
+      deps.log.error('stream record not processed', {
+        eventID: record.eventID,
+        ...describeError(error),
+        unprocessed: unprocessed.length,
+      });
       count(WorkerMetric.UNPROCESSED, unprocessed.length);
       return { batchItemFailures: batchItemFailures(unprocessed) };
     }
@@ -76,7 +88,11 @@ async function runStreamBatch(deps: WorkerDeps, records: readonly DynamoDBRecord
  * @example
  * return runRetryBatch(deps, event.Records, { requestId: context.awsRequestId });
  */
-async function runRetryBatch(deps: WorkerDeps, records: readonly SQSRecord[], options: BatchOptions = {}): Promise<SQSBatchResponse> {
+async function runRetryBatch(
+  deps: WorkerDeps,
+  records: readonly SQSRecord[],
+  options: BatchOptions = {},
+): Promise<SQSBatchResponse> {
   const count = options.count ?? (() => {});
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of records) {

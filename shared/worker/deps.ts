@@ -23,9 +23,11 @@ import { runOperation, type WorkerDeps } from './run-operation';
 function createWorkerDeps(config: Config, overrides: Partial<WorkerDeps> = {}): WorkerDeps {
   const queueUrl = config.worker.retryQueueUrl;
   // The local scheduler's retries run with the very deps built here (read when a timer fires).
-  const scheduler: RetryScheduler = overrides.scheduler ?? (queueUrl !== undefined
-    ? createSqsRetryScheduler(queueUrl, new SQSClient({ region: config.region }))
-    : createLocalRetryScheduler((m) => runOperation(deps, m.accountId, m.operationId, { round: m.round })));
+  const scheduler: RetryScheduler =
+    overrides.scheduler ??
+    (queueUrl !== undefined
+      ? createSqsRetryScheduler(queueUrl, new SQSClient({ region: config.region }))
+      : createLocalRetryScheduler((m) => runOperation(deps, m.accountId, m.operationId, { round: m.round })));
   const deps: WorkerDeps = {
     store: overrides.store ?? createStore(config),
     policy: overrides.policy ?? config.policy,

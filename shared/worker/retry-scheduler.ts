@@ -66,11 +66,13 @@ function parseRetryMessage(body: string): RetryMessage {
 function createSqsRetryScheduler(queueUrl: string, client: SqsClient = new SQSClient({})): RetryScheduler {
   return {
     async schedule(message, delaySeconds) {
-      await client.send(new SendMessageCommand({
-        QueueUrl: queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: clampDelay(delaySeconds),
-      }));
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(message),
+          DelaySeconds: clampDelay(delaySeconds),
+        }),
+      );
     },
   };
 }
@@ -88,12 +90,19 @@ function createLocalRetryScheduler(run: (message: RetryMessage) => Promise<unkno
   const timers = new Set<NodeJS.Timeout>();
   return {
     async schedule(message, delaySeconds) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        run(message).catch((error: unknown) => {
-          logLine('ERROR', 'local retry failed', { accountId: message.accountId, operationId: message.operationId, error: errorMessage(error) });
-        });
-      }, clampDelay(delaySeconds) * 1000);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          run(message).catch((error: unknown) => {
+            logLine('ERROR', 'local retry failed', {
+              accountId: message.accountId,
+              operationId: message.operationId,
+              error: errorMessage(error),
+            });
+          });
+        },
+        clampDelay(delaySeconds) * 1000,
+      );
       timer.unref();
       timers.add(timer);
     },

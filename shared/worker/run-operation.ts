@@ -39,7 +39,12 @@ type RunResult =
   | { readonly outcome: 'gave_up'; readonly attempts: number };
 
 /** Why the account is not running operation `operationId` round `round` any more, or null if it is. */
-function notRunnable(account: Account | null, operationId: string, round: number | undefined, maxAttempts: number): string | null {
+function notRunnable(
+  account: Account | null,
+  operationId: string,
+  round: number | undefined,
+  maxAttempts: number,
+): string | null {
   const op = account?.inProgress;
   if (!account) return 'account not found';
   if (!op) return 'not in progress';
@@ -62,19 +67,34 @@ function gaveUpAlert(account: Account, now: Date): Alert {
   return {
     type: 'operation_gave_up',
     at: now.toISOString(),
-    summary: `${op.operation} of ${email ?? accountId} gave up after ${op.attempts} attempts: ${op.lastError ?? 'unknown error'}`
-      .replace(/\s+/g, ' '),
+    summary:
+      `${op.operation} of ${email ?? accountId} gave up after ${op.attempts} attempts: ${op.lastError ?? 'unknown error'}`.replace(
+        /\s+/g,
+        ' ',
+      ),
     ...operationFields(account, op),
-    action: `Fix the platform side, then retry with POST ${path}/retry; or cancel with POST ${path}/cancel `
-      + '(accounts:admin) and reconcile the platform. See docs/runbook.md, "operation_gave_up".',
+    action:
+      `Fix the platform side, then retry with POST ${path}/retry; or cancel with POST ${path}/cancel ` +
+      '(accounts:admin) and reconcile the platform. See docs/runbook.md, "operation_gave_up".',
   };
 }
 
 /** Records the failed attempt of round `round`; a round replaced while it ran (an operator's retry) is left alone. */
-async function recordFailure(deps: WorkerDeps, account: Account, operationId: string, round: number, message: string): Promise<RunResult> {
+async function recordFailure(
+  deps: WorkerDeps,
+  account: Account,
+  operationId: string,
+  round: number,
+  message: string,
+): Promise<RunResult> {
   const { accountId } = account;
   const error = truncateError(message);
-  const applied = await apply(deps, account, { kind: 'operation_failed', operationId, round, error }, { race: 'system' });
+  const applied = await apply(
+    deps,
+    account,
+    { kind: 'operation_failed', operationId, round, error },
+    { race: 'system' },
+  );
   const op = applied.account.inProgress;
   if (applied.outcome !== 'quiet' || !op || op.operationId !== operationId) {
     return { outcome: 'skipped', reason: 'the operation ended, or a new round began, while the attempt ran' };
@@ -83,7 +103,13 @@ async function recordFailure(deps: WorkerDeps, account: Account, operationId: st
   if (op.attempts < maxAttempts) {
     const delaySeconds = backoffSeconds(op.attempts, firstDelaySeconds);
     await deps.scheduler.schedule({ accountId, operationId, round: op.round }, delaySeconds);
-    deps.log.warn('attempt failed; retry scheduled', { accountId, operationId, attempts: op.attempts, delaySeconds, error });
+    deps.log.warn('attempt failed; retry scheduled', {
+      accountId,
+      operationId,
+      attempts: op.attempts,
+      delaySeconds,
+      error,
+    });
     return { outcome: 'retrying', attempts: op.attempts, delaySeconds };
   }
   deps.log.error('operation gave up', { accountId, operationId, attempts: op.attempts, error });
@@ -103,7 +129,12 @@ async function recordFailure(deps: WorkerDeps, account: Account, operationId: st
  * const result = await runOperation(deps, accountId, operationId, { round: 1 });
  * // { outcome: 'completed', account } | { outcome: 'retrying', attempts, delaySeconds } | …
  */
-async function runOperation(deps: WorkerDeps, accountId: string, operationId: string, options: RunOptions = {}): Promise<RunResult> {
+async function runOperation(
+  deps: WorkerDeps,
+  accountId: string,
+  operationId: string,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const account = await deps.store.get(accountId);
   const reason = notRunnable(account, operationId, options.round, deps.worker.maxAttempts);
   if (reason !== null || account === null || account.inProgress === null) {

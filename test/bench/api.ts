@@ -37,14 +37,24 @@ function apiEvent(method: string, url: string, body?: unknown): ApiGatewayEvent 
   const now = Math.floor(Date.now() / 1000);
   const claims = { ...BENCH_CLAIMS, iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, iat: now, exp: now + 3600 };
   const text = body === undefined ? '' : JSON.stringify(body);
-  return toEvent({
-    method,
-    url,
-    rawHeaders: ['host', 'bench.local', 'user-agent', 'mbl-bench', ...(body === undefined ? [] : ['content-type', 'application/json'])],
-    body: Buffer.from(text),
-    sourceIp: '127.0.0.1',
-    protocol: 'HTTP/1.1',
-  }, match, { requestId: newRequestId(), claims });
+  return toEvent(
+    {
+      method,
+      url,
+      rawHeaders: [
+        'host',
+        'bench.local',
+        'user-agent',
+        'mbl-bench',
+        ...(body === undefined ? [] : ['content-type', 'application/json']),
+      ],
+      body: Buffer.from(text),
+      sourceIp: '127.0.0.1',
+      protocol: 'HTTP/1.1',
+    },
+    match,
+    { requestId: newRequestId(), claims },
+  );
 }
 
 /** Invokes `handler` in process as the Lambda runtime would (a fresh context per invocation). */
@@ -82,7 +92,10 @@ async function startHttpApi(handlers: Partial<Record<HttpFunction, Handler>>): P
     async request(method, path, body) {
       const response = await fetch(`${api.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: response.status, text: await response.text() };

@@ -60,7 +60,12 @@ function entries(): string[] {
 /** Environment values that are deploy-time tokens (resolved by CloudFormation) stand in as placeholders. */
 function literalEnvironment(environment: unknown): Record<string, string> {
   const variables = (environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : `bench-${name.toLowerCase()}`]));
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : `bench-${name.toLowerCase()}`,
+    ]),
+  );
 }
 
 /** Bundles `entry` through the app's LambdaFunction construct; the bundle's path and the function's environment. */
@@ -96,7 +101,10 @@ function timeNode(args: readonly string[], env: Record<string, string>): number 
 /** Milliseconds of `import(file)` inside a node process. */
 function importTime(file: string, env: Record<string, string>): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.toString().slice(0, 500)}`);
   return Number(result.stdout.toString());
 }
@@ -124,7 +132,9 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
     const functions: FunctionBundle[] = [];
     timeNode(['-e', ''], cleanEnv());
     for (const { entry, file, environment } of built) {
-      progress(`starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps) and node -e ''`);
+      progress(
+        `starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps) and node -e ''`,
+      );
       const withMaps: number[] = [];
       const withoutMaps: number[] = [];
       const imports: number[] = [];
@@ -154,7 +164,11 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
       runs: options.runs,
       bareNodeMs,
       limitBytes: LIMIT_BYTES,
-      functions: functions.map((f) => ({ ...f, startRatio: ratio(f.startMs, bareNodeMs), startNoSourceMapsRatio: ratio(f.startNoSourceMapsMs, bareNodeMs) })),
+      functions: functions.map((f) => ({
+        ...f,
+        startRatio: ratio(f.startMs, bareNodeMs),
+        startNoSourceMapsRatio: ratio(f.startNoSourceMapsMs, bareNodeMs),
+      })),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

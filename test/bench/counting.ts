@@ -28,7 +28,13 @@ interface ReadCounter {
 }
 
 const MIDDLEWARE_NAME = 'mblBenchReadCounter';
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 const zero = (): ReadCounts => ({ itemsRead: 0, queries: 0, gets: 0, batchGets: 0, scans: 0, writes: 0, calls: 0 });
 
@@ -57,7 +63,9 @@ function count(counts: ReadCounts, command: string, output: Output): void {
     case 'TransactGetItemsCommand': {
       counts.batchGets += 1;
       const responses = output.Responses ?? [];
-      counts.itemsRead += Array.isArray(responses) ? responses.length : Object.values(responses).reduce((n, items) => n + items.length, 0);
+      counts.itemsRead += Array.isArray(responses)
+        ? responses.length
+        : Object.values(responses).reduce((n, items) => n + items.length, 0);
       return;
     }
     default:
@@ -81,13 +89,19 @@ function countReads(client: WithMiddleware): ReadCounter {
     reset: () => void Object.assign(counts, zero()),
     remove: () => void client.middlewareStack.remove(MIDDLEWARE_NAME),
   };
-  const middleware: InitializeMiddleware<object, object> = (next, context) => async (args: InitializeHandlerArguments<object>) => {
-    const result = await next(args);
-    if (counter.enabled) count(counts, context.commandName ?? '', result.output as Output);
-    return result;
-  };
+  const middleware: InitializeMiddleware<object, object> =
+    (next, context) => async (args: InitializeHandlerArguments<object>) => {
+      const result = await next(args);
+      if (counter.enabled) count(counts, context.commandName ?? '', result.output as Output);
+      return result;
+    };
   client.middlewareStack.remove(MIDDLEWARE_NAME);
-  client.middlewareStack.add(middleware, { step: 'initialize', priority: 'high', name: MIDDLEWARE_NAME, override: true });
+  client.middlewareStack.add(middleware, {
+    step: 'initialize',
+    priority: 'high',
+    name: MIDDLEWARE_NAME,
+    override: true,
+  });
   return counter;
 }
 

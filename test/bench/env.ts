@@ -54,7 +54,12 @@ async function startBenchDb(tableName: string): Promise<BenchDb> {
       env,
       document,
       base: dynamoDbClient(config),
-      shape: { tableName, shards: config.dueShards, policy: config.policy, historyRetentionDays: config.historyRetentionDays },
+      shape: {
+        tableName,
+        shards: config.dueShards,
+        policy: config.policy,
+        historyRetentionDays: config.historyRetentionDays,
+      },
       stop: () => local.stop(),
     };
   } catch (error) {

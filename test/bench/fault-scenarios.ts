@@ -105,26 +105,48 @@ async function historyCount(store: AccountStore, accountId: string): Promise<num
 function outcome(result: SeriesResult, codes: Record<string, number>): OperationOutcome {
   const requests = result.samples.length;
   const succeeded = requests - result.failures;
-  return { requests, succeeded, successRate: Math.round((succeeded / Math.max(1, requests)) * 10_000) / 10_000, statusCodes: codes, latency: summarize(result.samples) };
+  return {
+    requests,
+    succeeded,
+    successRate: Math.round((succeeded / Math.max(1, requests)) * 10_000) / 10_000,
+    statusCodes: codes,
+    latency: summarize(result.samples),
+  };
 }
 
 /** Status changes by `concurrency` workers, each alternating its own account; then the books are checked. */
-async function statusChanges(db: BenchDb, handler: Handler, store: AccountStore, accounts: readonly Made[], samples: number): Promise<{
-  result: SeriesResult; codes: Record<string, number>; check: () => Promise<string[]>;
+async function statusChanges(
+  db: BenchDb,
+  handler: Handler,
+  store: AccountStore,
+  accounts: readonly Made[],
+  samples: number,
+): Promise<{
+  result: SeriesResult;
+  codes: Record<string, number>;
+  check: () => Promise<string[]>;
 }> {
   const codes: Record<string, number> = {};
   const successes = accounts.map(() => 0);
   const turns = accounts.map(() => 0);
-  const result = await concurrent((worker) => async () => {
-    const made = accounts[worker] as Made;
-    const target = TARGETS[(turns[worker] as number) % 2] ?? 'active';
-    const response = await invoke(handler, 'accounts', apiEvent('PUT', `/accounts/${made.account.accountId}/status`, { status: target, reason: 'bench' }));
-    codes[response.statusCode] = (codes[response.statusCode] ?? 0) + 1;
-    if (response.statusCode !== 200) return false;
-    successes[worker] = (successes[worker] as number) + 1;
-    turns[worker] = (turns[worker] as number) + 1;
-    return true;
-  }, samples, accounts.length);
+  const result = await concurrent(
+    (worker) => async () => {
+      const made = accounts[worker] as Made;
+      const target = TARGETS[(turns[worker] as number) % 2] ?? 'active';
+      const response = await invoke(
+        handler,
+        'accounts',
+        apiEvent('PUT', `/accounts/${made.account.accountId}/status`, { status: target, reason: 'bench' }),
+      );
+      codes[response.statusCode] = (codes[response.statusCode] ?? 0) + 1;
+      if (response.statusCode !== 200) return false;
+      successes[worker] = (successes[worker] as number) + 1;
+      turns[worker] = (turns[worker] as number) + 1;
+      return true;
+    },
+    samples,
+    accounts.length,
+  );
   const check = async (): Promise<string[]> => {
     const problems: string[] = [];
     for (const [i, made] of accounts.entries()) {
@@ -134,11 +156,17 @@ async function statusChanges(db: BenchDb, handler: Handler, store: AccountStore,
       const expected = changed % 2 === 0 ? made.account.status : 'maintenance';
       if (now === null) problems.push(`${made.account.accountId} is gone`);
       else {
-        if (entries !== changed) problems.push(`${made.account.accountId}: ${changed} successful changes, ${entries} history entries`);
-        if (now.version - made.account.version !== changed) problems.push(`${made.account.accountId}: ${changed} successful changes, version +${now.version - made.account.version}`);
-        if (now.status !== expected) problems.push(`${made.account.accountId}: status ${now.status}, expected ${expected}`);
+        if (entries !== changed)
+          problems.push(`${made.account.accountId}: ${changed} successful changes, ${entries} history entries`);
+        if (now.version - made.account.version !== changed)
+          problems.push(
+            `${made.account.accountId}: ${changed} successful changes, version +${now.version - made.account.version}`,
+          );
+        if (now.status !== expected)
+          problems.push(`${made.account.accountId}: status ${now.status}, expected ${expected}`);
         const email = now.email === null ? null : await store.access(now.email);
-        if (email?.status !== now.status) problems.push(`${made.account.accountId}: email item says ${email?.status}, account ${now.status}`);
+        if (email?.status !== now.status)
+          problems.push(`${made.account.accountId}: email item says ${email?.status}, account ${now.status}`);
       }
     }
     return problems;
@@ -146,13 +174,22 @@ async function statusChanges(db: BenchDb, handler: Handler, store: AccountStore,
   return { result, codes, check };
 }
 
-async function accessDecisions(handler: Handler, email: string, samples: number, concurrency: number): Promise<OperationOutcome> {
+async function accessDecisions(
+  handler: Handler,
+  email: string,
+  samples: number,
+  concurrency: number,
+): Promise<OperationOutcome> {
   const codes: Record<string, number> = {};
-  const result = await concurrent(() => async () => {
-    const response = await invoke(handler, 'access', apiEvent('GET', `/access?email=${encodeURIComponent(email)}`));
-    codes[response.statusCode] = (codes[response.statusCode] ?? 0) + 1;
-    return response.statusCode === 200;
-  }, samples, concurrency);
+  const result = await concurrent(
+    () => async () => {
+      const response = await invoke(handler, 'access', apiEvent('GET', `/access?email=${encodeURIComponent(email)}`));
+      codes[response.statusCode] = (codes[response.statusCode] ?? 0) + 1;
+      return response.statusCode === 200;
+    },
+    samples,
+    concurrency,
+  );
   return outcome(result, codes);
 }
 
@@ -171,12 +208,22 @@ interface FaultSwitch {
 }
 
 /** Seeds candidates, runs one sweep under the faults until no candidate is left, then checks each candidate. */
-async function sweepUnderFaults(db: BenchDb, builder: Builder, sweep: (typeof SWEEPS)[number], count: number, domain: string,
-  faults: FaultSwitch): Promise<SweepOutcome> {
+async function sweepUnderFaults(
+  db: BenchDb,
+  builder: Builder,
+  sweep: (typeof SWEEPS)[number],
+  count: number,
+  domain: string,
+  faults: FaultSwitch,
+): Promise<SweepOutcome> {
   const store = createStore(db.config);
   const made: Made[] = [];
   for (let i = 0; i < count; i++) made.push(await builder.make(CANDIDATE_KIND[sweep], domain));
-  await batchWrite(db.document, db.tableName, made.flatMap((m) => [...m.items, ...m.history]));
+  await batchWrite(
+    db.document,
+    db.tableName,
+    made.flatMap((m) => [...m.items, ...m.history]),
+  );
   faults.on();
   const alerts: Alert[] = [];
   const publisher: AlertPublisher = { publish: async (alert) => void alerts.push(alert) };
@@ -190,11 +237,17 @@ async function sweepUnderFaults(db: BenchDb, builder: Builder, sweep: (typeof SW
     runs += 1;
     let summary: Record<string, number> = {};
     try {
-      summary = await runScheduled(sweep, event, { config: db.config, store, alerts: publisher, clock: () => new Date(), logger: SILENT }) as unknown as Record<string, number>;
+      summary = (await runScheduled(sweep, event, {
+        config: db.config,
+        store,
+        alerts: publisher,
+        clock: () => new Date(),
+        logger: SILENT,
+      })) as unknown as Record<string, number>;
     } catch (error) {
       firstError ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
-    const changed = sweep === 'stuck' ? summary['alerted'] ?? 0 : summary['changed'] ?? 0;
+    const changed = sweep === 'stuck' ? (summary['alerted'] ?? 0) : (summary['changed'] ?? 0);
     if (runs === 1) {
       changedFirstRun = changed;
       failedFirstRun = summary['failed'] ?? 0;
@@ -203,7 +256,16 @@ async function sweepUnderFaults(db: BenchDb, builder: Builder, sweep: (typeof SW
     left = (summary['failed'] ?? 0) > 0 || Object.keys(summary).length === 0;
   }
   faults.off();
-  return { sweep, candidates: count, runs, changedFirstRun, failedFirstRun, changedTotal, ...(firstError === undefined ? {} : { firstError }), ...(await audit()) };
+  return {
+    sweep,
+    candidates: count,
+    runs,
+    changedFirstRun,
+    failedFirstRun,
+    changedTotal,
+    ...(firstError === undefined ? {} : { firstError }),
+    ...(await audit()),
+  };
 
   async function audit(): Promise<Pick<SweepOutcome, 'historyEntries' | 'doubleChanges' | 'wrongEndState' | 'ok'>> {
     let historyEntries = 0;
@@ -211,21 +273,36 @@ async function sweepUnderFaults(db: BenchDb, builder: Builder, sweep: (typeof SW
     let wrongEndState = 0;
     for (const m of made) {
       const now = await store.get(m.account.accountId);
-      const changes = sweep === 'stuck'
-        ? alerts.filter((a) => a.type === 'stuck' && a.account?.accountId === m.account.accountId).length
-        : (await historyCount(store, m.account.accountId)) - m.history.length;
+      const changes =
+        sweep === 'stuck'
+          ? alerts.filter((a) => a.type === 'stuck' && a.account?.accountId === m.account.accountId).length
+          : (await historyCount(store, m.account.accountId)) - m.history.length;
       historyEntries += changes;
       if (changes > 1) doubleChanges += 1;
-      if (now === null || `${now.status}>${now.inProgress?.target ?? ''}` !== expectedEnd(db, sweep, m.account) || changes !== 1) wrongEndState += 1;
+      if (
+        now === null ||
+        `${now.status}>${now.inProgress?.target ?? ''}` !== expectedEnd(db, sweep, m.account) ||
+        changes !== 1
+      )
+        wrongEndState += 1;
     }
-    return { historyEntries, doubleChanges, wrongEndState, ok: doubleChanges === 0 && wrongEndState === 0 && historyEntries === changedTotal };
+    return {
+      historyEntries,
+      doubleChanges,
+      wrongEndState,
+      ok: doubleChanges === 0 && wrongEndState === 0 && historyEntries === changedTotal,
+    };
   }
 }
 
 /** A few fault-free requests first, so no scenario pays for loading the handlers or a cold JIT. */
 async function warmUp(handlers: { accounts: Handler; access: Handler }, made: Made): Promise<void> {
   for (let i = 0; i < WARM_UP; i++) {
-    await invoke(handlers.access, 'access', apiEvent('GET', `/access?email=${encodeURIComponent(made.account.email ?? '')}`));
+    await invoke(
+      handlers.access,
+      'access',
+      apiEvent('GET', `/access?email=${encodeURIComponent(made.account.email ?? '')}`),
+    );
     await invoke(handlers.accounts, 'accounts', apiEvent('GET', `/accounts/${made.account.accountId}`));
   }
 }
@@ -234,7 +311,11 @@ async function warmUp(handlers: { accounts: Handler; access: Handler }, made: Ma
  * Runs every scenario. The injection is on the process-wide client of `db` (the one the handlers and the
  * store use); checks read with the injection off.
  */
-async function runFaults(db: BenchDb, handlers: { accounts: Handler; access: Handler }, options: FaultOptions): Promise<FaultsResult> {
+async function runFaults(
+  db: BenchDb,
+  handlers: { accounts: Handler; access: Handler },
+  options: FaultOptions,
+): Promise<FaultsResult> {
   const builder = accountBuilder(db.shape, Date.now());
   const store = createStore(db.config);
   const faults = injectFaults(db.base, {});
@@ -244,13 +325,24 @@ async function runFaults(db: BenchDb, handlers: { accounts: Handler; access: Han
       const domain = `faults${index}.bench.example`;
       const accounts: Made[] = [];
       for (let i = 0; i < options.concurrency; i++) accounts.push(await builder.make('activeRecent', domain));
-      await batchWrite(db.document, db.tableName, accounts.flatMap((m) => [...m.items, ...m.history]));
-      progress(`faults, ${scenario.name}: ${options.samples} status changes and access decisions, ${options.concurrency} at once`);
+      await batchWrite(
+        db.document,
+        db.tableName,
+        accounts.flatMap((m) => [...m.items, ...m.history]),
+      );
+      progress(
+        `faults, ${scenario.name}: ${options.samples} status changes and access decisions, ${options.concurrency} at once`,
+      );
       await warmUp(handlers, accounts[0] as Made);
       faults.reset();
       faults.set({ ...scenario.plan, random: seededRandom(1000 + index) });
       const status = await statusChanges(db, handlers.accounts, store, accounts, options.samples);
-      const access = await accessDecisions(handlers.access, accounts[0]?.account.email ?? '', options.samples, options.concurrency);
+      const access = await accessDecisions(
+        handlers.access,
+        accounts[0]?.account.email ?? '',
+        options.samples,
+        options.concurrency,
+      );
       const sweeps: SweepOutcome[] = [];
       const counted = { calls: 0, conflicts: 0, throttles: 0, delayed: 0 };
       const collect = (): void => {
@@ -271,14 +363,29 @@ async function runFaults(db: BenchDb, handlers: { accounts: Handler; access: Han
         progress(`faults, ${scenario.name}: the ${sweep} sweep over ${options.sweepCandidates} candidates`);
         const result = await sweepUnderFaults(db, builder, sweep, options.sweepCandidates, domain, switched);
         sweeps.push(result);
-        progress(`  ${sweep}: ${result.ok ? 'ok' : 'NOT OK'} in ${result.runs} run(s); first run changed ${result.changedFirstRun}, failed ${result.failedFirstRun}` +
-          (result.firstError ? `; ${result.firstError}` : ''));
+        progress(
+          `  ${sweep}: ${result.ok ? 'ok' : 'NOT OK'} in ${result.runs} run(s); first run changed ${result.changedFirstRun}, failed ${result.failedFirstRun}` +
+            (result.firstError ? `; ${result.firstError}` : ''),
+        );
       }
       const injected = { ...counted };
-      const statusOutcome: StatusOutcome = { ...outcome(status.result, status.codes), consistent: problems.length === 0, problems: problems.slice(0, 10) };
-      progress(`  status changes: ${statusOutcome.succeeded}/${statusOutcome.requests} ok, p99 ${Math.round(statusOutcome.latency.p99)} ms, ` +
-        `books ${statusOutcome.consistent ? 'consistent' : `INCONSISTENT: ${problems[0]}`}; access: ${access.succeeded}/${access.requests} ok, p99 ${Math.round(access.latency.p99)} ms`);
-      scenarios.push({ name: scenario.name, plan: scenario.plan, statusChange: statusOutcome, access, sweeps, injected });
+      const statusOutcome: StatusOutcome = {
+        ...outcome(status.result, status.codes),
+        consistent: problems.length === 0,
+        problems: problems.slice(0, 10),
+      };
+      progress(
+        `  status changes: ${statusOutcome.succeeded}/${statusOutcome.requests} ok, p99 ${Math.round(statusOutcome.latency.p99)} ms, ` +
+          `books ${statusOutcome.consistent ? 'consistent' : `INCONSISTENT: ${problems[0]}`}; access: ${access.succeeded}/${access.requests} ok, p99 ${Math.round(access.latency.p99)} ms`,
+      );
+      scenarios.push({
+        name: scenario.name,
+        plan: scenario.plan,
+        statusChange: statusOutcome,
+        access,
+        sweeps,
+        injected,
+      });
     }
   } finally {
     faults.remove();

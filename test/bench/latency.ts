@@ -58,7 +58,11 @@ function compare(raw: SeriesResult, measured: SeriesResult): Comparison {
   const m = summarize(measured.samples);
   const firstError = measured.firstError ?? raw.firstError;
   return {
-    raw: r, measured: m, p50Ratio: ratio(m.p50, r.p50), p99Ratio: ratio(m.p99, r.p99), failures: raw.failures + measured.failures,
+    raw: r,
+    measured: m,
+    p50Ratio: ratio(m.p50, r.p50),
+    p99Ratio: ratio(m.p99, r.p99),
+    failures: raw.failures + measured.failures,
     ...(firstError === undefined ? {} : { firstError }),
   };
 }
@@ -74,10 +78,18 @@ function rawStatusChange(db: BenchDb, made: Made): Series {
     name: 'raw',
     prepare: async () => {
       const target = TARGETS[turn % 2] ?? 'active';
-      const decision = decide(account, { kind: 'set_status', target, reason: 'bench', caller: ADMIN }, new Date(), db.config.policy);
+      const decision = decide(
+        account,
+        { kind: 'set_status', target, reason: 'bench', caller: ADMIN },
+        new Date(),
+        db.config.policy,
+      );
       if (decision.outcome !== 'changed') throw new Error(`the raw account cannot go to ${target}`);
       const from = account;
-      pending = { write: await recordedWrite(rec, (store) => store.change(from, decision.account, decision.entry)), next: decision.account };
+      pending = {
+        write: await recordedWrite(rec, (store) => store.change(from, decision.account, decision.entry)),
+        next: decision.account,
+      };
     },
     run: async () => {
       if (pending === undefined) throw new Error('nothing prepared');
@@ -112,7 +124,9 @@ function rawAccess(db: BenchDb, email: string): Series {
   return {
     name: 'raw',
     run: async () => {
-      const { Item } = await db.base.send(new GetItemCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }));
+      const { Item } = await db.base.send(
+        new GetItemCommand({ TableName: db.tableName, Key: key, ConsistentRead: true }),
+      );
       return Item !== undefined;
     },
   };
@@ -148,7 +162,13 @@ async function callsPer(db: BenchDb, series: Series, n: number): Promise<CallsPe
   return { gets: gets / n, queries: queries / n, writes: writes / n, calls: calls / n };
 }
 
-async function pair(label: string, raw: Series, measured: Series, samples: number, warmup: number): Promise<Comparison> {
+async function pair(
+  label: string,
+  raw: Series,
+  measured: Series,
+  samples: number,
+  warmup: number,
+): Promise<Comparison> {
   progress(`${label}: ${warmup} warm-up + ${samples} interleaved samples each`);
   const results = await interleaved([raw, measured], samples, warmup);
   const comparison = compare(results[raw.name] as SeriesResult, results[measured.name] as SeriesResult);
@@ -160,17 +180,29 @@ async function pair(label: string, raw: Series, measured: Series, samples: numbe
  * Measures both operations in process and through HTTP. `handlers` are the real function handlers,
  * loaded with process.env pointing at `db`.
  */
-async function runLatency(db: BenchDb, handlers: { accounts: Handler; access: Handler }, options: LatencyOptions): Promise<LatencyResult> {
+async function runLatency(
+  db: BenchDb,
+  handlers: { accounts: Handler; access: Handler },
+  options: LatencyOptions,
+): Promise<LatencyResult> {
   const builder = accountBuilder(db.shape, Date.now());
   const domain = 'latency.bench.example';
-  const [viaHandler, viaRaw, viaHttp, viaHttpRaw, access] = await Promise.all(
+  const [viaHandler, viaRaw, viaHttp, viaHttpRaw, access] = (await Promise.all(
     Array.from({ length: 5 }, () => builder.make('activeRecent', domain)),
-  ) as [Made, Made, Made, Made, Made];
-  await batchWrite(db.document, db.tableName, [viaHandler, viaRaw, viaHttp, viaHttpRaw, access].flatMap((m) => m.items));
+  )) as [Made, Made, Made, Made, Made];
+  await batchWrite(
+    db.document,
+    db.tableName,
+    [viaHandler, viaRaw, viaHttp, viaHttpRaw, access].flatMap((m) => m.items),
+  );
 
   const accessUrl = `/access?email=${encodeURIComponent(access.account.email ?? '')}`;
   const statusInProcess = statusSeries('handler', (status) => {
-    const call = invocation(handlers.accounts, 'accounts', apiEvent('PUT', `/accounts/${viaHandler.account.accountId}/status`, { status, reason: 'bench' }));
+    const call = invocation(
+      handlers.accounts,
+      'accounts',
+      apiEvent('PUT', `/accounts/${viaHandler.account.accountId}/status`, { status, reason: 'bench' }),
+    );
     return async () => (await call()).statusCode;
   });
   const accessInProcess = accessSeries('handler', () => {
@@ -182,20 +214,49 @@ async function runLatency(db: BenchDb, handlers: { accounts: Handler; access: Ha
     statusChange: await callsPer(db, statusInProcess, CALL_COUNT_REQUESTS),
     access: await callsPer(db, accessInProcess, CALL_COUNT_REQUESTS),
   };
-  progress(`calls per request: status change ${JSON.stringify(callsPerRequest.statusChange)}, access ${JSON.stringify(callsPerRequest.access)}`);
+  progress(
+    `calls per request: status change ${JSON.stringify(callsPerRequest.statusChange)}, access ${JSON.stringify(callsPerRequest.access)}`,
+  );
   const inProcess = {
-    status: await pair('status change, handler in process', rawStatusChange(db, viaRaw), statusInProcess, options.samples, options.warmup),
-    access: await pair('access decision, handler in process', rawAccess(db, access.account.email ?? ''), accessInProcess, options.samples, options.warmup),
+    status: await pair(
+      'status change, handler in process',
+      rawStatusChange(db, viaRaw),
+      statusInProcess,
+      options.samples,
+      options.warmup,
+    ),
+    access: await pair(
+      'access decision, handler in process',
+      rawAccess(db, access.account.email ?? ''),
+      accessInProcess,
+      options.samples,
+      options.warmup,
+    ),
   };
 
   const api = await startHttpApi(handlers);
   try {
-    const statusHttp = statusSeries('http', (status) => async () =>
-      (await api.request('PUT', `/accounts/${viaHttp.account.accountId}/status`, { status, reason: 'bench' })).status);
+    const statusHttp = statusSeries(
+      'http',
+      (status) => async () =>
+        (await api.request('PUT', `/accounts/${viaHttp.account.accountId}/status`, { status, reason: 'bench' })).status,
+    );
     const accessHttp = accessSeries('http', () => async () => (await api.request('GET', accessUrl)).status);
     const http = {
-      status: await pair('status change, local HTTP server', rawStatusChange(db, viaHttpRaw), statusHttp, options.httpSamples, options.warmup),
-      access: await pair('access decision, local HTTP server', rawAccess(db, access.account.email ?? ''), accessHttp, options.httpSamples, options.warmup),
+      status: await pair(
+        'status change, local HTTP server',
+        rawStatusChange(db, viaHttpRaw),
+        statusHttp,
+        options.httpSamples,
+        options.warmup,
+      ),
+      access: await pair(
+        'access decision, local HTTP server',
+        rawAccess(db, access.account.email ?? ''),
+        accessHttp,
+        options.httpSamples,
+        options.warmup,
+      ),
     };
     return {
       samples: { inProcess: options.samples, http: options.httpSamples, warmup: options.warmup },

@@ -47,31 +47,65 @@ function targets(report: BenchReport): Target[] {
   if (latency !== undefined) {
     const s = latency.statusChange.inProcess;
     const a = latency.access.inProcess;
-    out.push({ figure: 'status change, p50 vs raw GetItem + TransactWriteItems', measured: x(s.p50Ratio), target: '≤ 1.30×', met: s.p50Ratio <= 1.3 });
-    out.push({ figure: 'status change, p99 vs raw', measured: x(s.p99Ratio), target: '≤ 1.50×', met: s.p99Ratio <= 1.5 });
-    out.push({ figure: 'access decision, p50 vs raw GetItem', measured: x(a.p50Ratio), target: '≤ 1.30×', met: a.p50Ratio <= 1.3 });
+    out.push({
+      figure: 'status change, p50 vs raw GetItem + TransactWriteItems',
+      measured: x(s.p50Ratio),
+      target: '≤ 1.30×',
+      met: s.p50Ratio <= 1.3,
+    });
+    out.push({
+      figure: 'status change, p99 vs raw',
+      measured: x(s.p99Ratio),
+      target: '≤ 1.50×',
+      met: s.p99Ratio <= 1.5,
+    });
+    out.push({
+      figure: 'access decision, p50 vs raw GetItem',
+      measured: x(a.p50Ratio),
+      target: '≤ 1.30×',
+      met: a.p50Ratio <= 1.3,
+    });
   }
   const scale = report.scale;
   if (scale !== undefined && scale.sizes.length > 0) {
     const ratios = scale.sizes.flatMap((size) => size.sweeps.map((s) => s.readRatio));
     const worst = Math.max(...ratios);
-    out.push({ figure: 'sweep items read ÷ candidates, worst sweep and size', measured: f(worst, 3), target: '≤ 1.05', met: worst <= 1.05 });
+    out.push({
+      figure: 'sweep items read ÷ candidates, worst sweep and size',
+      measured: f(worst, 3),
+      target: '≤ 1.05',
+      met: worst <= 1.05,
+    });
     const first = scale.sizes[0];
     const last = scale.sizes[scale.sizes.length - 1];
     if (first !== undefined && last !== undefined && first !== last) {
-      const drift = Math.max(...first.sweeps.map((s, i) => Math.abs((last.sweeps[i]?.readRatio ?? Number.NaN) - s.readRatio)));
+      const drift = Math.max(
+        ...first.sweeps.map((s, i) => Math.abs((last.sweeps[i]?.readRatio ?? Number.NaN) - s.readRatio)),
+      );
       out.push({
         figure: `the same at ${first.accounts.toLocaleString('en-US')} and ${last.accounts.toLocaleString('en-US')} accounts (largest change)`,
-        measured: f(drift, 3), target: '0 (the same)', met: drift <= 0.005,
+        measured: f(drift, 3),
+        target: '0 (the same)',
+        met: drift <= 0.005,
       });
     }
   }
   const bundles = report.bundles;
   if (bundles !== undefined && bundles.functions.length > 0) {
     const biggest = bundles.functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-    out.push({ figure: `largest bundle (${biggest.entry})`, measured: `${biggest.bytes.toLocaleString('en-US')} B`, target: '≤ 600,000 B', met: biggest.bytes <= bundles.limitBytes });
+    out.push({
+      figure: `largest bundle (${biggest.entry})`,
+      measured: `${biggest.bytes.toLocaleString('en-US')} B`,
+      target: '≤ 600,000 B',
+      met: biggest.bytes <= bundles.limitBytes,
+    });
     const slowest = bundles.functions.reduce((a, b) => (b.startRatio > a.startRatio ? b : a));
-    out.push({ figure: `slowest start vs node -e '' (${slowest.entry})`, measured: x(slowest.startRatio), target: '≤ 2.00×', met: slowest.startRatio <= 2 });
+    out.push({
+      figure: `slowest start vs node -e '' (${slowest.entry})`,
+      measured: x(slowest.startRatio),
+      target: '≤ 2.00×',
+      met: slowest.startRatio <= 2,
+    });
   }
   return out;
 }
@@ -80,7 +114,17 @@ const describeCalls = (c: CallsPerRequest): string =>
   `${c.calls} (${[c.gets ? `${c.gets} GetItem` : '', c.queries ? `${c.queries} Query` : '', c.writes ? `${c.writes} write` : ''].filter(Boolean).join(' + ')})`;
 
 function latencyRows(label: string, c: Comparison): string[] {
-  return [label, f(c.raw.p50), f(c.raw.p99), f(c.measured.p50), f(c.measured.p99), x(c.p50Ratio), x(c.p99Ratio), String(c.raw.n), String(c.failures)];
+  return [
+    label,
+    f(c.raw.p50),
+    f(c.raw.p99),
+    f(c.measured.p50),
+    f(c.measured.p99),
+    x(c.p50Ratio),
+    x(c.p99Ratio),
+    String(c.raw.n),
+    String(c.failures),
+  ];
 }
 
 /**
@@ -96,48 +140,128 @@ function renderReport(report: BenchReport): string {
   ];
   const judged = report.targets ?? targets(report);
   if (judged.length > 0) {
-    parts.push('', 'SPEC §8 targets', table(['figure', 'measured', 'target', 'met'], judged.map((t) => [t.figure, t.measured, t.target, t.met ? 'yes' : 'NO'])));
+    parts.push(
+      '',
+      'SPEC §8 targets',
+      table(
+        ['figure', 'measured', 'target', 'met'],
+        judged.map((t) => [t.figure, t.measured, t.target, t.met ? 'yes' : 'NO']),
+      ),
+    );
   }
   if (report.latency !== undefined) {
     const l = report.latency;
-    parts.push('', `Latency, ms (interleaved with the raw calls; ${l.samples.inProcess} samples in process, ${l.samples.http} over HTTP, after ${l.samples.warmup} warm-up)`,
-      table(['operation', 'raw p50', 'raw p99', 'p50', 'p99', 'p50 ratio', 'p99 ratio', 'n', 'failures'], [
-        latencyRows('status change, handler in process', l.statusChange.inProcess),
-        latencyRows('status change, local HTTP server', l.statusChange.http),
-        latencyRows('access decision, handler in process', l.access.inProcess),
-        latencyRows('access decision, local HTTP server', l.access.http),
-      ]),
-      `DynamoDB calls per request: status change ${describeCalls(l.callsPerRequest.statusChange)}; access decision ${describeCalls(l.callsPerRequest.access)}`);
+    parts.push(
+      '',
+      `Latency, ms (interleaved with the raw calls; ${l.samples.inProcess} samples in process, ${l.samples.http} over HTTP, after ${l.samples.warmup} warm-up)`,
+      table(
+        ['operation', 'raw p50', 'raw p99', 'p50', 'p99', 'p50 ratio', 'p99 ratio', 'n', 'failures'],
+        [
+          latencyRows('status change, handler in process', l.statusChange.inProcess),
+          latencyRows('status change, local HTTP server', l.statusChange.http),
+          latencyRows('access decision, handler in process', l.access.inProcess),
+          latencyRows('access decision, local HTTP server', l.access.http),
+        ],
+      ),
+      `DynamoDB calls per request: status change ${describeCalls(l.callsPerRequest.statusChange)}; access decision ${describeCalls(l.callsPerRequest.access)}`,
+    );
   }
   if (report.scale !== undefined) {
-    const rows = report.scale.sizes.flatMap((size) => size.sweeps.map((s) => [
-      size.accounts.toLocaleString('en-US'), s.sweep, String(s.candidates), String(s.itemsRead), f(s.readRatio, 3), String(s.reads.gets), String(s.reads.queries),
-      String(s.changesPerSecond), String(s.rawChangesPerSecond), x(s.throughputRatio), s.anomalies.join('; ') || '-',
-    ]));
-    parts.push('', `Sweeps (${report.scale.candidatesPerSweep} candidates each; items read counted from Query ScannedCount and GetItem)`,
-      table(['accounts', 'sweep', 'candidates', 'items read', 'read ratio', 'gets', 'queries', 'changes/s', 'raw/s', 'speed ratio', 'anomalies'], rows));
-    parts.push(table(['accounts', 'items seeded', 'seeding s', 'items/s'], report.scale.sizes.map((s) => [
-      s.accounts.toLocaleString('en-US'), s.items.toLocaleString('en-US'), String(s.seedSeconds), String(s.seedItemsPerSecond),
-    ])));
+    const rows = report.scale.sizes.flatMap((size) =>
+      size.sweeps.map((s) => [
+        size.accounts.toLocaleString('en-US'),
+        s.sweep,
+        String(s.candidates),
+        String(s.itemsRead),
+        f(s.readRatio, 3),
+        String(s.reads.gets),
+        String(s.reads.queries),
+        String(s.changesPerSecond),
+        String(s.rawChangesPerSecond),
+        x(s.throughputRatio),
+        s.anomalies.join('; ') || '-',
+      ]),
+    );
+    parts.push(
+      '',
+      `Sweeps (${report.scale.candidatesPerSweep} candidates each; items read counted from Query ScannedCount and GetItem)`,
+      table(
+        [
+          'accounts',
+          'sweep',
+          'candidates',
+          'items read',
+          'read ratio',
+          'gets',
+          'queries',
+          'changes/s',
+          'raw/s',
+          'speed ratio',
+          'anomalies',
+        ],
+        rows,
+      ),
+    );
+    parts.push(
+      table(
+        ['accounts', 'items seeded', 'seeding s', 'items/s'],
+        report.scale.sizes.map((s) => [
+          s.accounts.toLocaleString('en-US'),
+          s.items.toLocaleString('en-US'),
+          String(s.seedSeconds),
+          String(s.seedItemsPerSecond),
+        ]),
+      ),
+    );
   }
   if (report.bundles !== undefined) {
     const b = report.bundles;
-    parts.push('', `Bundles (infra/constructs/lambda-function.ts) and start time, median of ${b.runs} runs; bare node -e '' ${f(b.bareNodeMs, 1)} ms`,
-      table(['entry', 'bytes', 'gzip', 'start ms', 'ratio', 'no source maps ms', 'ratio', 'import() ms'], b.functions.map((fn) => [
-        fn.entry, fn.bytes.toLocaleString('en-US'), fn.gzipBytes.toLocaleString('en-US'), f(fn.startMs, 1), x(fn.startRatio),
-        f(fn.startNoSourceMapsMs, 1), x(fn.startNoSourceMapsRatio), f(fn.importMs, 1),
-      ])));
+    parts.push(
+      '',
+      `Bundles (infra/constructs/lambda-function.ts) and start time, median of ${b.runs} runs; bare node -e '' ${f(b.bareNodeMs, 1)} ms`,
+      table(
+        ['entry', 'bytes', 'gzip', 'start ms', 'ratio', 'no source maps ms', 'ratio', 'import() ms'],
+        b.functions.map((fn) => [
+          fn.entry,
+          fn.bytes.toLocaleString('en-US'),
+          fn.gzipBytes.toLocaleString('en-US'),
+          f(fn.startMs, 1),
+          x(fn.startRatio),
+          f(fn.startNoSourceMapsMs, 1),
+          x(fn.startNoSourceMapsRatio),
+          f(fn.importMs, 1),
+        ]),
+      ),
+    );
   }
   if (report.faults !== undefined) {
     const fa = report.faults;
-    parts.push('', `Injected faults (${fa.samples} requests each, ${fa.concurrency} at once; latency in ms)`,
-      table(['scenario', 'status ok', 'p50', 'p99', 'codes', 'books', 'access ok', 'p50', 'p99', 'codes', 'sweeps'], fa.scenarios.map((s) => [
-        s.name, pct(s.statusChange.successRate), f(s.statusChange.latency.p50, 1), f(s.statusChange.latency.p99, 1),
-        Object.entries(s.statusChange.statusCodes).map(([c, n]) => `${c}:${n}`).join(' '), s.statusChange.consistent ? 'consistent' : 'INCONSISTENT',
-        pct(s.access.successRate), f(s.access.latency.p50, 1), f(s.access.latency.p99, 1),
-        Object.entries(s.access.statusCodes).map(([c, n]) => `${c}:${n}`).join(' '),
-        s.sweeps.map((w) => `${w.sweep} ${w.ok ? 'ok' : 'NOT OK'}${w.runs > 1 ? ` (${w.runs} runs)` : ''}`).join(', '),
-      ])));
+    parts.push(
+      '',
+      `Injected faults (${fa.samples} requests each, ${fa.concurrency} at once; latency in ms)`,
+      table(
+        ['scenario', 'status ok', 'p50', 'p99', 'codes', 'books', 'access ok', 'p50', 'p99', 'codes', 'sweeps'],
+        fa.scenarios.map((s) => [
+          s.name,
+          pct(s.statusChange.successRate),
+          f(s.statusChange.latency.p50, 1),
+          f(s.statusChange.latency.p99, 1),
+          Object.entries(s.statusChange.statusCodes)
+            .map(([c, n]) => `${c}:${n}`)
+            .join(' '),
+          s.statusChange.consistent ? 'consistent' : 'INCONSISTENT',
+          pct(s.access.successRate),
+          f(s.access.latency.p50, 1),
+          f(s.access.latency.p99, 1),
+          Object.entries(s.access.statusCodes)
+            .map(([c, n]) => `${c}:${n}`)
+            .join(' '),
+          s.sweeps
+            .map((w) => `${w.sweep} ${w.ok ? 'ok' : 'NOT OK'}${w.runs > 1 ? ` (${w.runs} runs)` : ''}`)
+            .join(', '),
+        ]),
+      ),
+    );
   }
   return parts.join('\n');
 }

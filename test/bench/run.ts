@@ -52,7 +52,10 @@ function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; 
   for (const arg of argv) {
     if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=')) {
-      const wanted = arg.slice('--only='.length).split(',').map((p) => p.trim());
+      const wanted = arg
+        .slice('--only='.length)
+        .split(',')
+        .map((p) => p.trim());
       const unknown = wanted.filter((p) => !(PHASES as readonly string[]).includes(p));
       if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.join(', ')}`);
       phases = PHASES.filter((p) => wanted.includes(p));
@@ -91,7 +94,8 @@ async function main(): Promise<void> {
     try {
       Object.assign(process.env, db.env);
       const handlers = await loadHandlers();
-      if (args.phases.includes('latency')) report.latency = await muted(() => runLatency(db, handlers, profile.latency));
+      if (args.phases.includes('latency'))
+        report.latency = await muted(() => runLatency(db, handlers, profile.latency));
       if (args.phases.includes('faults')) report.faults = await muted(() => runFaults(db, handlers, profile.faults));
     } finally {
       await db.stop();

@@ -20,7 +20,17 @@ import { countReads, type ReadCounts } from './counting';
 import type { BenchDb } from './env';
 import { progress } from './output';
 import {
-  CANDIDATE_KIND, FILLER_MIX, accountBuilder, batchWrite, mixOf, recordedWrite, recorder, sendRaw, type Builder, type Made, type RawWrite,
+  CANDIDATE_KIND,
+  FILLER_MIX,
+  accountBuilder,
+  batchWrite,
+  mixOf,
+  recordedWrite,
+  recorder,
+  sendRaw,
+  type Builder,
+  type Made,
+  type RawWrite,
 } from './seed';
 import { ratio, timed } from './stats';
 
@@ -80,15 +90,23 @@ const CHUNK = 2000;
  * How many accounts each sweep changes at once (shared/sweeps/sweep.ts changes 8 of a page at a time; the
  * stuck detector handles its candidates one by one): the raw loop uses the same.
  */
-const CONCURRENCY: Readonly<Record<ScaleSweep, number>> = { inactivity: 8, lockout: 8, retention: 8, leaver: 8, stuck: 1 };
+const CONCURRENCY: Readonly<Record<ScaleSweep, number>> = {
+  inactivity: 8,
+  lockout: 8,
+  retention: 8,
+  leaver: 8,
+  stuck: 1,
+};
 
 const domainOf = (i: number): string => `d${String(i % DOMAINS).padStart(2, '0')}.bench.example`;
 
 async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
 /** Builds and writes `count` filler accounts (account and email items), `CHUNK` at a time; items written. */
@@ -117,12 +135,23 @@ async function sweepWrite(db: BenchDb, sweep: ScaleSweep, account: Account, now:
     const next = { ...account, stuckAlert: plan.memory };
     return recordedWrite(rec, (store) => store.quiet(account, next));
   }
-  const decision = decide(account, { kind: 'sweep', sweep, requestId: 'bench-raw', asOf: now.toISOString() }, now, db.config.policy);
-  if (decision.outcome !== 'changed') throw new Error(`the ${sweep} sweep would not change account ${account.accountId}`);
+  const decision = decide(
+    account,
+    { kind: 'sweep', sweep, requestId: 'bench-raw', asOf: now.toISOString() },
+    now,
+    db.config.policy,
+  );
+  if (decision.outcome !== 'changed')
+    throw new Error(`the ${sweep} sweep would not change account ${account.accountId}`);
   return recordedWrite(rec, (store) => store.change(account, decision.account, decision.entry));
 }
 
-const restore = (db: BenchDb, made: readonly Made[]): Promise<void> => batchWrite(db.document, db.tableName, made.flatMap((m) => m.items));
+const restore = (db: BenchDb, made: readonly Made[]): Promise<void> =>
+  batchWrite(
+    db.document,
+    db.tableName,
+    made.flatMap((m) => m.items),
+  );
 
 const silentAlerts: AlertPublisher = { publish: async () => undefined };
 
@@ -148,7 +177,15 @@ async function sweepRun(db: BenchDb, sweep: ScaleSweep, candidates: readonly Mad
   const store = createStore(db.config);
   const event = sweep === 'leaver' || sweep === 'retention' ? { maxAffected: candidates.length * 5 + 10 } : {};
   try {
-    const run = await timed(() => runScheduled(sweep, event, { config: db.config, store, alerts: silentAlerts, clock: () => new Date(), logger: SILENT }));
+    const run = await timed(() =>
+      runScheduled(sweep, event, {
+        config: db.config,
+        store,
+        alerts: silentAlerts,
+        clock: () => new Date(),
+        logger: SILENT,
+      }),
+    );
     return { ms: run.ms, summary: run.value as unknown as Record<string, number>, reads: { ...counter.counts } };
   } finally {
     counter.remove();
@@ -168,9 +205,10 @@ async function measure(db: BenchDb, sweep: ScaleSweep, candidates: readonly Made
   const anomalies: string[] = [];
   let changed = 0;
   for (const { summary, reads } of runs) {
-    const done = sweep === 'stuck' ? summary['alerted'] ?? 0 : summary['changed'] ?? 0;
+    const done = sweep === 'stuck' ? (summary['alerted'] ?? 0) : (summary['changed'] ?? 0);
     changed += done;
-    if ((summary['candidates'] ?? 0) !== candidates.length) anomalies.push(`found ${summary['candidates']} candidates, seeded ${candidates.length}`);
+    if ((summary['candidates'] ?? 0) !== candidates.length)
+      anomalies.push(`found ${summary['candidates']} candidates, seeded ${candidates.length}`);
     if (done !== candidates.length) anomalies.push(`changed ${done} of ${candidates.length}`);
     if ((summary['failed'] ?? 0) > 0) anomalies.push(`${summary['failed']} failed`);
     if (reads.scans > 0) anomalies.push(`${reads.scans} scans`);
@@ -234,15 +272,25 @@ async function runScale(db: BenchDb, options: ScaleOptions): Promise<ScaleResult
       accounts = size;
     }
     const seedSeconds = seedMs / 1000;
-    progress(`scale: ${accounts} accounts (${items} items, ${Math.round(items / seedSeconds)} items/s so far); running the sweeps`);
+    progress(
+      `scale: ${accounts} accounts (${items} items, ${Math.round(items / seedSeconds)} items/s so far); running the sweeps`,
+    );
     const sweeps: SweepMeasure[] = [];
     for (const sweep of SWEEPS) {
       const m = await measure(db, sweep, candidates[sweep]);
-      progress(`  ${sweep}: read ${m.itemsRead} for ${m.candidates} candidates (${m.readRatio}), ${m.changesPerSecond} changes/s vs raw ${m.rawChangesPerSecond}/s` +
-        (m.anomalies.length > 0 ? `; ${m.anomalies.join('; ')}` : ''));
+      progress(
+        `  ${sweep}: read ${m.itemsRead} for ${m.candidates} candidates (${m.readRatio}), ${m.changesPerSecond} changes/s vs raw ${m.rawChangesPerSecond}/s` +
+          (m.anomalies.length > 0 ? `; ${m.anomalies.join('; ')}` : ''),
+      );
       sweeps.push(m);
     }
-    sizes.push({ accounts, items, seedSeconds: Math.round(seedSeconds), seedItemsPerSecond: Math.round(items / seedSeconds), sweeps });
+    sizes.push({
+      accounts,
+      items,
+      seedSeconds: Math.round(seedSeconds),
+      seedItemsPerSecond: Math.round(items / seedSeconds),
+      sweeps,
+    });
   }
   return { candidatesPerSweep: options.candidates, sizes };
 }

@@ -9,7 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -111,7 +116,8 @@ interface Made {
 
 const isHistory = (item: Item): boolean => String(item['SK']).startsWith('HISTORY#');
 
-const set = (target: Account['status'], reason = 'bench'): ((a: Account) => Request) =>
+const set =
+  (target: Account['status'], reason = 'bench'): ((a: Account) => Request) =>
   () => ({ kind: 'set_status', target, reason, caller: ADMIN });
 const complete = (a: Account): Request => {
   if (a.inProgress === null) throw new Error(`account ${a.accountId} has no operation to complete`);
@@ -130,51 +136,101 @@ const KINDS = {
   /** Active for 40 days without a login: an inactivity candidate. */
   inactivityDue: (t: number) => ({ created: t - 40 * DAY, steps: [] as Step[] }),
   /** Locked out by the platform 2 hours ago (lock until 1 hour ago): a lockout-expiry candidate. */
-  lockoutDue: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - 2 * HOUR), request: login('lockout'), race: 'system' }] as Step[] }),
+  lockoutDue: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - 2 * HOUR), request: login('lockout'), race: 'system' }] as Step[],
+  }),
   /** Locked out 10 minutes ago: in the lockout index, due in 50 minutes. */
-  lockoutLater: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - 10 * 60_000), request: login('lockout'), race: 'system' }] as Step[] }),
+  lockoutLater: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - 10 * 60_000), request: login('lockout'), race: 'system' }] as Step[],
+  }),
   /** Deleted 40 days ago: a retention candidate (purgeAfter 10 days ago). */
   retentionDue: (t: number) => ({
     created: t - 50 * DAY,
-    steps: [{ at: new Date(t - 40 * DAY), request: set('deleted') }, { at: new Date(t - 40 * DAY), request: complete, race: 'system' }] as Step[],
+    steps: [
+      { at: new Date(t - 40 * DAY), request: set('deleted') },
+      { at: new Date(t - 40 * DAY), request: complete, race: 'system' },
+    ] as Step[],
   }),
   /** Deleted 5 days ago: in the retention index, due in 25 days. */
   retentionLater: (t: number) => ({
     created: t - 10 * DAY,
-    steps: [{ at: new Date(t - 5 * DAY), request: set('deleted') }, { at: new Date(t - 5 * DAY), request: complete, race: 'system' }] as Step[],
+    steps: [
+      { at: new Date(t - 5 * DAY), request: set('deleted') },
+      { at: new Date(t - 5 * DAY), request: complete, race: 'system' },
+    ] as Step[],
   }),
   /** A leaver whose window ended 10 days ago, active and logged in an hour ago: a leaver candidate only. */
   leaverDue: (t: number) => ({
     created: t - 50 * DAY,
     steps: [
-      { at: new Date(t - 40 * DAY), request: () => ({ kind: 'mark_leaver', leaveDate: utcDate(new Date(t - 40 * DAY)), reason: 'bench', caller: ADMIN }) },
+      {
+        at: new Date(t - 40 * DAY),
+        request: () => ({
+          kind: 'mark_leaver',
+          leaveDate: utcDate(new Date(t - 40 * DAY)),
+          reason: 'bench',
+          caller: ADMIN,
+        }),
+      },
       { at: new Date(t - HOUR), request: login('success'), race: 'system' },
     ] as Step[],
   }),
   /** A leaver marked yesterday: in the leaver index, due in about 29 days. */
   leaverLater: (t: number) => ({
     created: t - 5 * DAY,
-    steps: [{ at: new Date(t - DAY), request: () => ({ kind: 'mark_leaver', leaveDate: utcDate(new Date(t - DAY)), reason: 'bench', caller: ADMIN }) }] as Step[],
+    steps: [
+      {
+        at: new Date(t - DAY),
+        request: () => ({ kind: 'mark_leaver', leaveDate: utcDate(new Date(t - DAY)), reason: 'bench', caller: ADMIN }),
+      },
+    ] as Step[],
   }),
   /** Disabling for 30 hours: stuck (the detector's candidate). */
-  stuck: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - 30 * HOUR), request: set('disabled') }] as Step[] }),
+  stuck: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - 30 * HOUR), request: set('disabled') }] as Step[],
+  }),
   /** Disabling for 1 hour: in the stuck index, due in 23 hours. */
-  inProgressRecent: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - HOUR), request: set('disabled') }] as Step[] }),
+  inProgressRecent: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - HOUR), request: set('disabled') }] as Step[],
+  }),
   /** In no due index. */
-  maintenance: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - DAY), request: set('maintenance') }] as Step[] }),
-  adminLocked: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - DAY), request: set('locked') }] as Step[] }),
+  maintenance: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - DAY), request: set('maintenance') }] as Step[],
+  }),
+  adminLocked: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - DAY), request: set('locked') }] as Step[],
+  }),
   disabled: (t: number) => ({
     created: t - 5 * DAY,
-    steps: [{ at: new Date(t - DAY), request: set('disabled') }, { at: new Date(t - DAY), request: complete, race: 'system' }] as Step[],
+    steps: [
+      { at: new Date(t - DAY), request: set('disabled') },
+      { at: new Date(t - DAY), request: complete, race: 'system' },
+    ] as Step[],
   }),
-  closed: (t: number) => ({ created: t - 5 * DAY, steps: [{ at: new Date(t - DAY), request: set('closed') }] as Step[] }),
+  closed: (t: number) => ({
+    created: t - 5 * DAY,
+    steps: [{ at: new Date(t - DAY), request: set('closed') }] as Step[],
+  }),
 } as const;
 type Kind = keyof typeof KINDS;
 
 /** Per 100 filler accounts: mostly active, some of every due index not yet due, some in none. */
 const FILLER_MIX: readonly (readonly [Kind, number])[] = [
-  ['activeRecent', 62], ['lockoutLater', 4], ['retentionLater', 6], ['leaverLater', 6], ['inProgressRecent', 2],
-  ['maintenance', 5], ['adminLocked', 5], ['disabled', 7], ['closed', 3],
+  ['activeRecent', 62],
+  ['lockoutLater', 4],
+  ['retentionLater', 6],
+  ['leaverLater', 6],
+  ['inProgressRecent', 2],
+  ['maintenance', 5],
+  ['adminLocked', 5],
+  ['disabled', 7],
+  ['closed', 3],
 ];
 
 /** The candidate kind of each sweep. */
@@ -206,8 +262,17 @@ function accountBuilder(shape: StoreShape, t: number): Builder {
       const { created, steps } = KINDS[kind](t);
       const accountId = ulid(created);
       const createdAt = new Date(created);
-      const fresh = newAccount({ accountId, email: `${accountId.toLowerCase()}@${domain}`, displayName: 'Bench Account', activate: true, caller: ADMIN },
-        createdAt, shape.policy);
+      const fresh = newAccount(
+        {
+          accountId,
+          email: `${accountId.toLowerCase()}@${domain}`,
+          displayName: 'Bench Account',
+          activate: true,
+          caller: ADMIN,
+        },
+        createdAt,
+        shape.policy,
+      );
       await rec.store.create(fresh.account, fresh.entry);
       let account = fresh.account;
       const all: Step[] = [{ at: createdAt, request: complete, race: 'system' }, ...steps];
@@ -226,26 +291,36 @@ function accountBuilder(shape: StoreShape, t: number): Builder {
  * Writes `items` with BatchWriteItem (25 a request, `concurrency` requests at once), retrying what
  * DynamoDB leaves unprocessed.
  */
-async function batchWrite(client: DynamoDBDocumentClient, tableName: string, items: readonly Item[], concurrency = 4): Promise<void> {
+async function batchWrite(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  concurrency = 4,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const batch = items.slice(next, next + 25);
-      next += 25;
-      let pending: Record<string, unknown[]> | undefined = { [tableName]: batch.map((Item) => ({ PutRequest: { Item } })) };
-      for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-        const out = await client.send(new BatchWriteCommand({ RequestItems: pending as never }));
-        pending = out.UnprocessedItems as Record<string, unknown[]> | undefined;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const batch = items.slice(next, next + 25);
+        next += 25;
+        let pending: Record<string, unknown[]> | undefined = {
+          [tableName]: batch.map((Item) => ({ PutRequest: { Item } })),
+        };
+        for (let attempt = 0; pending !== undefined && Object.keys(pending).length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+          const out = await client.send(new BatchWriteCommand({ RequestItems: pending as never }));
+          pending = out.UnprocessedItems as Record<string, unknown[]> | undefined;
+        }
       }
-    }
-  }));
+    }),
+  );
 }
 
 /** A DocumentClient transaction item in the low-level client's form (values marshalled). */
 function toRawTransactItem(item: DocumentTransactItem): TransactWriteItem {
   const options = { removeUndefinedValues: true, convertClassInstanceToMap: false };
-  const values = (v: Record<string, unknown> | undefined) => (v === undefined ? {} : { ExpressionAttributeValues: marshall(v, options) });
+  const values = (v: Record<string, unknown> | undefined) =>
+    v === undefined ? {} : { ExpressionAttributeValues: marshall(v, options) };
   if (item.Put !== undefined) {
     const { Item, ExpressionAttributeValues, ...rest } = item.Put;
     return { Put: { ...rest, Item: marshall(Item as Item, options), ...values(ExpressionAttributeValues) } };
@@ -274,13 +349,18 @@ async function recordedWrite(rec: Recorder, write: (store: AccountStore) => Prom
   await write(rec.store);
   const recorded = rec.take();
   const last = recorded[recorded.length - 1];
-  if (last === undefined || recorded.length !== 1) throw new Error(`expected one write, the store sent ${recorded.length}`);
+  if (last === undefined || recorded.length !== 1)
+    throw new Error(`expected one write, the store sent ${recorded.length}`);
   if (last.kind === 'transact') return { kind: 'transact', items: last.items.map(toRawTransactItem) };
   const options = { removeUndefinedValues: true, convertClassInstanceToMap: false };
   const { Item, ExpressionAttributeValues, ...rest } = last.input;
   return {
     kind: 'put',
-    input: { ...rest, Item: marshall(Item as Item, options), ...(ExpressionAttributeValues ? { ExpressionAttributeValues: marshall(ExpressionAttributeValues, options) } : {}) },
+    input: {
+      ...rest,
+      Item: marshall(Item as Item, options),
+      ...(ExpressionAttributeValues ? { ExpressionAttributeValues: marshall(ExpressionAttributeValues, options) } : {}),
+    },
   };
 }
 
@@ -289,7 +369,8 @@ async function recordedWrite(rec: Recorder, write: (store: AccountStore) => Prom
  * ClientRequestToken, as the store's do (it makes an SDK retry of a committed transaction succeed).
  */
 async function sendRaw(client: DynamoDBClient, write: RawWrite): Promise<void> {
-  if (write.kind === 'transact') await client.send(new TransactWriteItemsCommand({ TransactItems: write.items, ClientRequestToken: randomUUID() }));
+  if (write.kind === 'transact')
+    await client.send(new TransactWriteItemsCommand({ TransactItems: write.items, ClientRequestToken: randomUUID() }));
   else await client.send(new PutItemCommand(write.input));
 }
 
@@ -308,5 +389,16 @@ function mixOf(mix: readonly (readonly [Kind, number])[]): Kind[] {
   return out;
 }
 
-export { ADMIN, CANDIDATE_KIND, FILLER_MIX, KINDS, accountBuilder, batchWrite, mixOf, recordedWrite, recorder, sendRaw };
+export {
+  ADMIN,
+  CANDIDATE_KIND,
+  FILLER_MIX,
+  KINDS,
+  accountBuilder,
+  batchWrite,
+  mixOf,
+  recordedWrite,
+  recorder,
+  sendRaw,
+};
 export type { Builder, Item, Kind, Made, RawWrite, Recorded, Recorder, Step, StoreShape };

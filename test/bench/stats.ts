@@ -60,7 +60,11 @@ function summarize(samples: readonly number[]): Summary {
   };
 }
 
-const median = (values: readonly number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
+const median = (values: readonly number[]): number =>
+  quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** `a / b`, rounded to 3 decimals. */
 const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
@@ -94,8 +98,14 @@ async function timeOne(run: Operation, result: SeriesResult, record: boolean): P
  * const results = await interleaved([{ name: 'raw', run: rawGet }, { name: 'handler', run: viaHandler }], 1000, 200);
  * summarize(results.handler.samples).p50 / summarize(results.raw.samples).p50
  */
-async function interleaved(series: readonly Series[], samples: number, warmup: number): Promise<Record<string, SeriesResult>> {
-  const results: Record<string, SeriesResult> = Object.fromEntries(series.map((s) => [s.name, { samples: [], failures: 0 }]));
+async function interleaved(
+  series: readonly Series[],
+  samples: number,
+  warmup: number,
+): Promise<Record<string, SeriesResult>> {
+  const results: Record<string, SeriesResult> = Object.fromEntries(
+    series.map((s) => [s.name, { samples: [], failures: 0 }]),
+  );
   for (let i = 0; i < warmup + samples; i++) {
     for (let k = 0; k < series.length; k++) {
       const s = series[(i + k) % series.length] as Series;
@@ -110,16 +120,22 @@ async function interleaved(series: readonly Series[], samples: number, warmup: n
  * Runs `samples` operations of one series with `concurrency` workers (each worker gets its own index, so
  * its own account): for fault scenarios, where added latency would make a sequential run take too long.
  */
-async function concurrent(run: (worker: number) => Operation, samples: number, concurrency: number): Promise<SeriesResult> {
+async function concurrent(
+  run: (worker: number) => Operation,
+  samples: number,
+  concurrency: number,
+): Promise<SeriesResult> {
   const result: SeriesResult = { samples: [], failures: 0 };
   let started = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    const operation = run(worker);
-    while (started < samples) {
-      started += 1;
-      await timeOne(operation, result, true);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const operation = run(worker);
+      while (started < samples) {
+        started += 1;
+        await timeOne(operation, result, true);
+      }
+    }),
+  );
   return result;
 }
 

@@ -104,12 +104,16 @@ function fallbackFunction(path: string): HttpFunction | null {
 /** The request's query, inline (`path?…`, as written) and from `query` (encoded); `params` as API Gateway parses them. */
 function queryOf(request: ApiRequest): { raw: string; params: Record<string, string> | undefined } {
   const [, inline = ''] = request.path.split(/\?(.*)/s);
-  const pairs: [string, string][] = inline === '' ? [] : inline.split('&').map((pair) => {
-    const [name = '', value = ''] = pair.split(/=(.*)/s);
-    return [name, value];
-  });
+  const pairs: [string, string][] =
+    inline === ''
+      ? []
+      : inline.split('&').map((pair) => {
+          const [name = '', value = ''] = pair.split(/=(.*)/s);
+          return [name, value];
+        });
   for (const [name, value] of Object.entries(request.query ?? {})) {
-    for (const item of typeof value === 'string' ? [value] : value) pairs.push([encodeURIComponent(name), encodeURIComponent(item)]);
+    for (const item of typeof value === 'string' ? [value] : value)
+      pairs.push([encodeURIComponent(name), encodeURIComponent(item)]);
   }
   if (pairs.length === 0) return { raw: '', params: undefined };
   const params: Record<string, string> = {};
@@ -150,7 +154,9 @@ function toEvent(request: ApiRequest): { event: ApiEvent; fn: HttpFunction | nul
     rawQueryString: query.raw,
     headers,
     ...(query.params ? { queryStringParameters: query.params } : {}),
-    ...(matched && Object.keys(matched.pathParameters).length > 0 ? { pathParameters: { ...matched.pathParameters } } : {}),
+    ...(matched && Object.keys(matched.pathParameters).length > 0
+      ? { pathParameters: { ...matched.pathParameters } }
+      : {}),
     requestContext: {
       accountId: '123456789012',
       apiId: 'test',
@@ -189,9 +195,17 @@ function lambdaApi(handlers: Handlers): Api {
   return {
     async request(request) {
       const { event, fn } = toEvent(request);
-      if (fn === null) return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}', json: { message: 'Not Found' } };
+      if (fn === null)
+        return {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"Not Found"}',
+          json: { message: 'Not Found' },
+        };
       const result = await handlers[fn](event as never, lambdaContext(fn));
-      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+      const headers = Object.fromEntries(
+        Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+      );
       return { status: result.statusCode, headers, body: result.body, json: parse(result.body) };
     },
     close: async () => undefined,
@@ -206,7 +220,9 @@ function wireBody(request: ApiRequest): { headers: Record<string, string>; body:
   if (named === undefined) headers['content-type'] = 'application/json';
   const contentType = headers[named ?? 'content-type'];
   if (request.base64 && isTextContent(contentType)) {
-    throw new Error(`API Gateway hands a ${contentType} body over as text: send a content type it takes for binary to get base64`);
+    throw new Error(
+      `API Gateway hands a ${contentType} body over as text: send a content type it takes for binary to get base64`,
+    );
   }
   const body = Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body), 'utf8');
   return { headers: { ...headers, 'content-length': String(body.length) }, body };
@@ -227,7 +243,8 @@ function send(url: string, request: ApiRequest, token: string | null): Promise<A
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const received = Object.entries(res.headers).flatMap(([name, value]) =>
-          value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as const]);
+          value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as const],
+        );
         resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(received), body: text, json: parse(text) });
       });
     });
@@ -263,13 +280,14 @@ async function serverApi(handlers: Handlers): Promise<ServerApi> {
   const tokenFor = (claims: Claims): Promise<string> => {
     const id = JSON.stringify(claims);
     let token = tokens.get(id);
-    if (token === undefined) tokens.set(id, token = signClaims(key, claims));
+    if (token === undefined) tokens.set(id, (token = signClaims(key, claims)));
     return token;
   };
   return {
     url: server.url,
     token: (claims, options) => signClaims(key, claims, options),
-    request: async (request) => send(server.url, request, request.claims === undefined ? null : await tokenFor(request.claims)),
+    request: async (request) =>
+      send(server.url, request, request.claims === undefined ? null : await tokenFor(request.claims)),
     close: () => server.stop(),
   };
 }

@@ -9,10 +9,21 @@
  * faulted write writes nothing. The middleware sits below the SDK's retry middleware: the SDK retries a
  * throttled call exactly as it would against DynamoDB, and every retry is a new draw.
  */
-import type { DeserializeHandlerArguments, DeserializeHandlerOutput, DeserializeMiddleware, MiddlewareStack } from '@aws-sdk/types';
+import type {
+  DeserializeHandlerArguments,
+  DeserializeHandlerOutput,
+  DeserializeMiddleware,
+  MiddlewareStack,
+} from '@aws-sdk/types';
 
 /** DynamoDB operations (the `X-Amz-Target` action) that write. */
-const WRITE_OPERATIONS: readonly string[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem'];
+const WRITE_OPERATIONS: readonly string[] = [
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'TransactWriteItems',
+  'BatchWriteItem',
+];
 /**
  * Writes DynamoDB can refuse for a concurrent transaction on the same item: a TransactWriteItems is
  * cancelled (TransactionCanceledException, reason TransactionConflict), a single-item write fails with
@@ -112,16 +123,21 @@ function errorBody(fault: Fault, operation: string, request: Request): { type: s
       return { type: 'TransactionConflictException', body: { message: 'Transaction is ongoing for the item' } };
     }
     const reasons = Array.from({ length: transactionSize(request) }, (_, i) =>
-      i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' });
+      i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
+    );
     const codes = reasons.map((r) => r.Code).join(', ');
     return {
       type: 'TransactionCanceledException',
-      body: { Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`, CancellationReasons: reasons },
+      body: {
+        Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
+        CancellationReasons: reasons,
+      },
     };
   }
-  const message = fault === Fault.THROTTLING
-    ? 'Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index.'
-    : 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+  const message =
+    fault === Fault.THROTTLING
+      ? 'Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index.'
+      : 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
   return { type: fault, body: { message } };
 }
 
@@ -180,11 +196,16 @@ function faultMiddleware(plan: () => FaultPlan, stats: FaultStats): DeserializeM
       injected += 1;
       stats.throttles += 1;
       own.throttles += 1;
-      const fault = current.throttleError ?? (throttleTurn++ % 2 === 0 ? Fault.THROTTLING : Fault.PROVISIONED_THROUGHPUT);
+      const fault =
+        current.throttleError ?? (throttleTurn++ % 2 === 0 ? Fault.THROTTLING : Fault.PROVISIONED_THROUGHPUT);
       return faultResponse(fault, operation, request);
     }
-    if (!spent && (current.transactionConflict ?? 0) > 0 && CONFLICTING_WRITES.includes(operation) &&
-      random() < (current.transactionConflict ?? 0)) {
+    if (
+      !spent &&
+      (current.transactionConflict ?? 0) > 0 &&
+      CONFLICTING_WRITES.includes(operation) &&
+      random() < (current.transactionConflict ?? 0)
+    ) {
       injected += 1;
       stats.conflicts += 1;
       own.conflicts += 1;
@@ -208,8 +229,10 @@ function injectFaults(client: WithMiddleware, plan: FaultPlan = {}): FaultInject
   let current = plan;
   const stats = emptyStats();
   client.middlewareStack.remove(MIDDLEWARE_NAME);
-  client.middlewareStack.add(faultMiddleware(() => current, stats),
-    { step: 'deserialize', priority: 'low', name: MIDDLEWARE_NAME, override: true });
+  client.middlewareStack.add(
+    faultMiddleware(() => current, stats),
+    { step: 'deserialize', priority: 'low', name: MIDDLEWARE_NAME, override: true },
+  );
   return {
     stats,
     set: (next) => void (current = next),

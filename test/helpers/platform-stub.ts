@@ -35,12 +35,13 @@ interface PlatformStub {
   close(): Promise<void>;
 }
 
-const readBody = (request: IncomingMessage): Promise<string> => new Promise((resolve, reject) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  request.on('error', reject);
-});
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
 
 function parse(raw: string): PlatformRequest | null {
   try {
@@ -83,7 +84,11 @@ async function startPlatformStub(secret = 'test-platform-secret'): Promise<Platf
     if (answer === 'hang') return;
     if (hook !== null) await hook(body);
     response.writeHead(answer, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(answer === 200 ? { accepted: true } : { error: answer === 401 ? 'bad signature' : 'platform unavailable' }));
+    response.end(
+      JSON.stringify(
+        answer === 200 ? { accepted: true } : { error: answer === 401 ? 'bad signature' : 'platform unavailable' },
+      ),
+    );
   };
 
   const server = createServer((request, response) => {
@@ -113,10 +118,11 @@ async function startPlatformStub(secret = 'test-platform-secret'): Promise<Platf
       failures = 0;
       hangs = 0;
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }
 

@@ -28,9 +28,12 @@ function claims({ sub = 'alice', scopes = [], domains = [] }: ClaimsInput = {}):
   return { sub, scope: scopes.join(' '), domains: domains === '*' ? '*' : `[${domains.join(' ')}]` };
 }
 
-const reader = (domains: ClaimsInput['domains'], sub = 'reader'): Claims => claims({ sub, scopes: ['accounts:read'], domains });
-const writer = (domains: ClaimsInput['domains'], sub = 'writer'): Claims => claims({ sub, scopes: ['accounts:write'], domains });
-const admin = (domains: ClaimsInput['domains'], sub = 'admin'): Claims => claims({ sub, scopes: ['accounts:admin'], domains });
+const reader = (domains: ClaimsInput['domains'], sub = 'reader'): Claims =>
+  claims({ sub, scopes: ['accounts:read'], domains });
+const writer = (domains: ClaimsInput['domains'], sub = 'writer'): Claims =>
+  claims({ sub, scopes: ['accounts:write'], domains });
+const admin = (domains: ClaimsInput['domains'], sub = 'admin'): Claims =>
+  claims({ sub, scopes: ['accounts:admin'], domains });
 /** The mail platform: access checks and login events, every domain. */
 const platform = (sub = 'platform'): Claims => claims({ sub, scopes: ['access:check', 'login:report'], domains: '*' });
 
@@ -47,10 +50,17 @@ const BRACKETED = /^\[(?:[^\s[\]",]+(?: [^\s[\]",]+)*)?\]$/;
  * // { sub: 'alice', scope: 'accounts:read', domains: ['a.org', 'b.org'] }
  */
 function tokenPayload(raw: Claims): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [
-    name,
-    typeof value === 'string' && BRACKETED.test(value) ? value.slice(1, -1).split(' ').filter((item) => item !== '') : value,
-  ]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, value]) => [
+      name,
+      typeof value === 'string' && BRACKETED.test(value)
+        ? value
+            .slice(1, -1)
+            .split(' ')
+            .filter((item) => item !== '')
+        : value,
+    ]),
+  );
 }
 
 /** A signing key that lives in memory only (the local stack's own key is a file under `.local/`). */

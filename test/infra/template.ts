@@ -53,7 +53,7 @@ const removeAssembly = (synthesized: Synthesized | undefined): void => {
 /** The logical id of a construct's CloudFormation resource (or of a CloudFormation element itself). */
 const logicalId = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId(
-    CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild as CfnElement,
+    CfnElement.isCfnElement(construct) ? construct : (construct.node.defaultChild as CfnElement),
   );
 
 /**
@@ -109,7 +109,10 @@ function resourcesFor(template: Template, fn: LambdaFunction, action: string): u
 
 /** The synthesized function resource of `fn`. */
 function functionResource(template: Template, fn: LambdaFunction): { Properties: Record<string, unknown> } {
-  const resources = template.findResources('AWS::Lambda::Function') as Record<string, { Properties: Record<string, unknown> }>;
+  const resources = template.findResources('AWS::Lambda::Function') as Record<
+    string,
+    { Properties: Record<string, unknown> }
+  >;
   const resource = resources[logicalId(fn)];
   if (resource === undefined) throw new Error(`no function ${fn.node.path}`);
   return resource;
@@ -132,8 +135,14 @@ function acknowledgements(app: App): { id: string; reason: unknown; path: string
   return app.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>)
-        .map(([id, reason]) => ({ id, reason, path: construct.node.path }))));
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          id,
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
 }
 
 export {

@@ -19,7 +19,8 @@ function accessEndpoints(store: Pick<AccountStore, 'access'>, clock: () => Date 
   return {
     checkAccess: endpoint(zodInput(ACCESS_INPUTS.checkAccess), async ({ input: { query }, caller }) => {
       const answer = await checkAccess(store, caller, query.email, clock());
-      if (answer === null) throw new ProblemError(problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No account has this address.'));
+      if (answer === null)
+        throw new ProblemError(problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No account has this address.'));
       return json(200, answer);
     }),
   };

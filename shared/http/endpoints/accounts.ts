@@ -4,7 +4,14 @@
  */
 import type { Account } from '../../domain/account';
 import { toResource } from '../../domain/resource';
-import { accountHistory, createAccount, deleteAccount, getAccount, listAccounts, renameAccount } from '../../services/accounts';
+import {
+  accountHistory,
+  createAccount,
+  deleteAccount,
+  getAccount,
+  listAccounts,
+  renameAccount,
+} from '../../services/accounts';
 import { nowOf, type ServiceDeps } from '../../services/deps';
 import { markLeaver, unmarkLeaver } from '../../services/leaver';
 import type { Outcome } from '../../services/load';
@@ -36,33 +43,55 @@ function accountEndpoints(deps: ServiceDeps): Endpoints {
       return resource(account, accepted ? 202 : 201, { Location: `/accounts/${account.accountId}` });
     }),
     listAccounts: endpoint(zodInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
-      const page = await listAccounts(deps, caller, { domain: query.domain, statuses: query.status, leaver: query.leaver,
-        inProgress: query.inProgress, limit: query.limit ?? DEFAULT_LIMIT, cursor: query.cursor ?? null });
+      const page = await listAccounts(deps, caller, {
+        domain: query.domain,
+        statuses: query.status,
+        leaver: query.leaver,
+        inProgress: query.inProgress,
+        limit: query.limit ?? DEFAULT_LIMIT,
+        cursor: query.cursor ?? null,
+      });
       const now = nowOf(deps);
       return json(200, { items: page.items.map((account) => toResource(account, now)), nextCursor: page.nextCursor });
     }),
     getAccount: endpoint(zodInput(inputs.getAccount), async ({ input: { params }, caller }) =>
-      resource(await getAccount(deps, caller, params.accountId), 200)),
+      resource(await getAccount(deps, caller, params.accountId), 200),
+    ),
     renameAccount: endpoint(zodInput(inputs.renameAccount), async ({ input: { params, headers, body }, caller }) =>
-      answer(await renameAccount(deps, caller, params.accountId, body.displayName, headers['if-match']))),
+      answer(await renameAccount(deps, caller, params.accountId, body.displayName, headers['if-match'])),
+    ),
     setStatus: endpoint(zodInput(inputs.setStatus), async ({ input: { params, headers, body }, caller }) =>
-      answer(await setStatus(deps, caller, params.accountId, body, headers['if-match']))),
+      answer(await setStatus(deps, caller, params.accountId, body, headers['if-match'])),
+    ),
     bulkSetStatus: endpoint(zodInput(inputs.bulkSetStatus), async ({ input: { body }, caller }) => {
       const results = await bulkSetStatus(deps, caller, body.accountIds, body);
-      return json(200, { results: results.map(({ error, ...result }) => (error ? { ...result, error: toProblem(error).problem } : result)) });
+      return json(200, {
+        results: results.map(({ error, ...result }) =>
+          error ? { ...result, error: toProblem(error).problem } : result,
+        ),
+      });
     }),
     markLeaver: endpoint(zodInput(inputs.markLeaver), async ({ input: { params, body }, caller }) =>
-      answer(await markLeaver(deps, caller, params.accountId, body ?? {}))),
+      answer(await markLeaver(deps, caller, params.accountId, body ?? {})),
+    ),
     unmarkLeaver: endpoint(zodInput(inputs.unmarkLeaver), async ({ input: { params, body }, caller }) =>
-      answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null))),
+      answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null)),
+    ),
     deleteAccount: endpoint(zodInput(inputs.deleteAccount), async ({ input: { params, body }, caller }) =>
-      answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null))),
+      answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null)),
+    ),
     retryOperation: endpoint(zodInput(inputs.retryOperation), async ({ input: { params }, caller }) =>
-      answer(await retryOperation(deps, caller, params.accountId))),
+      answer(await retryOperation(deps, caller, params.accountId)),
+    ),
     cancelOperation: endpoint(zodInput(inputs.cancelOperation), async ({ input: { params, body }, caller }) =>
-      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null))),
+      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null)),
+    ),
     listHistory: endpoint(zodInput(inputs.listHistory), async ({ input: { params, query }, caller }) =>
-      json(200, await accountHistory(deps, caller, params.accountId, query.limit ?? DEFAULT_LIMIT, query.cursor ?? null))),
+      json(
+        200,
+        await accountHistory(deps, caller, params.accountId, query.limit ?? DEFAULT_LIMIT, query.cursor ?? null),
+      ),
+    ),
   };
 }
 

@@ -17,7 +17,8 @@ import { zodInput } from '../zod-input';
 function loginEventEndpoints(deps: ServiceDeps): Endpoints {
   return {
     reportLoginEvent: endpoint(zodInput(LOGIN_EVENT_INPUTS.reportLoginEvent), async ({ input: { body }, caller }) =>
-      json(200, await reportLoginEvent(deps, caller, body))),
+      json(200, await reportLoginEvent(deps, caller, body)),
+    ),
   };
 }
 

@@ -9,10 +9,10 @@ import type { ApiEvent, ApiResult } from '../event';
 import { problem, ProblemError, ProblemType } from '../problem';
 
 /** The 401 answer: the same for a missing and a malformed token, so claims cannot be probed. */
-const unauthorized = (): ProblemError => new ProblemError(
-  problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'A valid bearer token is required.'),
-  { 'WWW-Authenticate': 'Bearer' },
-);
+const unauthorized = (): ProblemError =>
+  new ProblemError(problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'A valid bearer token is required.'), {
+    'WWW-Authenticate': 'Bearer',
+  });
 
 /**
  * The authentication middleware.

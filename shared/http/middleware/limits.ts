@@ -28,8 +28,14 @@ function bodyLimit(maxBytes: number = MAX_BODY_BYTES): MiddlewareObj<ApiEvent, A
     before: (request) => {
       const size = bodyBytes(request.event);
       if (size > maxBytes) {
-        throw new ProblemError(problem(413, ProblemType.BODY_TOO_LARGE, 'Content Too Large',
-          `The body has ${size} bytes; at most ${maxBytes} are accepted.`));
+        throw new ProblemError(
+          problem(
+            413,
+            ProblemType.BODY_TOO_LARGE,
+            'Content Too Large',
+            `The body has ${size} bytes; at most ${maxBytes} are accepted.`,
+          ),
+        );
       }
     },
   };
@@ -41,8 +47,14 @@ function jsonContentType(): MiddlewareObj<ApiEvent, ApiResult> {
     before: (request) => {
       const { event } = request;
       if (hasBody(event) && !isJson(event.headers?.['content-type'])) {
-        throw new ProblemError(problem(415, ProblemType.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Media Type',
-          'Send the body as application/json (UTF-8).'));
+        throw new ProblemError(
+          problem(
+            415,
+            ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            'Unsupported Media Type',
+            'Send the body as application/json (UTF-8).',
+          ),
+        );
       }
     },
   };

@@ -17,8 +17,10 @@ function requireScope(scope: Scope): MiddlewareObj<ApiEvent, ApiResult> {
     before: (request) => {
       const scopes = request.event.caller?.scopes ?? [];
       if (!hasScope(scopes, scope)) {
-        throw new ProblemError(problem(403, ProblemType.SCOPE_REQUIRED, 'Forbidden', `This request needs the ${scope} scope.`),
-          { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
+        throw new ProblemError(
+          problem(403, ProblemType.SCOPE_REQUIRED, 'Forbidden', `This request needs the ${scope} scope.`),
+          { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
+        );
       }
     },
   };

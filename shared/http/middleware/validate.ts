@@ -11,13 +11,15 @@ import { invalidInput, ProblemError } from '../problem';
 
 /** Path parameters as the client meant them; a malformed escape is left as sent (and fails validation). */
 function decodeParams(params: ApiEvent['pathParameters']): Fields {
-  return Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => {
-    try {
-      return [name, value === undefined ? undefined : decodeURIComponent(value)];
-    } catch {
-      return [name, value];
-    }
-  }));
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([name, value]) => {
+      try {
+        return [name, value === undefined ? undefined : decodeURIComponent(value)];
+      } catch {
+        return [name, value];
+      }
+    }),
+  );
 }
 
 const NOT_JSON: FieldError = { path: '/', message: 'is not valid JSON' };
@@ -43,11 +45,19 @@ function validate<T>(parser: InputParser<T>): MiddlewareObj<ApiEvent, ApiResult>
     before: (request) => {
       const { event } = request;
       const { body, error } = parseBody(event);
-      const parsed = parser({ params: decodeParams(event.pathParameters), query: event.queryStringParameters ?? {},
-        headers: event.headers ?? {}, body });
+      const parsed = parser({
+        params: decodeParams(event.pathParameters),
+        query: event.queryStringParameters ?? {},
+        headers: event.headers ?? {},
+        body,
+      });
       // A body that is not JSON is reported once, at `/`, with whatever else is wrong outside the body.
-      const errors = error === undefined ? (parsed.ok ? [] : parsed.errors)
-        : [...(parsed.ok ? [] : parsed.errors.filter((e) => !e.path.startsWith('/'))), error];
+      const errors =
+        error === undefined
+          ? parsed.ok
+            ? []
+            : parsed.errors
+          : [...(parsed.ok ? [] : parsed.errors.filter((e) => !e.path.startsWith('/'))), error];
       if (errors.length > 0 || !parsed.ok) throw new ProblemError(invalidInput(errors));
       event.input = parsed.value;
     },

@@ -3,33 +3,60 @@
  */
 import * as z from 'zod/mini';
 import {
-  AccountId, AccountParams, Cursor, DisplayName, Domain, Email, IdempotencyKey, IfMatch, LeaveDate, Limit, QueryBoolean,
-  Reason, ReasonBody, StatusList, StatusSchema, described,
+  AccountId,
+  AccountParams,
+  Cursor,
+  DisplayName,
+  Domain,
+  Email,
+  IdempotencyKey,
+  IfMatch,
+  LeaveDate,
+  Limit,
+  QueryBoolean,
+  Reason,
+  ReasonBody,
+  StatusList,
+  StatusSchema,
+  described,
 } from './common';
 
-const CreateAccountBody = described(z.strictObject({
-  email: Email,
-  displayName: z.optional(DisplayName),
-  activate: described(z.optional(z.boolean()), { description: 'Provision to active now (default, 202); false leaves it pending (201).' }),
-}), { description: 'A new account.', id: 'CreateAccount' });
+const CreateAccountBody = described(
+  z.strictObject({
+    email: Email,
+    displayName: z.optional(DisplayName),
+    activate: described(z.optional(z.boolean()), {
+      description: 'Provision to active now (default, 202); false leaves it pending (201).',
+    }),
+  }),
+  { description: 'A new account.', id: 'CreateAccount' },
+);
 
-const StatusBody = described(z.strictObject({ status: StatusSchema, reason: Reason }), { description: 'A status to set.', id: 'SetStatus' });
+const StatusBody = described(z.strictObject({ status: StatusSchema, reason: Reason }), {
+  description: 'A status to set.',
+  id: 'SetStatus',
+});
 
-const BulkStatusBody = described(z.strictObject({
-  accountIds: z.array(AccountId).check(
-    z.minLength(1, 'must list 1 to 100 account ids'),
-    z.maxLength(100, 'must list 1 to 100 account ids'),
-    z.refine((ids: readonly string[]) => new Set(ids).size === ids.length, 'must not repeat an account id'),
-  ),
-  status: StatusSchema,
-  reason: Reason,
-}), { description: 'One status for many accounts, each on its own.', id: 'BulkSetStatus' });
+const BulkStatusBody = described(
+  z.strictObject({
+    accountIds: z.array(AccountId).check(
+      z.minLength(1, 'must list 1 to 100 account ids'),
+      z.maxLength(100, 'must list 1 to 100 account ids'),
+      z.refine((ids: readonly string[]) => new Set(ids).size === ids.length, 'must not repeat an account id'),
+    ),
+    status: StatusSchema,
+    reason: Reason,
+  }),
+  { description: 'One status for many accounts, each on its own.', id: 'BulkSetStatus' },
+);
 
 const ListQuery = z.strictObject({
   domain: Domain,
   status: z.optional(StatusList),
   leaver: z.optional(described(QueryBoolean, { description: 'Only leavers (true) or only others (false).' })),
-  inProgress: z.optional(described(QueryBoolean, { description: 'Only accounts in progress (true) or resting (false).' })),
+  inProgress: z.optional(
+    described(QueryBoolean, { description: 'Only accounts in progress (true) or resting (false).' }),
+  ),
   limit: z.optional(Limit),
   cursor: z.optional(Cursor),
 });
@@ -43,7 +70,10 @@ const ACCOUNT_INPUTS = {
   renameAccount: {
     params: AccountParams,
     headers: z.strictObject({ 'if-match': z.optional(IfMatch) }),
-    body: described(z.strictObject({ displayName: DisplayName }), { description: 'A new display name.', id: 'RenameAccount' }),
+    body: described(z.strictObject({ displayName: DisplayName }), {
+      description: 'A new display name.',
+      id: 'RenameAccount',
+    }),
   },
   setStatus: {
     params: AccountParams,
@@ -53,8 +83,12 @@ const ACCOUNT_INPUTS = {
   bulkSetStatus: { body: BulkStatusBody },
   markLeaver: {
     params: AccountParams,
-    body: z.optional(described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }),
-      { description: 'The leave date (default today, UTC).', id: 'MarkLeaver' })),
+    body: z.optional(
+      described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }), {
+        description: 'The leave date (default today, UTC).',
+        id: 'MarkLeaver',
+      }),
+    ),
   },
   unmarkLeaver: { params: AccountParams, body: ReasonBody },
   deleteAccount: { params: AccountParams, body: ReasonBody },

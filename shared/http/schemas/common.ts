@@ -28,70 +28,111 @@ const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 const AccountId = described(
-  z.pipe(z.string(required).check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)')),
-    z.transform((id: string) => id.toUpperCase())),
+  z.pipe(
+    z.string(required).check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)')),
+    z.transform((id: string) => id.toUpperCase()),
+  ),
   { description: 'The account id, a ULID.', example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G' },
 );
 
-const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), { description: 'An account status.', id: 'Status' });
+const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), {
+  description: 'An account status.',
+  id: 'Status',
+});
 
 const Email = described(
-  z.string(required).check(z.maxLength(320), z.trim(), z.toLowerCase(), z.regex(EMAIL_PATTERN, 'must be an email address')),
+  z
+    .string(required)
+    .check(z.maxLength(320), z.trim(), z.toLowerCase(), z.regex(EMAIL_PATTERN, 'must be an email address')),
   { description: 'An email address; trimmed and lower-cased.', example: 'ann@example.org' },
 );
 
 const Domain = described(
-  z.string(required).check(z.maxLength(253), z.trim(), z.toLowerCase(), z.regex(DOMAIN_PATTERN, 'must be a domain name')),
+  z
+    .string(required)
+    .check(z.maxLength(253), z.trim(), z.toLowerCase(), z.regex(DOMAIN_PATTERN, 'must be a domain name')),
   { description: 'A mail domain.', example: 'example.org' },
 );
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be blank'), z.maxLength(max),
-  z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'));
+const text = (max: number) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be blank'),
+      z.maxLength(max),
+      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    );
 
 const Reason = described(z.optional(z.nullable(text(500))), { description: 'Why; recorded in the history entry.' });
 
-const DisplayName = described(z.nullable(text(256)), { description: 'The display name; null clears it.', example: 'Ann Example' });
+const DisplayName = described(z.nullable(text(256)), {
+  description: 'The display name; null clears it.',
+  example: 'Ann Example',
+});
 
-const LeaveDate = described(
-  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')),
-  { description: 'A UTC date, YYYY-MM-DD, from 30 days ago to a year ahead (by default).', example: '2026-03-01' },
-);
+const LeaveDate = described(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')), {
+  description: 'A UTC date, YYYY-MM-DD, from 30 days ago to a year ahead (by default).',
+  example: '2026-03-01',
+});
 
 const EventId = described(
   z.string().check(z.maxLength(128), z.regex(PRINTABLE_ASCII, 'must be 1 to 128 printable ASCII characters')),
-  { description: 'The login service\'s id of the event; a repeat (same caller, within a day) counts once.' },
+  { description: "The login service's id of the event; a repeat (same caller, within a day) counts once." },
 );
 
 /** A page size 1–200 in a query string. */
 const Limit = described(
-  z.pipe(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'must be an integer from 1 to 200')), z.transform(Number)),
+  z.pipe(
+    z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'must be an integer from 1 to 200')),
+    z.transform(Number),
+  ),
   { description: 'Page size, 1–200 (default 50); pages may be short.', example: '50' },
 );
 
-const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)),
-  { description: 'The nextCursor of the previous page.' });
+const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)), {
+  description: 'The nextCursor of the previous page.',
+});
 
 /** `true` or `false` in a query string. */
-const QueryBoolean = z.pipe(z.enum(['true', 'false'], 'must be true or false'), z.transform((value: 'true' | 'false') => value === 'true'));
+const QueryBoolean = z.pipe(
+  z.enum(['true', 'false'], 'must be true or false'),
+  z.transform((value: 'true' | 'false') => value === 'true'),
+);
 
 /** Comma-separated statuses in a query string; a repeat counts once (at most the 14 statuses reach the store). */
 const StatusList = described(
-  z.pipe(z.pipe(z.pipe(z.string(), z.transform((value: string) => value.split(','))),
-    z.array(z.enum(STATUSES as [Status, ...Status[]], 'must list statuses, comma-separated'))),
-  z.transform((statuses: Status[]) => [...new Set(statuses)])),
-  { description: 'Only these statuses, comma-separated. Purged tombstones are listed only when deleted_permanent is asked for.' },
+  z.pipe(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value: string) => value.split(',')),
+      ),
+      z.array(z.enum(STATUSES as [Status, ...Status[]], 'must list statuses, comma-separated')),
+    ),
+    z.transform((statuses: Status[]) => [...new Set(statuses)]),
+  ),
+  {
+    description:
+      'Only these statuses, comma-separated. Purged tombstones are listed only when deleted_permanent is asked for.',
+  },
 );
 
 /** `"<version>"` as sent in ETag (or `*`); parsed to the version, undefined for `*`. */
 const IfMatch = described(
-  z.pipe(z.string().check(z.regex(/^(?:\*|"\d{1,15}")$/, 'must be an entity tag "<version>" as sent in ETag')),
-    z.transform((value: string) => (value === '*' ? undefined : Number(value.slice(1, -1))))),
+  z.pipe(
+    z.string().check(z.regex(/^(?:\*|"\d{1,15}")$/, 'must be an entity tag "<version>" as sent in ETag')),
+    z.transform((value: string) => (value === '*' ? undefined : Number(value.slice(1, -1)))),
+  ),
   { description: 'Apply only if the account is still at this version (its ETag); 412 otherwise.', example: '"3"' },
 );
 
 const IdempotencyKey = described(
   z.string().check(z.maxLength(255), z.regex(PRINTABLE_ASCII, 'must be 1 to 255 printable ASCII characters')),
-  { description: 'Makes a retry safe: the same key and body within 24 hours returns the first response.', example: '6f1d4c0e-6a55-4c6e-9d59-2b1f1a4d7e10' },
+  {
+    description: 'Makes a retry safe: the same key and body within 24 hours returns the first response.',
+    example: '6f1d4c0e-6a55-4c6e-9d59-2b1f1a4d7e10',
+  },
 );
 
 const AccountParams = z.strictObject({ accountId: AccountId });
@@ -100,6 +141,23 @@ const AccountParams = z.strictObject({ accountId: AccountId });
 const ReasonBody = z.optional(z.strictObject({ reason: Reason }));
 
 export {
-  AccountId, AccountParams, Cursor, DisplayName, Domain, Email, EventId, IdempotencyKey, IfMatch, LeaveDate, Limit,
-  QueryBoolean, Reason, ReasonBody, StatusList, StatusSchema, ULID_PATTERN, described, required,
+  AccountId,
+  AccountParams,
+  Cursor,
+  DisplayName,
+  Domain,
+  Email,
+  EventId,
+  IdempotencyKey,
+  IfMatch,
+  LeaveDate,
+  Limit,
+  QueryBoolean,
+  Reason,
+  ReasonBody,
+  StatusList,
+  StatusSchema,
+  ULID_PATTERN,
+  described,
+  required,
 };

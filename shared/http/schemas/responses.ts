@@ -11,68 +11,111 @@ const Time = z.iso.datetime();
 const NullableTime = z.nullable(Time);
 const Login = z.enum(Object.values(LoginPolicy));
 const Mail = z.enum(Object.values(MailPolicy));
-const Access = described(z.object({ login: Login, mail: Mail }),
-  { description: 'What the login service and the MTA do.', id: 'Access' });
+const Access = described(z.object({ login: Login, mail: Mail }), {
+  description: 'What the login service and the MTA do.',
+  id: 'Access',
+});
 
-const Account = described(z.object({
-  accountId: z.string(),
-  email: z.nullable(z.string()),
-  domain: z.string(),
-  displayName: z.nullable(z.string()),
-  status: StatusSchema,
-  statusLabel: z.string(),
-  statusSince: Time,
-  statusReason: z.nullable(z.string()),
-  updatedBy: z.string(),
-  updatedAt: Time,
-  version: z.number(),
-  inProgress: z.nullable(z.object({
-    operation: z.enum(OPERATIONS as [string, ...string[]]), target: StatusSchema, startedAt: Time, attempts: z.number(),
-    lastError: z.nullable(z.string()),
-  })),
-  leaver: z.nullable(z.object({ leaveDate: z.string(), windowEndsAt: Time })),
-  lock: z.nullable(z.object({ reason: z.enum(['admin', 'failed_logins']), until: NullableTime, previousStatus: StatusSchema })),
-  lastActivityAt: NullableTime,
-  deletedAt: NullableTime,
-  purgeAfter: NullableTime,
-  access: Access,
-  createdAt: Time,
-}), { description: 'A mailbox account.', id: 'Account' });
+const Account = described(
+  z.object({
+    accountId: z.string(),
+    email: z.nullable(z.string()),
+    domain: z.string(),
+    displayName: z.nullable(z.string()),
+    status: StatusSchema,
+    statusLabel: z.string(),
+    statusSince: Time,
+    statusReason: z.nullable(z.string()),
+    updatedBy: z.string(),
+    updatedAt: Time,
+    version: z.number(),
+    inProgress: z.nullable(
+      z.object({
+        operation: z.enum(OPERATIONS as [string, ...string[]]),
+        target: StatusSchema,
+        startedAt: Time,
+        attempts: z.number(),
+        lastError: z.nullable(z.string()),
+      }),
+    ),
+    leaver: z.nullable(z.object({ leaveDate: z.string(), windowEndsAt: Time })),
+    lock: z.nullable(
+      z.object({ reason: z.enum(['admin', 'failed_logins']), until: NullableTime, previousStatus: StatusSchema }),
+    ),
+    lastActivityAt: NullableTime,
+    deletedAt: NullableTime,
+    purgeAfter: NullableTime,
+    access: Access,
+    createdAt: Time,
+  }),
+  { description: 'A mailbox account.', id: 'Account' },
+);
 
-const HistoryEntry = described(z.object({
-  id: z.string(), accountId: z.string(), domain: z.string(), at: Time, from: z.nullable(StatusSchema), to: StatusSchema,
-  action: z.string(), actor: z.string(), reason: z.nullable(z.string()), requestId: z.nullable(z.string()),
-}), { description: 'One recorded change.', id: 'HistoryEntry' });
+const HistoryEntry = described(
+  z.object({
+    id: z.string(),
+    accountId: z.string(),
+    domain: z.string(),
+    at: Time,
+    from: z.nullable(StatusSchema),
+    to: StatusSchema,
+    action: z.string(),
+    actor: z.string(),
+    reason: z.nullable(z.string()),
+    requestId: z.nullable(z.string()),
+  }),
+  { description: 'One recorded change.', id: 'HistoryEntry' },
+);
 
-const Problem = described(z.object({
-  type: z.string(), title: z.string(), status: z.number(), detail: z.string(),
-  allowed: z.optional(z.array(StatusSchema)),
-  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-}), { description: 'An RFC 9457 problem.', id: 'Problem' });
+const Problem = described(
+  z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    allowed: z.optional(z.array(StatusSchema)),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  }),
+  { description: 'An RFC 9457 problem.', id: 'Problem' },
+);
 
 const GatewayMessage = described(z.object({ message: z.string() }), {
-  description: 'API Gateway\'s own answer, given before any function runs (application/json, not a problem).',
+  description: "API Gateway's own answer, given before any function runs (application/json, not a problem).",
   id: 'GatewayMessage',
   example: { message: 'Unauthorized' },
 });
 
-const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+const page = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
 const BulkResults = z.object({
-  results: z.array(z.object({
-    accountId: z.string(),
-    outcome: z.enum(['changed', 'accepted', 'unchanged', 'refused', 'not_found']),
-    status: z.optional(StatusSchema),
-    error: z.optional(Problem),
-  })),
+  results: z.array(
+    z.object({
+      accountId: z.string(),
+      outcome: z.enum(['changed', 'accepted', 'unchanged', 'refused', 'not_found']),
+      status: z.optional(StatusSchema),
+      error: z.optional(Problem),
+    }),
+  ),
 });
 
-const AccessAnswer = z.object({ accountId: z.string(), email: z.string(), status: StatusSchema, login: Login, mail: Mail });
+const AccessAnswer = z.object({
+  accountId: z.string(),
+  email: z.string(),
+  status: StatusSchema,
+  login: Login,
+  mail: Mail,
+});
 
 const LoginAnswer = z.object({ status: StatusSchema, access: Access });
 
-const StatusModel = described(z.looseObject({ statuses: z.array(z.looseObject({})), transitions: z.array(z.looseObject({})) }),
-  { description: 'The statuses, their login and mail policies, the transition table and the durations.', id: 'StatusModel' });
+const StatusModel = described(
+  z.looseObject({ statuses: z.array(z.looseObject({})), transitions: z.array(z.looseObject({})) }),
+  {
+    description: 'The statuses, their login and mail policies, the transition table and the durations.',
+    id: 'StatusModel',
+  },
+);
 
 interface Success {
   readonly status: number;
@@ -81,9 +124,18 @@ interface Success {
   readonly headers?: readonly ('Location' | 'ETag')[];
 }
 
-const ok = (description: string, schema: z.ZodMiniType, headers?: Success['headers']): Success =>
-  ({ status: 200, description, schema, ...(headers ? { headers } : {}) });
-const accepted: Success = { status: 202, description: 'An operation is under way; the account is in progress.', schema: Account, headers: ['ETag'] };
+const ok = (description: string, schema: z.ZodMiniType, headers?: Success['headers']): Success => ({
+  status: 200,
+  description,
+  schema,
+  ...(headers ? { headers } : {}),
+});
+const accepted: Success = {
+  status: 202,
+  description: 'An operation is under way; the account is in progress.',
+  schema: Account,
+  headers: ['ETag'],
+};
 
 /** The successful answers of each route. */
 const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
@@ -91,11 +143,11 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
     { status: 201, description: 'Created, resting in pending.', schema: Account, headers: ['Location', 'ETag'] },
     { ...accepted, description: 'Created; provisioning to active.', headers: ['Location', 'ETag'] },
   ],
-  listAccounts: [ok('One page of the domain\'s accounts, by email.', page(Account))],
+  listAccounts: [ok("One page of the domain's accounts, by email.", page(Account))],
   getAccount: [ok('The account.', Account, ['ETag'])],
   renameAccount: [ok('Renamed.', Account, ['ETag'])],
   setStatus: [ok('Changed (or already so).', Account, ['ETag']), accepted],
-  bulkSetStatus: [ok('Each account\'s outcome, in the order asked.', BulkResults)],
+  bulkSetStatus: [ok("Each account's outcome, in the order asked.", BulkResults)],
   markLeaver: [ok('Marked.', Account, ['ETag'])],
   unmarkLeaver: [ok('Unmarked.', Account, ['ETag'])],
   deleteAccount: [ok('Already deleted.', Account, ['ETag']), accepted],
@@ -111,8 +163,8 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
   400: 'Invalid input; `errors` lists the offending fields.',
   401: 'No or bad token: API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json).',
-  403: 'The route\'s scope is missing, or a target or domain this caller may not use.',
-  404: 'No such account (or one outside the caller\'s domains).',
+  403: "The route's scope is missing, or a target or domain this caller may not use.",
+  404: "No such account (or one outside the caller's domains).",
   409: 'Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running.',
   412: 'If-Match is stale.',
   413: 'The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself.',

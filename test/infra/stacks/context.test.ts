@@ -54,10 +54,13 @@ describe('readDeployContext', () => {
   });
 
   it('passes function settings through, from an object or a JSON string', () => {
-    expect(read({ ...REQUIRED, functionConfig: { MAX_FAILED_LOGINS: 5, CLOCK: 'x' } }).functionConfig)
-      .toEqual({ MAX_FAILED_LOGINS: '5', CLOCK: 'x' });
-    expect(read({ ...REQUIRED, functionConfig: '{"LOCKOUT_SECONDS":"0"}' }).functionConfig)
-      .toEqual({ LOCKOUT_SECONDS: '0' });
+    expect(read({ ...REQUIRED, functionConfig: { MAX_FAILED_LOGINS: 5, CLOCK: 'x' } }).functionConfig).toEqual({
+      MAX_FAILED_LOGINS: '5',
+      CLOCK: 'x',
+    });
+    expect(read({ ...REQUIRED, functionConfig: '{"LOCKOUT_SECONDS":"0"}' }).functionConfig).toEqual({
+      LOCKOUT_SECONDS: '0',
+    });
   });
 
   it.each([
@@ -110,7 +113,11 @@ describe('the app with only the required context', () => {
   });
 
   it('has no MailPlatformSecretArn output', () => {
-    expect(Object.keys(app.serviceTemplate.findOutputs('*')).sort())
-      .toEqual(['AlertTopicArn', 'ApiUrl', 'EventBusName', 'TableName']);
+    expect(Object.keys(app.serviceTemplate.findOutputs('*')).sort()).toEqual([
+      'AlertTopicArn',
+      'ApiUrl',
+      'EventBusName',
+      'TableName',
+    ]);
   });
 });

@@ -107,9 +107,12 @@ describe('one deployment', () => {
     // No parameters: a deployment that changes only what runs leaves the data stack untouched.
     expect(Object.values(nested)[0]).not.toHaveProperty('Properties.Parameters');
     expect(app.dataTemplate.toJSON()).not.toHaveProperty('Parameters');
-    expect(Object.values(app.dataTemplate.toJSON().Resources as Record<string, { Type: string }>)
-      .map((r) => r.Type).filter((t) => t !== 'AWS::CDK::Metadata').sort())
-      .toEqual(['AWS::DynamoDB::Table', 'AWS::Events::Archive', 'AWS::Events::EventBus']);
+    expect(
+      Object.values(app.dataTemplate.toJSON().Resources as Record<string, { Type: string }>)
+        .map((r) => r.Type)
+        .filter((t) => t !== 'AWS::CDK::Metadata')
+        .sort(),
+    ).toEqual(['AWS::DynamoDB::Table', 'AWS::Events::Archive', 'AWS::Events::EventBus']);
     app.serviceTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
     app.serviceTemplate.resourceCountIs('AWS::Events::EventBus', 0);
   });
@@ -124,7 +127,11 @@ describe('one deployment', () => {
 
 describe('data stack', () => {
   it('builds the table from TABLE: keys, every index, TTL, stream', () => {
-    const attributes = [TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    const attributes = [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ];
 
     app.dataTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
     app.dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -178,8 +185,12 @@ describe('HTTP API', () => {
   it('serves on the $default stage with JSON access logs and throttling', () => {
     app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
     const stage = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
-      Properties: { StageName: string; AutoDeploy: boolean; AccessLogSettings: { Format: string };
-        DefaultRouteSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number } };
+      Properties: {
+        StageName: string;
+        AutoDeploy: boolean;
+        AccessLogSettings: { Format: string };
+        DefaultRouteSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+      };
     };
 
     expect(stage.Properties.StageName).toBe('$default');
@@ -190,13 +201,16 @@ describe('HTTP API', () => {
     expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
 
-  it('gives the mail platform\'s routes their own, higher throttle than the administrators\' default', () => {
+  it("gives the mail platform's routes their own, higher throttle than the administrators' default", () => {
     const stage = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
-      Properties: { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
-        DefaultRouteSettings: { ThrottlingRateLimit: number } };
+      Properties: {
+        RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+        DefaultRouteSettings: { ThrottlingRateLimit: number };
+      };
     };
-    const platformRoutes = ROUTES.filter((r) => r.function === 'access' || r.function === 'loginEvents')
-      .map((r) => `${r.method} ${r.path}`);
+    const platformRoutes = ROUTES.filter((r) => r.function === 'access' || r.function === 'loginEvents').map(
+      (r) => `${r.method} ${r.path}`,
+    );
 
     expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual([...platformRoutes].sort());
     for (const settings of Object.values(stage.Properties.RouteSettings)) {
@@ -209,20 +223,25 @@ describe('HTTP API', () => {
     app.serviceTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
   });
 
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s goes to its function with its auth', (_, route) => {
-    const integration = Object.keys(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Integration', {
-      Properties: { IntegrationUri: ref(app.service.httpFunctions[route.function]), PayloadFormatVersion: '2.0' },
-    }));
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s goes to its function with its auth',
+    (_, route) => {
+      const integration = Object.keys(
+        app.serviceTemplate.findResources('AWS::ApiGatewayV2::Integration', {
+          Properties: { IntegrationUri: ref(app.service.httpFunctions[route.function]), PayloadFormatVersion: '2.0' },
+        }),
+      );
 
-    expect(integration).toHaveLength(1);
-    app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: `${route.method} ${route.path}`,
-      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration[0] }]] },
-      AuthorizationType: route.scope === null ? 'NONE' : 'JWT',
-      AuthorizerId: route.scope === null ? Match.absent() : { Ref: Match.stringLikeRegexp('JwtAuthorizer') },
-      AuthorizationScopes: Match.absent(),
-    });
-  });
+      expect(integration).toHaveLength(1);
+      app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration[0] }]] },
+        AuthorizationType: route.scope === null ? 'NONE' : 'JWT',
+        AuthorizerId: route.scope === null ? Match.absent() : { Ref: Match.stringLikeRegexp('JwtAuthorizer') },
+        AuthorizationScopes: Match.absent(),
+      });
+    },
+  );
 });
 
 describe('functions', () => {
@@ -288,11 +307,17 @@ describe('least privilege', () => {
     const fn = app.service.httpFunctions.accounts;
 
     expect(actionsOf(app.serviceTemplate, fn, 'dynamodb')).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
     expect(JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'))).toContain('/index/byDomain');
-    expect(JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'))).not.toMatch(/index\/(due|leaver|alerts|\*)/);
+    expect(JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query'))).not.toMatch(
+      /index\/(due|leaver|alerts|\*)/,
+    );
   });
 
   it('loginEvents reads and puts items but never deletes or queries', () => {
@@ -303,7 +328,9 @@ describe('least privilege', () => {
 
   it('the worker and retry read, put and delete items (a purge frees the email) but never query', () => {
     for (const fn of [app.service.worker.worker, app.service.worker.retry]) {
-      const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter((a) => a.endsWith('Item') || a === 'dynamodb:Query');
+      const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter(
+        (a) => a.endsWith('Item') || a === 'dynamodb:Query',
+      );
 
       expect(items).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     }
@@ -313,10 +340,15 @@ describe('least privilege', () => {
     const fn = app.service.events.fn;
 
     expect(actionsOf(app.serviceTemplate, fn, 'dynamodb')).toEqual([
-      'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams',
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
     ]);
     expect(actionsOf(app.serviceTemplate, fn, 'events')).toEqual(['events:PutEvents']);
-    expect(resourcesFor(app.serviceTemplate, fn, 'events:PutEvents')).toEqual([fromData(app, app.data.eventBus, 'Arn')]);
+    expect(resourcesFor(app.serviceTemplate, fn, 'events:PutEvents')).toEqual([
+      fromData(app, app.data.eventBus, 'Arn'),
+    ]);
   });
 
   it('each sweep queries only its own indexes and invokes only itself, and only if it continues (not the stuck detector)', () => {
@@ -325,13 +357,16 @@ describe('least privilege', () => {
       const items = actionsOf(app.serviceTemplate, fn, 'dynamodb').filter((a) => a !== 'dynamodb:Query');
 
       expect(items, schedule.sweep).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-      expect(resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query').every((r) => JSON.stringify(r).includes('/index/')),
-        `${schedule.sweep} queries the table itself`).toBe(true);
+      expect(
+        resourcesFor(app.serviceTemplate, fn, 'dynamodb:Query').every((r) => JSON.stringify(r).includes('/index/')),
+        `${schedule.sweep} queries the table itself`,
+      ).toBe(true);
       const invoked = JSON.stringify(resourcesFor(app.serviceTemplate, fn, 'lambda:InvokeFunction'));
 
       for (const index of TABLE.indexes.map((i) => i.name)) {
-        expect(queried.includes(`/index/${index}"`), `${schedule.sweep} ${index}`)
-          .toBe(SWEEP_INDEXES[schedule.sweep].includes(index as never));
+        expect(queried.includes(`/index/${index}"`), `${schedule.sweep} ${index}`).toBe(
+          SWEEP_INDEXES[schedule.sweep].includes(index as never),
+        );
       }
       const { Properties } = functionResource(app.serviceTemplate, fn);
       if (schedule.sweep === 'stuck') {
@@ -375,7 +410,9 @@ describe('worker', () => {
       MaximumRetryAttempts: 3,
       MaximumRecordAgeInSeconds: Match.anyValue(),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(app.service.worker.deadLetterQueue), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(app.service.worker.deadLetterQueue), 'Arn'] } },
+      },
     });
   });
 
@@ -385,7 +422,10 @@ describe('worker', () => {
     app.serviceTemplate.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: Match.anyValue(),
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(retryDeadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(retryDeadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
     });
     app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(retry) },
@@ -394,13 +434,16 @@ describe('worker', () => {
     });
     for (const fn of [worker, retry]) {
       expect(environmentOf(app.serviceTemplate, fn).RETRY_QUEUE_URL).toEqual({ Ref: logicalId(retryQueue) });
-      expect(resourcesFor(app.serviceTemplate, fn, 'sqs:SendMessage'))
-        .toContainEqual({ 'Fn::GetAtt': [logicalId(retryQueue), 'Arn'] });
+      expect(resourcesFor(app.serviceTemplate, fn, 'sqs:SendMessage')).toContainEqual({
+        'Fn::GetAtt': [logicalId(retryQueue), 'Arn'],
+      });
     }
-    const queue = app.serviceTemplate.findResources('AWS::SQS::Queue')[logicalId(retryQueue)] as
-      { Properties: { VisibilityTimeout: number } };
-    expect(queue.Properties.VisibilityTimeout)
-      .toBeGreaterThanOrEqual(functionResource(app.serviceTemplate, retry).Properties.Timeout as number);
+    const queue = app.serviceTemplate.findResources('AWS::SQS::Queue')[logicalId(retryQueue)] as {
+      Properties: { VisibilityTimeout: number };
+    };
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+      functionResource(app.serviceTemplate, retry).Properties.Timeout as number,
+    );
   });
 
   it('calls the webhook with the secret from Secrets Manager', () => {
@@ -447,9 +490,14 @@ describe('queues', () => {
     for (const queue of queues) {
       app.serviceTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queue }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
       });
     }
   });
@@ -464,13 +512,20 @@ describe('alerts', () => {
     });
     app.serviceTemplate.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]),
+      },
     });
     app.serviceTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
     });
     app.serviceTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       TopicArn: { Ref: topic },
@@ -482,26 +537,33 @@ describe('alerts', () => {
 });
 
 describe('sweeps', () => {
-  it.each(SCHEDULES.map((s) => [s.sweep, s] as const))('%s runs on its schedule from the one sweep entry', (_, schedule) => {
-    const sweep = app.service.sweeps.functions.find((s) => s.schedule === schedule)!;
-    const props = functionResource(app.serviceTemplate, sweep.fn).Properties;
+  it.each(SCHEDULES.map((s) => [s.sweep, s] as const))(
+    '%s runs on its schedule from the one sweep entry',
+    (_, schedule) => {
+      const sweep = app.service.sweeps.functions.find((s) => s.schedule === schedule)!;
+      const props = functionResource(app.serviceTemplate, sweep.fn).Properties;
 
-    expect(props.Timeout).toBe(SWEEP_TIMEOUT.toSeconds());
-    expect(environmentOf(app.serviceTemplate, sweep.fn)).toMatchObject({
-      SWEEP: schedule.sweep,
-      SWEEP_TIME_BUDGET_MS: String(SWEEP_TIME_BUDGET.toMilliseconds()),
-      ALERT_TOPIC_ARN: { Ref: logicalId(app.service.alerts.topic) },
-    });
-    expect(props.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] } });
-    app.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: schedule.expression,
-      Targets: [Match.objectLike({
-        Arn: ref(sweep.fn),
-        Input: '{}',
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] } },
-      })],
-    });
-  });
+      expect(props.Timeout).toBe(SWEEP_TIMEOUT.toSeconds());
+      expect(environmentOf(app.serviceTemplate, sweep.fn)).toMatchObject({
+        SWEEP: schedule.sweep,
+        SWEEP_TIME_BUDGET_MS: String(SWEEP_TIME_BUDGET.toMilliseconds()),
+        ALERT_TOPIC_ARN: { Ref: logicalId(app.service.alerts.topic) },
+      });
+      expect(props.DeadLetterConfig).toEqual({
+        TargetArn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] },
+      });
+      app.serviceTemplate.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: schedule.expression,
+        Targets: [
+          Match.objectLike({
+            Arn: ref(sweep.fn),
+            Input: '{}',
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(app.service.sweeps.deadLetterQueue), 'Arn'] } },
+          }),
+        ],
+      });
+    },
+  );
 
   it('has one rule per schedule', () => {
     app.serviceTemplate.resourceCountIs('AWS::Events::Rule', SCHEDULES.length);
@@ -517,9 +579,11 @@ describe('alarms', () => {
 
   /** The alarms on one of the sweep metrics, by the sweep their dimensions name. */
   function sweepAlarms(metricName: string): Map<string, AlarmProperties> {
-    const alarms = Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm', {
-      Properties: { Namespace: METRICS_NAMESPACE, MetricName: metricName },
-    })) as { Properties: AlarmProperties }[];
+    const alarms = Object.values(
+      app.serviceTemplate.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { Namespace: METRICS_NAMESPACE, MetricName: metricName },
+      }),
+    ) as { Properties: AlarmProperties }[];
     const bySweep = new Map<string, AlarmProperties>();
     for (const { Properties: alarm } of alarms) {
       const dimensions = Object.fromEntries(alarm.Dimensions.map((d) => [d.Name, d.Value]));
@@ -543,7 +607,7 @@ describe('alarms', () => {
     });
   });
 
-  it('watch every sweep\'s Failed count: its sum over one period of its schedule, no data meaning none', () => {
+  it("watch every sweep's Failed count: its sum over one period of its schedule, no data meaning none", () => {
     const alarms = sweepAlarms(SweepMetric.FAILED);
 
     expect([...alarms.keys()].sort()).toEqual(SCHEDULES.map((s) => s.sweep).sort());
@@ -578,9 +642,16 @@ describe('alarms', () => {
     const { worker, events, sweeps } = app.service;
 
     app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApiGateway', MetricName: '5xx', AlarmActions: topicRef(),
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      AlarmActions: topicRef(),
     });
-    for (const queue of [worker.deadLetterQueue, worker.retryDeadLetterQueue, events.deadLetterQueue, sweeps.deadLetterQueue]) {
+    for (const queue of [
+      worker.deadLetterQueue,
+      worker.retryDeadLetterQueue,
+      events.deadLetterQueue,
+      sweeps.deadLetterQueue,
+    ]) {
       app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',

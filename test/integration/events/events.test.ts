@@ -25,7 +25,11 @@ describe('the change-event publisher on the real table stream', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'events-it-'));
     table = await freshTable({ EVENT_FILE: join(dir, 'events.jsonl') });
-    deps = createWorkerDeps(table.config, { log: silent, alerts: { publish: async () => {} }, scheduler: { schedule: async () => {} } });
+    deps = createWorkerDeps(table.config, {
+      log: silent,
+      alerts: { publish: async () => {} },
+      scheduler: { schedule: async () => {} },
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -36,14 +40,26 @@ describe('the change-event publisher on the real table stream', () => {
   }
 
   async function events(): Promise<ChangeEvent[]> {
-    return (await readFile(table.config.events.file!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as ChangeEvent);
+    return (await readFile(table.config.events.file!, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ChangeEvent);
   }
 
   it('publishes exactly one event per history entry; duplicated records repeat the same ids', async () => {
     // Prepare: a scenario of changes, and writes that are not changes (a failed login, a failed attempt)
     const stream = await streamReader(table.config);
-    const { account: created, entry } = newAccount({ accountId: ulid(), email: `e-${ulid().toLowerCase()}@example.org`, displayName: 'Eve',
-      activate: true, caller: admin }, new Date(), table.config.policy);
+    const { account: created, entry } = newAccount(
+      {
+        accountId: ulid(),
+        email: `e-${ulid().toLowerCase()}@example.org`,
+        displayName: 'Eve',
+        activate: true,
+        caller: admin,
+      },
+      new Date(),
+      table.config.policy,
+    );
     await table.store.create(created, entry);
     await runOperation(deps, created.accountId, created.inProgress!.operationId);
     let account = (await table.store.get(created.accountId))!;
@@ -64,11 +80,25 @@ describe('the change-event publisher on the real table stream', () => {
     // Assess: one event per entry, each carrying the entry
     expect(result).toEqual({ batchItemFailures: [] });
     const published = await events();
-    expect(history.map((h) => h.action)).toEqual(['complete', 'delete', 'rename', 'unlock', 'lock', 'complete', 'create']);
+    expect(history.map((h) => h.action)).toEqual([
+      'complete',
+      'delete',
+      'rename',
+      'unlock',
+      'lock',
+      'complete',
+      'create',
+    ]);
     expect(published).toHaveLength(history.length);
     const byId = new Map(published.map((e) => [e.id, e]));
     for (const h of history) {
-      expect(byId.get(h.id)).toEqual({ id: h.id, source: 'mailbox-lifecycle', 'detail-type': 'AccountStatusChanged', time: h.at, detail: h });
+      expect(byId.get(h.id)).toEqual({
+        id: h.id,
+        source: 'mailbox-lifecycle',
+        'detail-type': 'AccountStatusChanged',
+        time: h.at,
+        detail: h,
+      });
     }
 
     // Act: the stream delivers the same records again (at least once)

@@ -11,7 +11,7 @@ withFaultWorld((world) => {
 });
 
 describe('an access decision whose GetItem is throttled', () => {
-  it('answers the decision when the SDK\'s retries absorb the throttling', async () => {
+  it("answers the decision when the SDK's retries absorb the throttling", async () => {
     const [made] = await w.seed('adminLocked', 1);
     w.faults.set({ throttle: 1, times: 2 });
 
@@ -20,7 +20,11 @@ describe('an access decision whose GetItem is throttled', () => {
     expect(w.faults.stats.throttles).toBe(2);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body ?? '{}')).toEqual({
-      accountId: made?.account.accountId, email: made?.account.email, status: 'locked', login: 'deny', mail: 'deliver',
+      accountId: made?.account.accountId,
+      email: made?.account.email,
+      status: 'locked',
+      login: 'deny',
+      mail: 'deliver',
     });
   });
 

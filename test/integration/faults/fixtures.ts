@@ -36,9 +36,15 @@ async function faultWorld(): Promise<FaultWorld> {
   Object.assign(process.env, table.env);
   const handlers = await loadHandlers();
   const faults = injectFaults(table.client);
-  const builder = accountBuilder({
-    tableName: table.tableName, shards: table.config.dueShards, policy: table.config.policy, historyRetentionDays: table.config.historyRetentionDays,
-  }, Date.now());
+  const builder = accountBuilder(
+    {
+      tableName: table.tableName,
+      shards: table.config.dueShards,
+      policy: table.config.policy,
+      historyRetentionDays: table.config.historyRetentionDays,
+    },
+    Date.now(),
+  );
   return {
     ...table,
     handlers,
@@ -46,10 +52,19 @@ async function faultWorld(): Promise<FaultWorld> {
     async seed(kind, count, domain = 'faults.example') {
       const made: Made[] = [];
       for (let i = 0; i < count; i++) made.push(await builder.make(kind, domain));
-      await batchWrite(table.client, table.tableName, made.flatMap((m) => [...m.items, ...m.history]));
+      await batchWrite(
+        table.client,
+        table.tableName,
+        made.flatMap((m) => [...m.items, ...m.history]),
+      );
       return made;
     },
-    setStatus: (accountId, status) => invoke(handlers.accounts, 'accounts', apiEvent('PUT', `/accounts/${accountId}/status`, { status, reason: 'faults' })),
+    setStatus: (accountId, status) =>
+      invoke(
+        handlers.accounts,
+        'accounts',
+        apiEvent('PUT', `/accounts/${accountId}/status`, { status, reason: 'faults' }),
+      ),
     access: (email) => invoke(handlers.access, 'access', apiEvent('GET', `/access?email=${encodeURIComponent(email)}`)),
     history: (accountId) => allHistory(table.store, accountId),
   };

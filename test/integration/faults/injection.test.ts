@@ -4,7 +4,12 @@
  * writes nothing, and the store turns a lost transaction into the port's ConflictError — the error `apply`
  * retries on the fresh state.
  */
-import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  type TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbClient } from '../../../shared/store/client';
 import { ConflictError } from '../../../shared/store/port';
@@ -26,7 +31,9 @@ afterEach(() => {
 afterAll(() => faults.remove());
 
 /** The error `promise` rejects with (a resolved promise fails the test). */
-async function failure<E = Error & { $metadata: { attempts?: number; httpStatusCode?: number } }>(promise: Promise<unknown>): Promise<E> {
+async function failure<E = Error & { $metadata: { attempts?: number; httpStatusCode?: number } }>(
+  promise: Promise<unknown>,
+): Promise<E> {
   try {
     await promise;
   } catch (error) {
@@ -37,31 +44,47 @@ async function failure<E = Error & { $metadata: { attempts?: number; httpStatusC
 
 const key = (pk: string) => ({ PK: { S: pk }, SK: { S: 'ITEM' } });
 const exists = async (pk: string): Promise<boolean> =>
-  (await dynamoDbClient(table.config).send(new GetItemCommand({ TableName: table.tableName, Key: key(pk), ConsistentRead: true }))).Item !== undefined;
+  (
+    await dynamoDbClient(table.config).send(
+      new GetItemCommand({ TableName: table.tableName, Key: key(pk), ConsistentRead: true }),
+    )
+  ).Item !== undefined;
 
 describe('an injected TransactionConflict', () => {
   it('cancels a TransactWriteItems with one reason per item, as DynamoDB does, and writes none of them', async () => {
     faults.set({ transactionConflict: 1 });
 
-    const error = await failure<TransactionCanceledException>(dynamoDbClient(table.config).send(new TransactWriteItemsCommand({
-      TransactItems: [
-        { Put: { TableName: table.tableName, Item: key('tx-a') } },
-        { Put: { TableName: table.tableName, Item: key('tx-b') } },
-        { Put: { TableName: table.tableName, Item: key('tx-c') } },
-      ],
-    })));
+    const error = await failure<TransactionCanceledException>(
+      dynamoDbClient(table.config).send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: table.tableName, Item: key('tx-a') } },
+            { Put: { TableName: table.tableName, Item: key('tx-b') } },
+            { Put: { TableName: table.tableName, Item: key('tx-c') } },
+          ],
+        }),
+      ),
+    );
 
     faults.set({});
-    expect(error).toMatchObject({ name: 'TransactionCanceledException', $metadata: { httpStatusCode: 400, attempts: 1 } });
+    expect(error).toMatchObject({
+      name: 'TransactionCanceledException',
+      $metadata: { httpStatusCode: 400, attempts: 1 },
+    });
     expect(error.CancellationReasons?.map((r) => r.Code)).toEqual(['TransactionConflict', 'None', 'None']);
     expect([await exists('tx-a'), await exists('tx-b'), await exists('tx-c')]).toEqual([false, false, false]);
-    expect(faults.stats).toMatchObject({ conflicts: 1, byOperation: { TransactWriteItems: { calls: 1, conflicts: 1 } } });
+    expect(faults.stats).toMatchObject({
+      conflicts: 1,
+      byOperation: { TransactWriteItems: { calls: 1, conflicts: 1 } },
+    });
   });
 
   it('fails a single-item write with TransactionConflictException, which the SDK does not retry', async () => {
     faults.set({ transactionConflict: 1 });
 
-    const error = await failure(dynamoDbClient(table.config).send(new PutItemCommand({ TableName: table.tableName, Item: key('single') })));
+    const error = await failure(
+      dynamoDbClient(table.config).send(new PutItemCommand({ TableName: table.tableName, Item: key('single') })),
+    );
 
     faults.set({});
     expect(error.name).toBe('TransactionConflictException');
@@ -82,17 +105,21 @@ describe('injected throttling', () => {
   it('is retried by the SDK itself, so a call throttled fewer times than its attempts succeeds', async () => {
     faults.set({ throttle: 1, times: 2 });
 
-    await dynamoDbClient(table.config).send(new PutItemCommand({ TableName: table.tableName, Item: key('throttled-once') }));
+    await dynamoDbClient(table.config).send(
+      new PutItemCommand({ TableName: table.tableName, Item: key('throttled-once') }),
+    );
 
     expect(faults.stats).toMatchObject({ calls: 3, throttles: 2 });
     expect(await exists('throttled-once')).toBe(true);
   });
 
-  it('surfaces as DynamoDB\'s throttling errors once the SDK has spent its attempts', async () => {
+  it("surfaces as DynamoDB's throttling errors once the SDK has spent its attempts", async () => {
     const names = new Set<string>();
     for (const throttleError of ['ThrottlingException', 'ProvisionedThroughputExceededException'] as const) {
       faults.set({ throttle: 1, throttleError });
-      const error = await failure(dynamoDbClient(table.config).send(new GetItemCommand({ TableName: table.tableName, Key: key('absent') })));
+      const error = await failure(
+        dynamoDbClient(table.config).send(new GetItemCommand({ TableName: table.tableName, Key: key('absent') })),
+      );
       names.add(error.name);
       expect(error.$metadata.attempts).toBeGreaterThan(1);
       expect(faults.stats.throttles).toBe(error.$metadata.attempts ?? 0);
@@ -113,7 +140,9 @@ describe('removing the injection', () => {
     const other = injectFaults(dynamoDbClient(table.config), { throttle: 1 });
     other.remove();
 
-    await dynamoDbClient(table.config).send(new PutItemCommand({ TableName: table.tableName, Item: key('after-remove') }));
+    await dynamoDbClient(table.config).send(
+      new PutItemCommand({ TableName: table.tableName, Item: key('after-remove') }),
+    );
 
     expect(other.stats.calls).toBe(0);
     expect(await exists('after-remove')).toBe(true);
@@ -135,7 +164,15 @@ describe('the store under an injected TransactionConflict', () => {
     const account = made?.account;
     if (account === undefined) throw new Error('nothing seeded');
     const next = { ...account, status: 'maintenance' as const, version: account.version + 1 };
-    const entry = { at: new Date().toISOString(), from: account.status, to: next.status, action: 'set_status', actor: 'faults', reason: null, requestId: null };
+    const entry = {
+      at: new Date().toISOString(),
+      from: account.status,
+      to: next.status,
+      action: 'set_status',
+      actor: 'faults',
+      reason: null,
+      requestId: null,
+    };
     w.faults.set({ transactionConflict: 1 });
 
     const error = await failure(w.store.change(account, next, entry));

@@ -16,7 +16,9 @@ withFaultWorld((world) => {
 });
 
 /** The account, its history length and its email item's status, read without faults. */
-async function books(accountId: string): Promise<{ account: Account; entries: number; emailStatus: string | undefined }> {
+async function books(
+  accountId: string,
+): Promise<{ account: Account; entries: number; emailStatus: string | undefined }> {
   const account = await w.store.get(accountId);
   if (account === null) throw new Error(`account ${accountId} is gone`);
   const email = account.email === null ? null : await w.store.access(account.email);
@@ -66,7 +68,7 @@ describe('a status change whose transaction is lost to a concurrent one (Transac
 });
 
 describe('a status change whose calls are throttled', () => {
-  it('lands exactly once when the SDK\'s own retries absorb the throttling', async () => {
+  it("lands exactly once when the SDK's own retries absorb the throttling", async () => {
     const { account } = await one();
     const before = await books(account.accountId);
     w.faults.set({ throttle: 1, times: 2 });

@@ -28,7 +28,11 @@ type Summary = Record<string, unknown> & { changed?: number; failed?: number; ca
 
 const run = async (sweep: SweepKind, alerts: AlertPublisher = recordingAlerts()): Promise<Summary> =>
   (await runScheduled(sweep, sweep === 'leaver' || sweep === 'retention' ? { maxAffected: 10_000 } : {}, {
-    config: w.config, store: w.store, alerts, clock: () => new Date(), logger: SILENT,
+    config: w.config,
+    store: w.store,
+    alerts,
+    clock: () => new Date(),
+    logger: SILENT,
   })) as unknown as Summary;
 
 /** New history entries of each account since it was seeded. */
@@ -42,7 +46,8 @@ describe('the inactivity sweep under random TransactionConflicts and throttling'
     w.faults.set({ transactionConflict: 0.3, throttle: 0.1, random: seededRandom(11) });
 
     const summaries: Summary[] = [];
-    for (let runs = 0; runs < 5 && (summaries.length === 0 || (summaries.at(-1)?.failed ?? 0) > 0); runs++) summaries.push(await run('inactivity'));
+    for (let runs = 0; runs < 5 && (summaries.length === 0 || (summaries.at(-1)?.failed ?? 0) > 0); runs++)
+      summaries.push(await run('inactivity'));
 
     w.faults.set({});
     expect(w.faults.stats.conflicts).toBeGreaterThan(0);
@@ -72,17 +77,20 @@ describe('a lockout sweep whose every write is lost to a concurrent transaction'
 
     expect(second).toMatchObject({ candidates: due.length, changed: due.length, failed: 0 });
     expect(await newEntries(due)).toEqual(due.map(() => 1));
-    for (const m of due) expect((await w.store.get(m.account.accountId))).toMatchObject({ status: 'active', lock: null });
+    for (const m of due) expect(await w.store.get(m.account.accountId)).toMatchObject({ status: 'active', lock: null });
     expect(await run('lockout')).toMatchObject({ candidates: 0, changed: 0 });
   });
 });
 
-describe('a retention sweep whose index reads stay throttled past the SDK\'s retries', () => {
+describe("a retention sweep whose index reads stay throttled past the SDK's retries", () => {
   it('fails before changing anything, and the re-run purges each candidate exactly once', async () => {
     const due = await w.seed('retentionDue', 6, 'retention.faults.example');
     w.faults.set({ throttle: 1, operations: ['Query'] });
 
-    const failed = await run('retention').then(() => null, (error: unknown) => error);
+    const failed = await run('retention').then(
+      () => null,
+      (error: unknown) => error,
+    );
 
     w.faults.set({});
     expect((failed as Error | null)?.name).toMatch(/^(ThrottlingException|ProvisionedThroughputExceededException)$/);
@@ -93,7 +101,10 @@ describe('a retention sweep whose index reads stay throttled past the SDK\'s ret
     expect(rerun).toMatchObject({ candidates: due.length, changed: due.length, failed: 0 });
     expect(await newEntries(due)).toEqual(due.map(() => 1));
     for (const m of due) {
-      expect(await w.store.get(m.account.accountId)).toMatchObject({ status: 'deleting', inProgress: { target: 'deleted_permanent' } });
+      expect(await w.store.get(m.account.accountId)).toMatchObject({
+        status: 'deleting',
+        inProgress: { target: 'deleted_permanent' },
+      });
     }
   });
 });
@@ -115,7 +126,11 @@ describe('the stuck detector under conflicts on its memory writes', () => {
     await run('stuck', alerts);
     await run('stuck', alerts);
 
-    expect(ours().map((a) => a.account?.accountId).sort()).toEqual([...ids].sort());
+    expect(
+      ours()
+        .map((a) => a.account?.accountId)
+        .sort(),
+    ).toEqual([...ids].sort());
     for (const m of stuck) expect((await w.store.get(m.account.accountId))?.stuckAlert).not.toBeNull();
   });
 });

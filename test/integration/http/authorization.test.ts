@@ -34,30 +34,106 @@ interface Case {
 }
 
 const CASES: Readonly<Record<string, Case>> = {
-  createAccount: { target: 'none', success: 202, elsewhere: 403,
-    request: (_id, address) => ({ method: 'POST', path: '/accounts', body: { email: address } }) },
-  listAccounts: { target: 'none', success: 200, elsewhere: 403,
-    request: (_id, address) => ({ method: 'GET', path: '/accounts', query: { domain: address.split('@')[1] ?? '' } }) },
-  getAccount: { target: 'active', success: 200, elsewhere: 404, request: (id) => ({ method: 'GET', path: `/accounts/${id}` }) },
-  renameAccount: { target: 'active', success: 200, elsewhere: 404,
-    request: (id) => ({ method: 'PATCH', path: `/accounts/${id}`, body: { displayName: 'Renamed' } }) },
-  setStatus: { target: 'active', success: 200, elsewhere: 404,
-    request: (id) => ({ method: 'PUT', path: `/accounts/${id}/status`, body: { status: 'locked' } }) },
-  bulkSetStatus: { target: 'active', success: 200, elsewhere: 200,
-    request: (id) => ({ method: 'POST', path: '/accounts/bulk-status', body: { accountIds: [id], status: 'locked' } }) },
-  markLeaver: { target: 'active', success: 200, elsewhere: 404, request: (id) => ({ method: 'PUT', path: `/accounts/${id}/leaver` }) },
-  unmarkLeaver: { target: 'active', success: 200, elsewhere: 404, request: (id) => ({ method: 'DELETE', path: `/accounts/${id}/leaver` }) },
-  deleteAccount: { target: 'active', success: 202, elsewhere: 404, request: (id) => ({ method: 'DELETE', path: `/accounts/${id}` }) },
-  retryOperation: { target: 'inProgress', success: 202, elsewhere: 404,
-    request: (id) => ({ method: 'POST', path: `/accounts/${id}/in-progress/retry` }) },
-  cancelOperation: { target: 'inProgress', success: 200, elsewhere: 404,
-    request: (id) => ({ method: 'POST', path: `/accounts/${id}/in-progress/cancel` }) },
-  listHistory: { target: 'active', success: 200, elsewhere: 404, request: (id) => ({ method: 'GET', path: `/accounts/${id}/history` }) },
-  reportLoginEvent: { target: 'active', success: 200, elsewhere: 404,
-    request: (_id, address) => ({ method: 'POST', path: '/login-events', body: { email: address, outcome: 'failure' } }) },
-  checkAccess: { target: 'active', success: 200, elsewhere: 404, request: (_id, address) => ({ method: 'GET', path: '/access', query: { email: address } }) },
-  getStatusModel: { target: 'none', success: 200, elsewhere: 200, request: () => ({ method: 'GET', path: '/status-model' }) },
-  getOpenApi: { target: 'none', success: 200, elsewhere: 200, request: () => ({ method: 'GET', path: '/openapi.json' }) },
+  createAccount: {
+    target: 'none',
+    success: 202,
+    elsewhere: 403,
+    request: (_id, address) => ({ method: 'POST', path: '/accounts', body: { email: address } }),
+  },
+  listAccounts: {
+    target: 'none',
+    success: 200,
+    elsewhere: 403,
+    request: (_id, address) => ({ method: 'GET', path: '/accounts', query: { domain: address.split('@')[1] ?? '' } }),
+  },
+  getAccount: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'GET', path: `/accounts/${id}` }),
+  },
+  renameAccount: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'PATCH', path: `/accounts/${id}`, body: { displayName: 'Renamed' } }),
+  },
+  setStatus: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'PUT', path: `/accounts/${id}/status`, body: { status: 'locked' } }),
+  },
+  bulkSetStatus: {
+    target: 'active',
+    success: 200,
+    elsewhere: 200,
+    request: (id) => ({ method: 'POST', path: '/accounts/bulk-status', body: { accountIds: [id], status: 'locked' } }),
+  },
+  markLeaver: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'PUT', path: `/accounts/${id}/leaver` }),
+  },
+  unmarkLeaver: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'DELETE', path: `/accounts/${id}/leaver` }),
+  },
+  deleteAccount: {
+    target: 'active',
+    success: 202,
+    elsewhere: 404,
+    request: (id) => ({ method: 'DELETE', path: `/accounts/${id}` }),
+  },
+  retryOperation: {
+    target: 'inProgress',
+    success: 202,
+    elsewhere: 404,
+    request: (id) => ({ method: 'POST', path: `/accounts/${id}/in-progress/retry` }),
+  },
+  cancelOperation: {
+    target: 'inProgress',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'POST', path: `/accounts/${id}/in-progress/cancel` }),
+  },
+  listHistory: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (id) => ({ method: 'GET', path: `/accounts/${id}/history` }),
+  },
+  reportLoginEvent: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (_id, address) => ({
+      method: 'POST',
+      path: '/login-events',
+      body: { email: address, outcome: 'failure' },
+    }),
+  },
+  checkAccess: {
+    target: 'active',
+    success: 200,
+    elsewhere: 404,
+    request: (_id, address) => ({ method: 'GET', path: '/access', query: { email: address } }),
+  },
+  getStatusModel: {
+    target: 'none',
+    success: 200,
+    elsewhere: 200,
+    request: () => ({ method: 'GET', path: '/status-model' }),
+  },
+  getOpenApi: {
+    target: 'none',
+    success: 200,
+    elsewhere: 200,
+    request: () => ({ method: 'GET', path: '/openapi.json' }),
+  },
 };
 
 let w: World;
@@ -72,57 +148,86 @@ async function target(kind: Case['target'], domain: string): Promise<{ id: strin
   if (kind === 'none') return { id: '', address };
   const id = await createAccount(w, { email: address, activate: kind === 'active' });
   if (kind === 'inProgress') {
-    await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: admin('*'), body: { status: 'active' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${id}/status`,
+      claims: admin('*'),
+      body: { status: 'active' },
+    });
   }
   return { id, address };
 }
 
-const cells = ROUTES.flatMap((route) => Object.entries(SCOPE_SETS).flatMap(([name, scopes]) =>
-  (['own', 'other'] as const).map((where) => ({ route, name, scopes, where }))));
+const cells = ROUTES.flatMap((route) =>
+  Object.entries(SCOPE_SETS).flatMap(([name, scopes]) =>
+    (['own', 'other'] as const).map((where) => ({ route, name, scopes, where })),
+  ),
+);
 
 describe('authorization matrix', () => {
   it('covers every route', () => {
     expect(Object.keys(CASES).sort()).toEqual(ROUTES.map((r) => r.operationId).sort());
   });
 
-  it.each(cells.map((c) => [`${c.route.operationId} with ${c.name} scope, ${c.where} domain`, c] as const))('%s', async (_title, cell) => {
-    const { route, scopes, where } = cell as { route: Route; scopes: readonly string[]; where: 'own' | 'other' };
-    const spec = CASES[route.operationId] as Case;
-    const granted = route.scope === null || hasScope(scopes, route.scope);
-    const account = await target(spec.target, where === 'own' ? OWN : OTHER);
-    const before = account.id ? await snapshot(w, account.id) : null;
+  it.each(cells.map((c) => [`${c.route.operationId} with ${c.name} scope, ${c.where} domain`, c] as const))(
+    '%s',
+    async (_title, cell) => {
+      const { route, scopes, where } = cell as { route: Route; scopes: readonly string[]; where: 'own' | 'other' };
+      const spec = CASES[route.operationId] as Case;
+      const granted = route.scope === null || hasScope(scopes, route.scope);
+      const account = await target(spec.target, where === 'own' ? OWN : OTHER);
+      const before = account.id ? await snapshot(w, account.id) : null;
 
-    const res = await w.api.request({ ...spec.request(account.id, account.address), claims: claims({ sub: 'caller', scopes, domains: [OWN] }) });
+      const res = await w.api.request({
+        ...spec.request(account.id, account.address),
+        claims: claims({ sub: 'caller', scopes, domains: [OWN] }),
+      });
 
-    const expected = !granted ? 403 : where === 'own' ? spec.success : spec.elsewhere;
-    expect(res.status).toBe(expected);
-    if (route.operationId === 'bulkSetStatus' && granted) {
-      expect(res.json.results[0].outcome).toBe(where === 'own' ? 'changed' : 'not_found');
-    }
-    if (before !== null && (expected >= 400 || (route.operationId === 'bulkSetStatus' && where === 'other'))) {
-      expect(await snapshot(w, account.id)).toEqual(before);
-    }
-    if (spec.target === 'none' && route.operationId === 'createAccount' && expected !== 202) {
-      expect(await w.store.access(account.address)).toBeNull();
-    }
-  });
+      const expected = !granted ? 403 : where === 'own' ? spec.success : spec.elsewhere;
+      expect(res.status).toBe(expected);
+      if (route.operationId === 'bulkSetStatus' && granted) {
+        expect(res.json.results[0].outcome).toBe(where === 'own' ? 'changed' : 'not_found');
+      }
+      if (before !== null && (expected >= 400 || (route.operationId === 'bulkSetStatus' && where === 'other'))) {
+        expect(await snapshot(w, account.id)).toEqual(before);
+      }
+      if (spec.target === 'none' && route.operationId === 'createAccount' && expected !== 202) {
+        expect(await w.store.access(account.address)).toBeNull();
+      }
+    },
+  );
 
   it('"*" grants every domain', async () => {
     const { id } = await target('active', OTHER);
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, claims: claims({ scopes: [Scope.READ], domains: '*' }) });
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${id}`,
+      claims: claims({ scopes: [Scope.READ], domains: '*' }),
+    });
     expect(res.status).toBe(200);
   });
 
   it('a token without a domains claim administers no domain', async () => {
     const { id } = await target('active', OWN);
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, claims: { sub: 'x', scope: Scope.READ } });
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${id}`,
+      claims: { sub: 'x', scope: Scope.READ },
+    });
     expect(res.status).toBe(404);
   });
 
-  it.each([['a JSON array', `["${OTHER}","${OWN}"]`], ['comma-separated', `${OTHER},${OWN}`], ['one domain', OWN.toUpperCase()]])(
-    'reads the domains claim as %s', async (_form, domains) => {
-      const { id } = await target('active', OWN);
-      const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, claims: { sub: 'x', scope: Scope.READ, domains } });
-      expect(res.status).toBe(200);
+  it.each([
+    ['a JSON array', `["${OTHER}","${OWN}"]`],
+    ['comma-separated', `${OTHER},${OWN}`],
+    ['one domain', OWN.toUpperCase()],
+  ])('reads the domains claim as %s', async (_form, domains) => {
+    const { id } = await target('active', OWN);
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${id}`,
+      claims: { sub: 'x', scope: Scope.READ, domains },
     });
+    expect(res.status).toBe(200);
+  });
 });

@@ -27,8 +27,12 @@ describe('a request that reaches a function without claims', () => {
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    expect(res.json).toEqual({ type: 'urn:mailbox-lifecycle:problem:unauthorized', title: 'Unauthorized', status: 401,
-      detail: 'A valid bearer token is required.' });
+    expect(res.json).toEqual({
+      type: 'urn:mailbox-lifecycle:problem:unauthorized',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'A valid bearer token is required.',
+    });
     expect(await snapshot(w, id)).toEqual(before);
   });
 });
@@ -42,7 +46,11 @@ describe('a request for a route the function does not serve', () => {
 
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toBe(PROBLEM);
-    expect(res.json).toEqual({ type: 'urn:mailbox-lifecycle:problem:not-found', title: 'Not Found', status: 404,
-      detail: `There is no route ${method} ${path()}.` });
+    expect(res.json).toEqual({
+      type: 'urn:mailbox-lifecycle:problem:not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: `There is no route ${method} ${path()}.`,
+    });
   });
 });

@@ -48,8 +48,12 @@ async function inProcessWorld(overrides: Record<string, string> = {}): Promise<W
 async function complete(w: World, accountId: string): Promise<Account> {
   const account = await w.store.get(accountId);
   if (account?.inProgress == null) throw new Error(`account ${accountId} is not in progress`);
-  const applied = await apply({ store: w.store, policy: w.table.config.policy }, account,
-    { kind: 'operation_completed', operationId: account.inProgress.operationId, requestId: null }, { race: 'system' });
+  const applied = await apply(
+    { store: w.store, policy: w.table.config.policy },
+    account,
+    { kind: 'operation_completed', operationId: account.inProgress.operationId, requestId: null },
+    { race: 'system' },
+  );
   return applied.account;
 }
 
@@ -58,9 +62,14 @@ let counter = 0;
 const email = (domain = 'a.org'): string => `user${++counter}-${Date.now().toString(36)}@${domain}`;
 
 /** Creates an account over the API; `activate` false leaves it pending, true completes provisioning (active). */
-async function createAccount(w: World, options: { email?: string; activate?: boolean; claims?: Claims } = {}): Promise<string> {
+async function createAccount(
+  w: World,
+  options: { email?: string; activate?: boolean; claims?: Claims } = {},
+): Promise<string> {
   const res = await w.api.request({
-    method: 'POST', path: '/accounts', claims: options.claims ?? admin('*'),
+    method: 'POST',
+    path: '/accounts',
+    claims: options.claims ?? admin('*'),
     body: { email: options.email ?? email(), activate: options.activate ?? true },
   });
   if (res.status !== 201 && res.status !== 202) throw new Error(`create answered ${res.status}: ${res.body}`);

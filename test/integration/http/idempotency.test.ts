@@ -16,8 +16,11 @@ beforeAll(async () => {
 
 const put = (accountId: string, body: unknown, key: string, options: { sub?: string; ifMatch?: string } = {}) =>
   w.api.request({
-    method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org'], options.sub),
-    headers: { 'Idempotency-Key': key, ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}) }, body,
+    method: 'PUT',
+    path: `/accounts/${accountId}/status`,
+    claims: writer(['a.org'], options.sub),
+    headers: { 'Idempotency-Key': key, ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}) },
+    body,
   });
 
 /** A pause of the handlers' TransactWriteItems until released, to hold a request in flight (fault injection). */
@@ -26,17 +29,30 @@ async function gateTransactions() {
   const client = documentClient(w.table.config);
   let reached!: () => void;
   let release!: () => void;
-  const atGate = new Promise<void>((resolve) => { reached = resolve; });
-  const released = new Promise<void>((resolve) => { release = resolve; });
+  const atGate = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const name = `gate-${Math.random()}`;
-  client.middlewareStack.add((next, context) => async (args) => {
-    if (/TransactWrite/.test(context.commandName ?? '')) {
-      reached();
-      await released;
-    }
-    return next(args);
-  }, { step: 'initialize', name });
-  return { atGate, release: () => { release(); client.middlewareStack.remove(name); } };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (/TransactWrite/.test(context.commandName ?? '')) {
+        reached();
+        await released;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    atGate,
+    release: () => {
+      release();
+      client.middlewareStack.remove(name);
+    },
+  };
 }
 
 describe('sequential replays', () => {
@@ -59,7 +75,12 @@ describe('sequential replays', () => {
   it('replays even when the account has moved on since (the stored response, not a new decision)', async () => {
     const accountId = await createAccount(w);
     const first = await put(accountId, { status: 'locked' }, 'key-2');
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status: 'active' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'active' },
+    });
     const after = await snapshot(w, accountId);
 
     const again = await put(accountId, { status: 'locked' }, 'key-2');
@@ -124,8 +145,13 @@ describe('sequential replays', () => {
   it('stores the record on the table under its own key, expiring after 24 hours', async () => {
     const accountId = await createAccount(w);
     await put(accountId, { status: 'locked' }, 'key-ttl');
-    const { Items = [] } = await w.table.client.send(new ScanCommand({ TableName: w.table.tableName,
-      FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#' } }));
+    const { Items = [] } = await w.table.client.send(
+      new ScanCommand({
+        TableName: w.table.tableName,
+        FilterExpression: 'begins_with(PK, :p)',
+        ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#' },
+      }),
+    );
     const now = Date.now() / 1000;
 
     expect(Items.length).toBeGreaterThan(0);
@@ -160,7 +186,9 @@ describe('parallel replays', () => {
     const accountId = await createAccount(w);
     const before = await snapshot(w, accountId);
 
-    const answers = await Promise.all(Array.from({ length: 6 }, () => put(accountId, { status: 'locked', reason: 'p' }, 'key-p2')));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => put(accountId, { status: 'locked', reason: 'p' }, 'key-p2')),
+    );
 
     const after = await snapshot(w, accountId);
     expect(after.account?.version).toBe((before.account?.version ?? 0) + 1);

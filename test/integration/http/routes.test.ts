@@ -17,8 +17,12 @@ beforeAll(async () => {
 
 describe('POST /accounts', () => {
   it('provisions by default: 202, Location, ETag and the whole resource, email trimmed and lower-cased', async () => {
-    const res = await w.api.request({ method: 'POST', path: '/accounts', claims: writer(['new.org']),
-      body: { email: '  Ann.Example@NEW.org ', displayName: 'Ann Example' } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: writer(['new.org']),
+      body: { email: '  Ann.Example@NEW.org ', displayName: 'Ann Example' },
+    });
 
     expect(res.status).toBe(202);
     const { accountId } = res.json;
@@ -28,18 +32,41 @@ describe('POST /accounts', () => {
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['x-request-id']).toEqual(expect.any(String));
     expect(res.json).toEqual({
-      accountId, email: 'ann.example@new.org', domain: 'new.org', displayName: 'Ann Example', status: 'pending',
-      statusLabel: 'Pending', statusSince: expect.stringMatching(ISO), statusReason: null, updatedBy: 'writer',
-      updatedAt: expect.stringMatching(ISO), version: 1,
-      inProgress: { operation: 'provision', target: 'active', startedAt: expect.stringMatching(ISO), attempts: 0, lastError: null },
-      leaver: null, lock: null, lastActivityAt: null, deletedAt: null, purgeAfter: null,
-      access: { login: 'deny', mail: 'reject' }, createdAt: expect.stringMatching(ISO),
+      accountId,
+      email: 'ann.example@new.org',
+      domain: 'new.org',
+      displayName: 'Ann Example',
+      status: 'pending',
+      statusLabel: 'Pending',
+      statusSince: expect.stringMatching(ISO),
+      statusReason: null,
+      updatedBy: 'writer',
+      updatedAt: expect.stringMatching(ISO),
+      version: 1,
+      inProgress: {
+        operation: 'provision',
+        target: 'active',
+        startedAt: expect.stringMatching(ISO),
+        attempts: 0,
+        lastError: null,
+      },
+      leaver: null,
+      lock: null,
+      lastActivityAt: null,
+      deletedAt: null,
+      purgeAfter: null,
+      access: { login: 'deny', mail: 'reject' },
+      createdAt: expect.stringMatching(ISO),
     });
   });
 
   it('leaves the account resting in pending with activate false: 201', async () => {
-    const res = await w.api.request({ method: 'POST', path: '/accounts', claims: writer(['new.org']),
-      body: { email: email('new.org'), activate: false } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: writer(['new.org']),
+      body: { email: email('new.org'), activate: false },
+    });
 
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/accounts/${res.json.accountId}`);
@@ -60,12 +87,21 @@ describe('GET /accounts/{accountId}', () => {
 
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe(`"${res.json.version}"`);
-    expect(res.json).toMatchObject({ accountId, status: 'active', statusLabel: 'Active', access: { login: 'allow', mail: 'deliver' } });
+    expect(res.json).toMatchObject({
+      accountId,
+      status: 'active',
+      statusLabel: 'Active',
+      access: { login: 'allow', mail: 'deliver' },
+    });
   });
 
   it('accepts the id in lower case (ULIDs are case-insensitive)', async () => {
     const accountId = await createAccount(w);
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${accountId.toLowerCase()}`, claims: reader(['a.org']) });
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${accountId.toLowerCase()}`,
+      claims: reader(['a.org']),
+    });
     expect(res.status).toBe(200);
     expect(res.json.accountId).toBe(accountId);
   });
@@ -76,8 +112,14 @@ describe('GET /accounts', () => {
   const domain = 'list.org';
   beforeAll(async () => {
     ids = [];
-    for (const local of ['carol', 'alice', 'bob', 'dave']) ids.push(await createAccount(w, { email: `${local}@${domain}` }));
-    await w.api.request({ method: 'PUT', path: `/accounts/${ids[2]}/status`, claims: admin('*'), body: { status: 'locked' } });
+    for (const local of ['carol', 'alice', 'bob', 'dave'])
+      ids.push(await createAccount(w, { email: `${local}@${domain}` }));
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${ids[2]}/status`,
+      claims: admin('*'),
+      body: { status: 'locked' },
+    });
     await w.api.request({ method: 'PUT', path: `/accounts/${ids[3]}/leaver`, claims: admin('*'), body: {} });
     await createAccount(w, { email: `erin@${domain}`, activate: false });
   });
@@ -87,7 +129,8 @@ describe('GET /accounts', () => {
 
     expect(res.status).toBe(200);
     expect(res.json.items.map((a: { email: string }) => a.email)).toEqual(
-      ['alice', 'bob', 'carol', 'dave', 'erin'].map((l) => `${l}@${domain}`));
+      ['alice', 'bob', 'carol', 'dave', 'erin'].map((l) => `${l}@${domain}`),
+    );
     expect(res.json.nextCursor).toBeNull();
   });
 
@@ -95,8 +138,12 @@ describe('GET /accounts', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const res = await w.api.request({ method: 'GET', path: '/accounts', claims: reader([domain]),
-        query: { domain, limit: '2', ...(cursor ? { cursor } : {}) } });
+      const res = await w.api.request({
+        method: 'GET',
+        path: '/accounts',
+        claims: reader([domain]),
+        query: { domain, limit: '2', ...(cursor ? { cursor } : {}) },
+      });
       expect(res.status).toBe(200);
       expect(res.json.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.json.items.map((a: { email: string }) => a.email));
@@ -119,10 +166,20 @@ describe('GET /accounts', () => {
 
   it('counts a repeated status once, however often it is listed (more than DynamoDB takes in one IN)', async () => {
     const status = [...Array.from({ length: 101 }, () => 'active'), 'locked', 'locked'].join(',');
-    const res = await w.api.request({ method: 'GET', path: '/accounts', query: { domain, status }, claims: reader([domain]) });
+    const res = await w.api.request({
+      method: 'GET',
+      path: '/accounts',
+      query: { domain, status },
+      claims: reader([domain]),
+    });
 
     expect(res.status).toBe(200);
-    expect(res.json.items.map((a: { email: string }) => a.email.split('@')[0])).toEqual(['alice', 'bob', 'carol', 'dave']);
+    expect(res.json.items.map((a: { email: string }) => a.email.split('@')[0])).toEqual([
+      'alice',
+      'bob',
+      'carol',
+      'dave',
+    ]);
   });
 });
 
@@ -130,8 +187,13 @@ describe('PATCH /accounts/{accountId}', () => {
   it('renames: 200, version + 1, a rename history entry', async () => {
     const accountId = await createAccount(w);
     const before = await snapshot(w, accountId);
-    const res = await w.api.request({ method: 'PATCH', path: `/accounts/${accountId}`, claims: writer(['a.org']),
-      headers: { 'If-Match': `"${before.account?.version}"` }, body: { displayName: 'New Name' } });
+    const res = await w.api.request({
+      method: 'PATCH',
+      path: `/accounts/${accountId}`,
+      claims: writer(['a.org']),
+      headers: { 'If-Match': `"${before.account?.version}"` },
+      body: { displayName: 'New Name' },
+    });
 
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ displayName: 'New Name', version: (before.account?.version ?? 0) + 1 });
@@ -143,8 +205,18 @@ describe('PATCH /accounts/{accountId}', () => {
 
   it('clears the display name with null', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PATCH', path: `/accounts/${accountId}`, claims: writer(['a.org']), body: { displayName: 'X' } });
-    const res = await w.api.request({ method: 'PATCH', path: `/accounts/${accountId}`, claims: writer(['a.org']), body: { displayName: null } });
+    await w.api.request({
+      method: 'PATCH',
+      path: `/accounts/${accountId}`,
+      claims: writer(['a.org']),
+      body: { displayName: 'X' },
+    });
+    const res = await w.api.request({
+      method: 'PATCH',
+      path: `/accounts/${accountId}`,
+      claims: writer(['a.org']),
+      body: { displayName: null },
+    });
     expect(res.status).toBe(200);
     expect(res.json.displayName).toBeNull();
   });
@@ -153,39 +225,66 @@ describe('PATCH /accounts/{accountId}', () => {
 describe('PUT /accounts/{accountId}/status', () => {
   it('changes a record-only status at once: 200 (lock is an admin lock)', async () => {
     const accountId = await createAccount(w);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      body: { status: 'locked', reason: 'investigation' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'locked', reason: 'investigation' },
+    });
 
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ status: 'locked', statusReason: 'investigation', updatedBy: 'writer',
-      lock: { reason: 'admin', until: null, previousStatus: 'active' }, access: { login: 'deny', mail: 'deliver' } });
+    expect(res.json).toMatchObject({
+      status: 'locked',
+      statusReason: 'investigation',
+      updatedBy: 'writer',
+      lock: { reason: 'admin', until: null, previousStatus: 'active' },
+      access: { login: 'deny', mail: 'deliver' },
+    });
     expect(res.headers.etag).toBe(`"${res.json.version}"`);
   });
 
   it('starts an operation via an in-progress status: 202, in progress with the right target', async () => {
     const accountId = await createAccount(w);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      body: { status: 'disabled' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'disabled' },
+    });
 
     expect(res.status).toBe(202);
-    expect(res.json).toMatchObject({ status: 'disabling', inProgress: { operation: 'disable', target: 'disabled', attempts: 0 },
-      access: { login: 'deny', mail: 'deliver' } });
+    expect(res.json).toMatchObject({
+      status: 'disabling',
+      inProgress: { operation: 'disable', target: 'disabled', attempts: 0 },
+      access: { login: 'deny', mail: 'deliver' },
+    });
     expect((await w.store.get(accountId))?.inProgress).toMatchObject({ target: 'disabled', operation: 'disable' });
   });
 
   it('migrates: migration_pending in progress towards active', async () => {
     const accountId = await createAccount(w);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      body: { status: 'migration_pending' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'migration_pending' },
+    });
     expect(res.status).toBe(202);
-    expect(res.json).toMatchObject({ status: 'migration_pending', inProgress: { operation: 'migrate', target: 'active' } });
+    expect(res.json).toMatchObject({
+      status: 'migration_pending',
+      inProgress: { operation: 'migrate', target: 'active' },
+    });
   });
 
   it('setting the status it already has is a no-op: 200, same version, no history', async () => {
     const accountId = await createAccount(w);
     const before = await snapshot(w, accountId);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      body: { status: 'active' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'active' },
+    });
 
     expect(res.status).toBe(200);
     expect(res.json.version).toBe(before.account?.version);
@@ -194,10 +293,19 @@ describe('PUT /accounts/{accountId}/status', () => {
 
   it('asking an in-progress account for its own target: 202, nothing changes', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status: 'disabled' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'disabled' },
+    });
     const before = await snapshot(w, accountId);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      body: { status: 'disabled' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'disabled' },
+    });
 
     expect(res.status).toBe(202);
     expect(await snapshot(w, accountId)).toEqual(before);
@@ -206,8 +314,13 @@ describe('PUT /accounts/{accountId}/status', () => {
   it('honours If-Match: the current version applies', async () => {
     const accountId = await createAccount(w);
     const { account } = await snapshot(w, accountId);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-      headers: { 'if-match': `"${account?.version}"` }, body: { status: 'maintenance' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      headers: { 'if-match': `"${account?.version}"` },
+      body: { status: 'maintenance' },
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'maintenance', access: { login: 'deny', mail: 'queue' } });
   });
@@ -222,15 +335,27 @@ describe('POST /accounts/bulk-status', () => {
     const unknown = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
     const pending = await createAccount(w, { activate: false });
 
-    const res = await w.api.request({ method: 'POST', path: '/accounts/bulk-status', claims: writer(['a.org']),
-      body: { accountIds: [active, locked, deleted, other, unknown, pending], status: 'locked', reason: 'bulk' } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts/bulk-status',
+      claims: writer(['a.org']),
+      body: { accountIds: [active, locked, deleted, other, unknown, pending], status: 'locked', reason: 'bulk' },
+    });
 
     expect(res.status).toBe(200);
     expect(res.json.results).toEqual([
       { accountId: active, outcome: 'changed', status: 'locked' },
       { accountId: locked, outcome: 'unchanged', status: 'locked' },
-      { accountId: deleted, outcome: 'refused', status: 'deleted', error: expect.objectContaining({
-        status: 409, type: expect.stringContaining('transition-refused'), allowed: ['active'] }) },
+      {
+        accountId: deleted,
+        outcome: 'refused',
+        status: 'deleted',
+        error: expect.objectContaining({
+          status: 409,
+          type: expect.stringContaining('transition-refused'),
+          allowed: ['active'],
+        }),
+      },
       { accountId: other, outcome: 'not_found' },
       { accountId: unknown, outcome: 'not_found' },
       { accountId: pending, outcome: 'refused', status: 'pending', error: expect.objectContaining({ status: 409 }) },
@@ -239,8 +364,12 @@ describe('POST /accounts/bulk-status', () => {
 
   it('reports accepted for a target reached via an operation', async () => {
     const a = await createAccount(w);
-    const res = await w.api.request({ method: 'POST', path: '/accounts/bulk-status', claims: writer(['a.org']),
-      body: { accountIds: [a], status: 'disabled' } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts/bulk-status',
+      claims: writer(['a.org']),
+      body: { accountIds: [a], status: 'disabled' },
+    });
     expect(res.json.results).toEqual([{ accountId: a, outcome: 'accepted', status: 'disabling' }]);
   });
 });
@@ -249,13 +378,25 @@ describe('leaver mark', () => {
   it('PUT marks (default today) and DELETE cancels', async () => {
     const accountId = await createAccount(w);
     const today = new Date().toISOString().slice(0, 10);
-    const marked = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/leaver`, claims: writer(['a.org']) });
+    const marked = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/leaver`,
+      claims: writer(['a.org']),
+    });
 
     expect(marked.status).toBe(200);
-    expect(marked.json).toMatchObject({ status: 'active', statusLabel: 'Active (Leaver)', leaver: { leaveDate: today } });
+    expect(marked.json).toMatchObject({
+      status: 'active',
+      statusLabel: 'Active (Leaver)',
+      leaver: { leaveDate: today },
+    });
     expect(marked.headers.etag).toBe(`"${marked.json.version}"`);
 
-    const cancelled = await w.api.request({ method: 'DELETE', path: `/accounts/${accountId}/leaver`, claims: writer(['a.org']) });
+    const cancelled = await w.api.request({
+      method: 'DELETE',
+      path: `/accounts/${accountId}/leaver`,
+      claims: writer(['a.org']),
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toMatchObject({ statusLabel: 'Active', leaver: null });
   });
@@ -263,10 +404,17 @@ describe('leaver mark', () => {
   it('records leaveDate and windowEndsAt = leaveDate + 30 days', async () => {
     const accountId = await createAccount(w);
     const leaveDate = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/leaver`, claims: writer(['a.org']),
-      body: { leaveDate, reason: 'contract ends' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/leaver`,
+      claims: writer(['a.org']),
+      body: { leaveDate, reason: 'contract ends' },
+    });
     expect(res.status).toBe(200);
-    expect(res.json.leaver).toEqual({ leaveDate, windowEndsAt: new Date(Date.parse(`${leaveDate}T00:00:00Z`) + 30 * 86_400_000).toISOString() });
+    expect(res.json.leaver).toEqual({
+      leaveDate,
+      windowEndsAt: new Date(Date.parse(`${leaveDate}T00:00:00Z`) + 30 * 86_400_000).toISOString(),
+    });
   });
 });
 
@@ -291,9 +439,18 @@ describe('DELETE /accounts/{accountId}', () => {
 describe('in-progress retry and cancel', () => {
   it('retry drives the operation again: 202, still in progress towards its target', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status: 'disabled' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'disabled' },
+    });
     const before = (await w.store.get(accountId))?.inProgress;
-    const res = await w.api.request({ method: 'POST', path: `/accounts/${accountId}/in-progress/retry`, claims: writer(['a.org']) });
+    const res = await w.api.request({
+      method: 'POST',
+      path: `/accounts/${accountId}/in-progress/retry`,
+      claims: writer(['a.org']),
+    });
 
     expect(res.status).toBe(202);
     expect(res.json).toMatchObject({ status: 'disabling', inProgress: { target: 'disabled', attempts: 0 } });
@@ -302,17 +459,35 @@ describe('in-progress retry and cancel', () => {
 
   it('cancel (admin) returns to the status before the operation: 200', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status: 'disabled' } });
-    const res = await w.api.request({ method: 'POST', path: `/accounts/${accountId}/in-progress/cancel`, claims: admin(['a.org']),
-      body: { reason: 'platform fixed by hand' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'disabled' },
+    });
+    const res = await w.api.request({
+      method: 'POST',
+      path: `/accounts/${accountId}/in-progress/cancel`,
+      claims: admin(['a.org']),
+      body: { reason: 'platform fixed by hand' },
+    });
 
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'active', inProgress: null });
   });
 
   it('cancelling provisioning leaves the account resting in pending', async () => {
-    const res1 = await w.api.request({ method: 'POST', path: '/accounts', claims: admin('*'), body: { email: email() } });
-    const res = await w.api.request({ method: 'POST', path: `/accounts/${res1.json.accountId}/in-progress/cancel`, claims: admin('*') });
+    const res1 = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: admin('*'),
+      body: { email: email() },
+    });
+    const res = await w.api.request({
+      method: 'POST',
+      path: `/accounts/${res1.json.accountId}/in-progress/cancel`,
+      claims: admin('*'),
+    });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'pending', inProgress: null });
   });
@@ -322,25 +497,61 @@ describe('GET /accounts/{accountId}/history', () => {
   it('lists the entries newest first, and pages', async () => {
     const accountId = await createAccount(w);
     for (const status of ['locked', 'active', 'maintenance']) {
-      await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status } });
+      await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${accountId}/status`,
+        claims: writer(['a.org']),
+        body: { status },
+      });
     }
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${accountId}/history`, claims: reader(['a.org']) });
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${accountId}/history`,
+      claims: reader(['a.org']),
+    });
 
     expect(res.status).toBe(200);
-    expect(res.json.items.map((e: { to: string }) => e.to)).toEqual(['maintenance', 'active', 'locked', 'active', 'pending']);
-    expect(res.json.items[0]).toMatchObject({ accountId, domain: 'a.org', from: 'active', actor: 'writer',
-      requestId: expect.any(String), id: expect.stringMatching(ULID), at: expect.stringMatching(ISO) });
+    expect(res.json.items.map((e: { to: string }) => e.to)).toEqual([
+      'maintenance',
+      'active',
+      'locked',
+      'active',
+      'pending',
+    ]);
+    expect(res.json.items[0]).toMatchObject({
+      accountId,
+      domain: 'a.org',
+      from: 'active',
+      actor: 'writer',
+      requestId: expect.any(String),
+      id: expect.stringMatching(ULID),
+      at: expect.stringMatching(ISO),
+    });
     expect(res.json.nextCursor).toBeNull();
 
-    const first = await w.api.request({ method: 'GET', path: `/accounts/${accountId}/history`, query: { limit: '3' }, claims: reader(['a.org']) });
-    const rest = await w.api.request({ method: 'GET', path: `/accounts/${accountId}/history`, claims: reader(['a.org']),
-      query: { limit: '3', cursor: first.json.nextCursor } });
+    const first = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${accountId}/history`,
+      query: { limit: '3' },
+      claims: reader(['a.org']),
+    });
+    const rest = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${accountId}/history`,
+      claims: reader(['a.org']),
+      query: { limit: '3', cursor: first.json.nextCursor },
+    });
     expect([...first.json.items, ...rest.json.items]).toEqual(res.json.items);
   });
 
   it('records the request id of the change as the X-Request-Id answered', async () => {
     const accountId = await createAccount(w);
-    const change = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']), body: { status: 'locked' } });
+    const change = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      body: { status: 'locked' },
+    });
     const { history } = await snapshot(w, accountId);
     expect(history[0]?.requestId).toBe(change.headers['x-request-id']);
   });
@@ -350,8 +561,13 @@ describe('POST /login-events', () => {
   it('answers the access decision; failures lock at maxFailures (3 here)', async () => {
     const address = email();
     const accountId = await createAccount(w, { email: address });
-    const report = (outcome: string) => w.api.request({ method: 'POST', path: '/login-events', claims: platform(),
-      body: { email: address.toUpperCase(), outcome } });
+    const report = (outcome: string) =>
+      w.api.request({
+        method: 'POST',
+        path: '/login-events',
+        claims: platform(),
+        body: { email: address.toUpperCase(), outcome },
+      });
 
     expect((await report('failure')).json).toEqual({ status: 'active', access: { login: 'allow', mail: 'deliver' } });
     await report('failure');
@@ -364,8 +580,13 @@ describe('POST /login-events', () => {
   it('counts a repeated eventId once', async () => {
     const address = email();
     const accountId = await createAccount(w, { email: address });
-    const report = (eventId: string) => w.api.request({ method: 'POST', path: '/login-events', claims: platform(),
-      body: { email: address, outcome: 'failure', eventId } });
+    const report = (eventId: string) =>
+      w.api.request({
+        method: 'POST',
+        path: '/login-events',
+        claims: platform(),
+        body: { email: address, outcome: 'failure', eventId },
+      });
 
     for (let i = 0; i < 5; i++) expect((await report('same-event')).status).toBe(200);
     expect((await w.store.get(accountId))?.failedLogins?.count).toBe(1);
@@ -377,7 +598,12 @@ describe('POST /login-events', () => {
   it('a lockout locks at once', async () => {
     const address = email();
     await createAccount(w, { email: address });
-    const res = await w.api.request({ method: 'POST', path: '/login-events', claims: platform(), body: { email: address, outcome: 'lockout' } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/login-events',
+      claims: platform(),
+      body: { email: address, outcome: 'lockout' },
+    });
     expect(res.json).toEqual({ status: 'locked', access: { login: 'deny', mail: 'deliver' } });
   });
 });
@@ -386,7 +612,12 @@ describe('GET /access', () => {
   it('answers {accountId, email, status, login, mail}', async () => {
     const address = email();
     const accountId = await createAccount(w, { email: address });
-    const res = await w.api.request({ method: 'GET', path: '/access', query: { email: ` ${address.toUpperCase()} ` }, claims: platform() });
+    const res = await w.api.request({
+      method: 'GET',
+      path: '/access',
+      query: { email: ` ${address.toUpperCase()} ` },
+      claims: platform(),
+    });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ accountId, email: address, status: 'active', login: 'allow', mail: 'deliver' });
   });
@@ -394,7 +625,12 @@ describe('GET /access', () => {
   it('reflects a change at once (maintenance queues mail)', async () => {
     const address = email();
     const accountId = await createAccount(w, { email: address });
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: admin('*'), body: { status: 'maintenance' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: admin('*'),
+      body: { status: 'maintenance' },
+    });
     const res = await w.api.request({ method: 'GET', path: '/access', query: { email: address }, claims: platform() });
     expect(res.json).toMatchObject({ status: 'maintenance', login: 'deny', mail: 'queue' });
   });
@@ -406,10 +642,16 @@ describe('public routes', () => {
 
     expect(res.status).toBe(200);
     expect(res.json.statuses).toHaveLength(14);
-    expect(res.json.statuses).toContainEqual(expect.objectContaining({ status: 'maintenance', login: 'deny', mail: 'queue' }));
+    expect(res.json.statuses).toContainEqual(
+      expect.objectContaining({ status: 'maintenance', login: 'deny', mail: 'queue' }),
+    );
     const disabled = res.json.transitions.find((t: { from: string }) => t.from === 'disabled');
-    expect(disabled.targets).toContainEqual({ target: 'active', via: { status: 'enabling', operation: 'enable', completesTo: 'active' },
-      requires: 'accounts:write', answers: 202 });
+    expect(disabled.targets).toContainEqual({
+      target: 'active',
+      via: { status: 'enabling', operation: 'enable', completesTo: 'active' },
+      requires: 'accounts:write',
+      answers: 202,
+    });
     expect(res.json.durations.maxFailedLogins).toBe(3);
   });
 
@@ -418,7 +660,11 @@ describe('public routes', () => {
 
     expect(res.status).toBe(200);
     expect(res.json.openapi).toBe('3.1.0');
-    expect(res.json.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(res.json.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
     for (const route of ROUTES) {
       const operation = res.json.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();

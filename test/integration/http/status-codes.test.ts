@@ -13,7 +13,10 @@ const PROBLEM = 'application/problem+json';
 const type = (name: string) => `urn:mailbox-lifecycle:problem:${name}`;
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 /** A status body of exactly `bytes` bytes as JSON. */
-const big = (bytes: number) => ({ status: 'locked', reason: 'x'.repeat(bytes - '{"status":"locked","reason":""}'.length) });
+const big = (bytes: number) => ({
+  status: 'locked',
+  reason: 'x'.repeat(bytes - '{"status":"locked","reason":""}'.length),
+});
 
 let w: World<ServerApi>;
 let id: string;
@@ -56,7 +59,11 @@ describe('401: no or bad token', () => {
     ['from another issuer', () => w.api.token(admin('*'), { issuer: 'https://issuer.example' })],
     ['signed by another key', async () => signClaims(await testSigningKey(), admin('*'))],
   ])('with a token that is %s: 401 from the authorizer', async (_name, token) => {
-    const res = await w.api.request({ method: 'GET', path: `/accounts/${id}`, headers: { authorization: `Bearer ${await token()}` } });
+    const res = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${id}`,
+      headers: { authorization: `Bearer ${await token()}` },
+    });
     refusedByAuthorizer(res);
   });
 
@@ -72,15 +79,30 @@ describe('401: no or bad token', () => {
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    expect(res.json).toEqual({ type: type('unauthorized'), title: 'Unauthorized', status: 401, detail: 'A valid bearer token is required.' });
+    expect(res.json).toEqual({
+      type: type('unauthorized'),
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'A valid bearer token is required.',
+    });
   });
 });
 
 describe('403: scope and domain', () => {
   it('the route scope missing: 403 naming the scope', async () => {
     const status = await unchanged(id, async () => {
-      const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: reader('*'), body: { status: 'locked' } });
-      expect(res.json).toEqual({ type: type('scope-required'), title: 'Forbidden', status: 403, detail: 'This request needs the accounts:write scope.' });
+      const res = await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${id}/status`,
+        claims: reader('*'),
+        body: { status: 'locked' },
+      });
+      expect(res.json).toEqual({
+        type: type('scope-required'),
+        title: 'Forbidden',
+        status: 403,
+        detail: 'This request needs the accounts:write scope.',
+      });
       expect(res.headers['www-authenticate']).toBe('Bearer error="insufficient_scope", scope="accounts:write"');
       return res;
     });
@@ -89,8 +111,17 @@ describe('403: scope and domain', () => {
 
   it('a target that needs accounts:admin (active → pending): 403 with the allowed targets', async () => {
     const status = await unchanged(id, async () => {
-      const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), body: { status: 'pending' } });
-      expect(res.json).toMatchObject({ type: type('scope-required'), status: 403, allowed: expect.not.arrayContaining(['pending']) });
+      const res = await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${id}/status`,
+        claims: writer('*'),
+        body: { status: 'pending' },
+      });
+      expect(res.json).toMatchObject({
+        type: type('scope-required'),
+        status: 403,
+        allowed: expect.not.arrayContaining(['pending']),
+      });
       expect(res.json.allowed).toContain('locked');
       return res;
     });
@@ -99,19 +130,29 @@ describe('403: scope and domain', () => {
 
   it('creating in a domain the caller does not administer: 403, nothing created', async () => {
     const address = email('b.org');
-    const res = await w.api.request({ method: 'POST', path: '/accounts', claims: writer(['a.org']), body: { email: address } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: writer(['a.org']),
+      body: { email: address },
+    });
     expect(res.status).toBe(403);
     expect(res.json.type).toBe(type('domain-forbidden'));
     expect(await w.store.access(address)).toBeNull();
   });
 
   it('listing a domain the caller does not administer: 403', async () => {
-    const res = await w.api.request({ method: 'GET', path: '/accounts', query: { domain: 'b.org' }, claims: reader(['a.org']) });
+    const res = await w.api.request({
+      method: 'GET',
+      path: '/accounts',
+      query: { domain: 'b.org' },
+      claims: reader(['a.org']),
+    });
     expect(res.status).toBe(403);
   });
 });
 
-describe('404: unknown account or one outside the caller\'s domains', () => {
+describe("404: unknown account or one outside the caller's domains", () => {
   it('a well-formed unknown id: 404', async () => {
     const res = await w.api.request({ method: 'GET', path: `/accounts/${UNKNOWN}`, claims: reader('*') });
     expect(res.status).toBe(404);
@@ -126,12 +167,22 @@ describe('404: unknown account or one outside the caller\'s domains', () => {
   });
 
   it('an unknown address at /access and /login-events: 404', async () => {
-    const access = await w.api.request({ method: 'GET', path: '/access', query: { email: 'nobody@a.org' }, claims: platform() });
-    const login = await w.api.request({ method: 'POST', path: '/login-events', claims: platform(), body: { email: 'nobody@a.org', outcome: 'success' } });
+    const access = await w.api.request({
+      method: 'GET',
+      path: '/access',
+      query: { email: 'nobody@a.org' },
+      claims: platform(),
+    });
+    const login = await w.api.request({
+      method: 'POST',
+      path: '/login-events',
+      claims: platform(),
+      body: { email: 'nobody@a.org', outcome: 'success' },
+    });
     expect([access.status, login.status]).toEqual([404, 404]);
   });
 
-  it('an unknown route: API Gateway\'s 404, before any token check', async () => {
+  it("an unknown route: API Gateway's 404, before any token check", async () => {
     const res = await w.api.request({ method: 'GET', path: `/accounts/${id}/nothing` });
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ message: 'Not Found' });
@@ -142,8 +193,17 @@ describe('409: transition not allowed, duplicate email, lost race', () => {
   it('a transition the table does not allow: 409 with the allowed targets', async () => {
     const accountId = await accountIn(w, 'disabled');
     const status = await unchanged(accountId, async () => {
-      const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: admin('*'), body: { status: 'locked' } });
-      expect(res.json).toMatchObject({ type: type('transition-refused'), status: 409, allowed: ['active', 'closed', 'deleted'] });
+      const res = await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${accountId}/status`,
+        claims: admin('*'),
+        body: { status: 'locked' },
+      });
+      expect(res.json).toMatchObject({
+        type: type('transition-refused'),
+        status: 409,
+        allowed: ['active', 'closed', 'deleted'],
+      });
       return res;
     });
     expect(status).toBe(409);
@@ -151,9 +211,19 @@ describe('409: transition not allowed, duplicate email, lost race', () => {
 
   it('anything but its own target while in progress: 409 with no allowed targets', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: admin('*'), body: { status: 'disabled' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: admin('*'),
+      body: { status: 'disabled' },
+    });
     const status = await unchanged(accountId, async () => {
-      const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: admin('*'), body: { status: 'locked' } });
+      const res = await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${accountId}/status`,
+        claims: admin('*'),
+        body: { status: 'locked' },
+      });
       expect(res.json.allowed).toEqual([]);
       return res;
     });
@@ -162,10 +232,19 @@ describe('409: transition not allowed, duplicate email, lost race', () => {
 
   it('deleting an account in progress towards something else, or purged: 409', async () => {
     const migrating = await createAccount(w);
-    await w.api.request({ method: 'PUT', path: `/accounts/${migrating}/status`, claims: admin('*'), body: { status: 'migration_pending' } });
+    await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${migrating}/status`,
+      claims: admin('*'),
+      body: { status: 'migration_pending' },
+    });
     const purged = await accountIn(w, 'deleted_permanent');
     for (const accountId of [migrating, purged]) {
-      expect(await unchanged(accountId, () => w.api.request({ method: 'DELETE', path: `/accounts/${accountId}`, claims: admin('*') }))).toBe(409);
+      expect(
+        await unchanged(accountId, () =>
+          w.api.request({ method: 'DELETE', path: `/accounts/${accountId}`, claims: admin('*') }),
+        ),
+      ).toBe(409);
     }
   });
 
@@ -185,10 +264,20 @@ describe('409: transition not allowed, duplicate email, lost race', () => {
   it('a duplicate email (in any case): 409, no second account', async () => {
     const address = email();
     await createAccount(w, { email: address });
-    const res = await w.api.request({ method: 'POST', path: '/accounts', claims: admin('*'), body: { email: address.toUpperCase() } });
+    const res = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: admin('*'),
+      body: { email: address.toUpperCase() },
+    });
     expect(res.status).toBe(409);
     expect(res.json.type).toBe(type('duplicate-email'));
-    const list = await w.api.request({ method: 'GET', path: '/accounts', query: { domain: 'a.org', limit: '200' }, claims: admin('*') });
+    const list = await w.api.request({
+      method: 'GET',
+      path: '/accounts',
+      query: { domain: 'a.org', limit: '200' },
+      claims: admin('*'),
+    });
     expect(list.json.items.filter((a: { email: string }) => a.email === address)).toHaveLength(1);
   });
 });
@@ -196,10 +285,20 @@ describe('409: transition not allowed, duplicate email, lost race', () => {
 describe('412: If-Match stale', () => {
   it('a stale version: 412, nothing changes', async () => {
     const accountId = await createAccount(w);
-    await w.api.request({ method: 'PATCH', path: `/accounts/${accountId}`, claims: writer(['a.org']), body: { displayName: 'one' } });
+    await w.api.request({
+      method: 'PATCH',
+      path: `/accounts/${accountId}`,
+      claims: writer(['a.org']),
+      body: { displayName: 'one' },
+    });
     const status = await unchanged(accountId, async () => {
-      const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer(['a.org']),
-        headers: { 'If-Match': '"2"' }, body: { status: 'locked' } });
+      const res = await w.api.request({
+        method: 'PUT',
+        path: `/accounts/${accountId}/status`,
+        claims: writer(['a.org']),
+        headers: { 'If-Match': '"2"' },
+        body: { status: 'locked' },
+      });
       expect(res.json.type).toBe(type('precondition-failed'));
       return res;
     });
@@ -208,15 +307,24 @@ describe('412: If-Match stale', () => {
 
   it('PATCH honours If-Match too', async () => {
     const accountId = await createAccount(w);
-    const status = await unchanged(accountId, () => w.api.request({ method: 'PATCH', path: `/accounts/${accountId}`,
-      claims: writer(['a.org']), headers: { 'if-match': '"1"' }, body: { displayName: 'x' } }));
+    const status = await unchanged(accountId, () =>
+      w.api.request({
+        method: 'PATCH',
+        path: `/accounts/${accountId}`,
+        claims: writer(['a.org']),
+        headers: { 'if-match': '"1"' },
+        body: { displayName: 'x' },
+      }),
+    );
     expect(status).toBe(412);
   });
 });
 
 describe('413 and 415', () => {
   it('a body over 16 KiB: 413', async () => {
-    const status = await unchanged(id, () => w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), body: big(16_385) }));
+    const status = await unchanged(id, () =>
+      w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), body: big(16_385) }),
+    );
     expect(status).toBe(413);
   });
 
@@ -229,24 +337,46 @@ describe('413 and 415', () => {
 
   it('a base64-encoded body is measured decoded', async () => {
     // API Gateway base64-encodes a +json body (not one of its text types); 16 KiB is 21,848 bytes in base64.
-    const put = (body: unknown) => w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'), base64: true,
-      headers: { 'content-type': 'application/merge-patch+json' }, body });
+    const put = (body: unknown) =>
+      w.api.request({
+        method: 'PUT',
+        path: `/accounts/${id}/status`,
+        claims: writer('*'),
+        base64: true,
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body,
+      });
     const small = await put({ status: 'active' });
     const full = await put(big(16_384));
     const large = await put(big(16_385));
     expect([small.status, full.status, large.status]).toEqual([200, 400, 413]);
   });
 
-  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1']])('a body sent as %s: 415', async (contentType) => {
-    const status = await unchanged(id, () => w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'),
-      headers: { 'Content-Type': contentType }, body: { status: 'locked' } }));
-    expect(status).toBe(415);
-  });
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/json; charset=latin1']])(
+    'a body sent as %s: 415',
+    async (contentType) => {
+      const status = await unchanged(id, () =>
+        w.api.request({
+          method: 'PUT',
+          path: `/accounts/${id}/status`,
+          claims: writer('*'),
+          headers: { 'Content-Type': contentType },
+          body: { status: 'locked' },
+        }),
+      );
+      expect(status).toBe(415);
+    },
+  );
 
   it('application/json with charset utf-8 and +json types are JSON', async () => {
     for (const contentType of ['application/json; charset=UTF-8', 'application/merge-patch+json']) {
-      const res = await w.api.request({ method: 'PATCH', path: `/accounts/${id}`, claims: writer('*'),
-        headers: { 'content-type': contentType }, body: { displayName: contentType } });
+      const res = await w.api.request({
+        method: 'PATCH',
+        path: `/accounts/${id}`,
+        claims: writer('*'),
+        headers: { 'content-type': contentType },
+        body: { displayName: contentType },
+      });
       expect(res.status).toBe(200);
     }
   });
@@ -261,42 +391,77 @@ describe('the order of the checks (SPEC §4)', () => {
   });
 
   it('413 before 415', async () => {
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'),
-      headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(20_000) });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${id}/status`,
+      claims: writer('*'),
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(20_000),
+    });
     expect(res.status).toBe(413);
   });
 
   it('415 before 403 (route scope)', async () => {
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: noScope,
-      headers: { 'content-type': 'text/plain' }, body: 'status=locked' });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${id}/status`,
+      claims: noScope,
+      headers: { 'content-type': 'text/plain' },
+      body: 'status=locked',
+    });
     expect(res.status).toBe(415);
   });
 
   it('403 (route scope) before 400', async () => {
-    const res = await w.api.request({ method: 'PUT', path: '/accounts/not-an-id/status', claims: noScope, body: { status: 'bogus' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: '/accounts/not-an-id/status',
+      claims: noScope,
+      body: { status: 'bogus' },
+    });
     expect(res.status).toBe(403);
   });
 
   it('400 before 404', async () => {
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${UNKNOWN}/status`, claims: writer('*'), body: { status: 'bogus' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${UNKNOWN}/status`,
+      claims: writer('*'),
+      body: { status: 'bogus' },
+    });
     expect(res.status).toBe(400);
   });
 
   it('404 before 403 (target scope)', async () => {
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${UNKNOWN}/status`, claims: writer('*'), body: { status: 'pending' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${UNKNOWN}/status`,
+      claims: writer('*'),
+      body: { status: 'pending' },
+    });
     expect(res.status).toBe(404);
   });
 
   it('403 (target scope) before 412', async () => {
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims: writer('*'),
-      headers: { 'if-match': '"999"' }, body: { status: 'pending' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${id}/status`,
+      claims: writer('*'),
+      headers: { 'if-match': '"999"' },
+      body: { status: 'pending' },
+    });
     expect(res.status).toBe(403);
   });
 
   it('412 before 409', async () => {
     const accountId = await accountIn(w, 'disabled');
-    const res = await w.api.request({ method: 'PUT', path: `/accounts/${accountId}/status`, claims: writer('*'),
-      headers: { 'if-match': '"999"' }, body: { status: 'locked' } });
+    const res = await w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer('*'),
+      headers: { 'if-match': '"999"' },
+      body: { status: 'locked' },
+    });
     expect(res.status).toBe(412);
   });
 });

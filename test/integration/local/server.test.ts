@@ -23,7 +23,12 @@ interface Reply {
 }
 
 /** A raw request (node:http keeps repeated headers apart, as a real client may send them). */
-function send(url: string, method: string, headers: Record<string, string | string[]> = {}, body?: Buffer | string): Promise<Reply> {
+function send(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]> = {},
+  body?: Buffer | string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -42,13 +47,18 @@ describe('local API server', () => {
   let key: SigningKey;
   let api: LocalApi;
   const events: (APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer)[] = [];
-  let nextResult: () => unknown = () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+  let nextResult: () => unknown = () => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: '{"ok":true}',
+  });
   const stub = async (event: APIGatewayProxyEventV2): Promise<unknown> => {
     events.push(event);
     return nextResult();
   };
   const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-  const goodToken = (): Promise<string> => signToken(key, { sub: 'alice', scope: 'accounts:read accounts:write', domains: ['a.org', 'b.org'] });
+  const goodToken = (): Promise<string> =>
+    signToken(key, { sub: 'alice', scope: 'accounts:read accounts:write', domains: ['a.org', 'b.org'] });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mbl-server-'));
@@ -97,10 +107,20 @@ describe('local API server', () => {
     });
 
     it('hands a single domain and the wildcard over as plain strings', async () => {
-      await send(`${api.url}/accounts/x`, 'GET', bearer(await signToken(key, { sub: 'bob', scope: 'accounts:read', domains: 'example.org' })));
-      await send(`${api.url}/accounts/x`, 'GET', bearer(await signToken(key, { sub: 'root', scope: 'accounts:admin', domains: '*' })));
+      await send(
+        `${api.url}/accounts/x`,
+        'GET',
+        bearer(await signToken(key, { sub: 'bob', scope: 'accounts:read', domains: 'example.org' })),
+      );
+      await send(
+        `${api.url}/accounts/x`,
+        'GET',
+        bearer(await signToken(key, { sub: 'root', scope: 'accounts:admin', domains: '*' })),
+      );
 
-      const domains = events.map((e) => (e as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer.jwt.claims.domains);
+      const domains = events.map(
+        (e) => (e as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer.jwt.claims.domains,
+      );
       expect(domains).toEqual(['example.org', '*']);
     });
 
@@ -120,19 +140,45 @@ describe('local API server', () => {
       'a wrong audience': () => signToken(key, claims, { audience: 'another-api' }),
       'a bad signature': async () => {
         const { privateKey } = await generateKeyPair('RS256');
-        return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: key.kid })
-          .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setIssuedAt().setExpirationTime('1h').sign(privateKey);
+        return new SignJWT({ ...claims })
+          .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(privateKey);
       },
-      'alg none': async () => new UnsecuredJWT({ ...claims }).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE)
-        .setIssuedAt().setExpirationTime('1h').encode(),
-      'HS256': async () => new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', kid: key.kid })
-        .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setIssuedAt().setExpirationTime('1h')
-        .sign(new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!!')),
-      'no expiry': async () => new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: key.kid })
-        .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setIssuedAt().sign(key.privateKey),
-      'an unknown key id': async () => new SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'other' })
-        .setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setIssuedAt().setExpirationTime('1h').sign(key.privateKey),
-      'garbage': async () => 'not.a.jwt',
+      'alg none': async () =>
+        new UnsecuredJWT({ ...claims })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .encode(),
+      HS256: async () =>
+        new SignJWT({ ...claims })
+          .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!!')),
+      'no expiry': async () =>
+        new SignJWT({ ...claims })
+          .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setIssuedAt()
+          .sign(key.privateKey),
+      'an unknown key id': async () =>
+        new SignJWT({ ...claims })
+          .setProtectedHeader({ alg: 'RS256', kid: 'other' })
+          .setIssuer(LOCAL_ISSUER)
+          .setAudience(LOCAL_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(key.privateKey),
+      garbage: async () => 'not.a.jwt',
     };
     for (const [name, make] of Object.entries(refused)) {
       it(`answers 401 for ${name}, never reaching the function`, async () => {
@@ -170,7 +216,12 @@ describe('local API server', () => {
     });
 
     it('prefers a literal segment over a path parameter', async () => {
-      await send(`${api.url}/accounts/bulk-status`, 'POST', { ...bearer(await goodToken()), 'content-type': 'application/json' }, '{}');
+      await send(
+        `${api.url}/accounts/bulk-status`,
+        'POST',
+        { ...bearer(await goodToken()), 'content-type': 'application/json' },
+        '{}',
+      );
 
       expect(events[0]?.routeKey).toBe('POST /accounts/bulk-status');
       expect(events[0]?.pathParameters).toBeUndefined();
@@ -181,13 +232,18 @@ describe('local API server', () => {
     it('carries the request as API Gateway builds it', async () => {
       const token = await goodToken();
 
-      await send(`${api.url}/accounts/01J0000000000000000000000A/status?x=1&tag=a&tag=b&email=a%2Bb%40c.org`, 'PUT', {
-        ...bearer(token),
-        'Content-Type': 'application/json',
-        'X-Dup': ['one', 'two'],
-        Cookie: 'a=1; b=2',
-        'User-Agent': 'local-test',
-      }, '{"status":"locked"}');
+      await send(
+        `${api.url}/accounts/01J0000000000000000000000A/status?x=1&tag=a&tag=b&email=a%2Bb%40c.org`,
+        'PUT',
+        {
+          ...bearer(token),
+          'Content-Type': 'application/json',
+          'X-Dup': ['one', 'two'],
+          Cookie: 'a=1; b=2',
+          'User-Agent': 'local-test',
+        },
+        '{"status":"locked"}',
+      );
 
       const event = events[0] as APIGatewayProxyEventV2WithJWTAuthorizer;
       expect(event.version).toBe('2.0');
@@ -207,7 +263,11 @@ describe('local API server', () => {
       expect(context.routeKey).toBe(event.routeKey);
       expect(context.stage).toBe('$default');
       expect(context.http).toEqual({
-        method: 'PUT', path: event.rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'local-test',
+        method: 'PUT',
+        path: event.rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'local-test',
       });
       expect(context.requestId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
       expect(context.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
@@ -217,7 +277,12 @@ describe('local API server', () => {
     it('base64-encodes a body that is not text, as API Gateway does', async () => {
       const bytes = Buffer.from([0, 1, 2, 250, 255]);
 
-      await send(`${api.url}/accounts`, 'POST', { ...bearer(await goodToken()), 'content-type': 'application/octet-stream' }, bytes);
+      await send(
+        `${api.url}/accounts`,
+        'POST',
+        { ...bearer(await goodToken()), 'content-type': 'application/octet-stream' },
+        bytes,
+      );
 
       expect(events[0]?.isBase64Encoded).toBe(true);
       expect(Buffer.from(events[0]?.body ?? '', 'base64')).toEqual(bytes);
@@ -234,9 +299,13 @@ describe('local API server', () => {
       expect(event?.rawQueryString).toBe('');
     });
 
-    it('answers 413 above API Gateway\'s 10 MB payload limit without calling the function', async () => {
-      const reply = await send(`${api.url}/accounts`, 'POST', { ...bearer(await goodToken()), 'content-type': 'application/json' },
-        Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
+    it("answers 413 above API Gateway's 10 MB payload limit without calling the function", async () => {
+      const reply = await send(
+        `${api.url}/accounts`,
+        'POST',
+        { ...bearer(await goodToken()), 'content-type': 'application/json' },
+        Buffer.alloc(10 * 1024 * 1024 + 1, 0x20),
+      );
 
       expect(reply.status).toBe(413);
       expect(events).toHaveLength(0);
@@ -246,7 +315,10 @@ describe('local API server', () => {
   describe('the result mapping', () => {
     it('sends status, headers, cookies and body of a structured result', async () => {
       nextResult = () => ({
-        statusCode: 201, headers: { Location: '/accounts/1', 'X-Count': 3 }, cookies: ['a=1', 'b=2; Path=/'], body: '{"id":1}',
+        statusCode: 201,
+        headers: { Location: '/accounts/1', 'X-Count': 3 },
+        cookies: ['a=1', 'b=2; Path=/'],
+        body: '{"id":1}',
       });
 
       const reply = await send(`${api.url}/status-model`, 'GET');
@@ -260,7 +332,12 @@ describe('local API server', () => {
     });
 
     it('decodes a base64 body', async () => {
-      nextResult = () => ({ statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'AAEC+v8=', isBase64Encoded: true });
+      nextResult = () => ({
+        statusCode: 200,
+        headers: { 'content-type': 'application/octet-stream' },
+        body: 'AAEC+v8=',
+        isBase64Encoded: true,
+      });
 
       const reply = await send(`${api.url}/status-model`, 'GET');
 
@@ -309,16 +386,28 @@ describe('local API server', () => {
     });
   });
 
-  describe('claims in API Gateway\'s string form', () => {
+  describe("claims in API Gateway's string form", () => {
     it('turns every claim value into a string: arrays bracketed and space-separated, numbers and booleans as text', () => {
       const claims = apiGatewayClaims({
-        sub: 'alice', domains: ['a.org', 'b.org'], single: ['only'], empty: [], exp: 1_900_000_000, ratio: 1.5,
-        admin: true, nested: { b: 2, a: [1, 'x'] },
+        sub: 'alice',
+        domains: ['a.org', 'b.org'],
+        single: ['only'],
+        empty: [],
+        exp: 1_900_000_000,
+        ratio: 1.5,
+        admin: true,
+        nested: { b: 2, a: [1, 'x'] },
       });
 
       expect(claims).toEqual({
-        sub: 'alice', domains: '[a.org b.org]', single: '[only]', empty: '[]', exp: '1900000000', ratio: '1.5',
-        admin: 'true', nested: 'map[a:[1 x] b:2]',
+        sub: 'alice',
+        domains: '[a.org b.org]',
+        single: '[only]',
+        empty: '[]',
+        exp: '1900000000',
+        ratio: '1.5',
+        admin: 'true',
+        nested: 'map[a:[1 x] b:2]',
       });
     });
   });

@@ -24,7 +24,12 @@ interface CommandResult {
 }
 
 /** Runs `npm run -s <script> -- <args>` in the repository with LOCAL_DIR (and `env`) set, as a user would. */
-async function npmRun(script: string, args: readonly string[], localDir: string, env: Record<string, string> = {}): Promise<CommandResult> {
+async function npmRun(
+  script: string,
+  args: readonly string[],
+  localDir: string,
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
   try {
     const { stdout, stderr } = await run('npm', ['run', '-s', script, '--', ...args], {
       cwd: REPO_ROOT,
@@ -34,7 +39,11 @@ async function npmRun(script: string, args: readonly string[], localDir: string,
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
   }
 }
 
@@ -79,14 +88,20 @@ describe('local stack', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes stack.json with the API, the DynamoDB endpoint, the table and its handlers\' configuration, and a private signing key', async () => {
+  it("writes stack.json with the API, the DynamoDB endpoint, the table and its handlers' configuration, and a private signing key", async () => {
     const written = JSON.parse(await readFile(join(dir, 'stack.json'), 'utf8')) as StackFile;
 
     expect(written).toEqual({
-      apiUrl: stack.apiUrl, dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: stack.tableName, env: expect.any(Object),
+      apiUrl: stack.apiUrl,
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      tableName: stack.tableName,
+      env: expect.any(Object),
     });
     expect(written.env).toMatchObject({
-      ...STACK_CONFIG, TABLE_NAME: stack.tableName, DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), CLOCK_OVERRIDE: 'true',
+      ...STACK_CONFIG,
+      TABLE_NAME: stack.tableName,
+      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+      CLOCK_OVERRIDE: 'true',
     });
     expect(Object.keys(written.env ?? {}).every(isConfigVariable)).toBe(true);
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -118,7 +133,9 @@ describe('local stack', () => {
     expect(created.status).toBe(202);
     const { accountId } = (await created.json()) as { accountId: string };
     const active = await eventually(async () => {
-      const response = await fetch(`${stack.apiUrl}/accounts/${accountId}`, { headers: { authorization: `Bearer ${writer}` } });
+      const response = await fetch(`${stack.apiUrl}/accounts/${accountId}`, {
+        headers: { authorization: `Bearer ${writer}` },
+      });
       const account = (await response.json()) as { status: string; inProgress: unknown };
       return account.status === 'active' ? account : undefined;
     });
@@ -131,22 +148,41 @@ describe('local stack', () => {
 
     const transitions = await eventually(async () => {
       const text = await readFile(stack.paths.eventsFile, 'utf8').catch(() => '');
-      const mine = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as {
-        source: string; 'detail-type': string; detail: { accountId: string; from: string | null; to: string };
-      }).filter((event) => event.detail.accountId === accountId);
+      const mine = text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              source: string;
+              'detail-type': string;
+              detail: { accountId: string; from: string | null; to: string };
+            },
+        )
+        .filter((event) => event.detail.accountId === accountId);
       return mine.some((event) => event.detail.to === 'active') ? mine : undefined;
     });
-    expect(transitions.every((event) => event.source === 'mailbox-lifecycle' && event['detail-type'] === 'AccountStatusChanged')).toBe(true);
+    expect(
+      transitions.every(
+        (event) => event.source === 'mailbox-lifecycle' && event['detail-type'] === 'AccountStatusChanged',
+      ),
+    ).toBe(true);
     expect(transitions.map((event) => [event.detail.from, event.detail.to])).toContainEqual([null, 'pending']);
   });
 
   it('accepts a token printed by `npm run token`', async () => {
-    const printed = await npmRun('token', ['--sub', 'carol', '--scope', 'accounts:read', '--domains', 'example.org,example.net'], dir);
+    const printed = await npmRun(
+      'token',
+      ['--sub', 'carol', '--scope', 'accounts:read', '--domains', 'example.org,example.net'],
+      dir,
+    );
 
     expect(printed.code).toBe(0);
     const token = printed.stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const response = await fetch(`${stack.apiUrl}/accounts?domain=example.org`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${stack.apiUrl}/accounts?domain=example.org`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -172,18 +208,23 @@ describe('local stack', () => {
     expect(summary).toHaveProperty('candidates');
   });
 
-  it('`npm run sweep` runs with the stack\'s configuration, not its caller\'s shell\'s', async () => {
+  it("`npm run sweep` runs with the stack's configuration, not its caller's shell's", async () => {
     // Prepare: an active account, inactive after the stack's 1 day (the shell says 400 days and 16 shards)
     const accountId = await createActive();
     const now = new Date(Date.now() + 2 * 86_400_000).toISOString();
 
     // Act
-    const result = await npmRun('sweep', ['inactivity', '--now', now], dir, { INACTIVITY_DAYS: '400', DUE_SHARDS: '16' });
+    const result = await npmRun('sweep', ['inactivity', '--now', now], dir, {
+      INACTIVITY_DAYS: '400',
+      DUE_SHARDS: '16',
+    });
 
     // Assess
     expect(result.code).toBe(0);
     expect(JSON.parse(lastLine(result.stdout))).toMatchObject({ sweep: 'inactivity', dryRun: false, failed: 0 });
-    const account = await fetch(`${stack.apiUrl}/accounts/${accountId}`, { headers: { authorization: `Bearer ${writer}` } });
+    const account = await fetch(`${stack.apiUrl}/accounts/${accountId}`, {
+      headers: { authorization: `Bearer ${writer}` },
+    });
     expect(await account.json()).toMatchObject({ status: 'inactive' });
   });
 

@@ -25,18 +25,24 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 90
 
 /** Whether anything still accepts connections at `url`. */
 const answers = (url: string): Promise<boolean> =>
-  fetch(url, { signal: AbortSignal.timeout(5_000) }).then(() => true, () => false);
+  fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+    () => true,
+    () => false,
+  );
 
 /** Processes whose command line holds `text` (Linux /proc; empty elsewhere). */
 function processesWith(text: string): number[] {
   if (!existsSync('/proc')) return [];
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('npm start', () => {
@@ -93,7 +99,12 @@ describe('npm start with a bad configuration', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mbl-start-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--port', '0'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, LOCAL_DIR: dir, MAIL_PLATFORM_URL: 'http://127.0.0.1:9/operations', MAIL_PLATFORM_SECRET: '' },
+      env: {
+        ...process.env,
+        LOCAL_DIR: dir,
+        MAIL_PLATFORM_URL: 'http://127.0.0.1:9/operations',
+        MAIL_PLATFORM_SECRET: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

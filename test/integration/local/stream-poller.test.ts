@@ -76,9 +76,8 @@ describe('stream poller', () => {
   };
 
   /** The history sort keys of `id` among the records of an event. */
-  const keysOf = (id: string, event: DynamoDBStreamEvent): string[] => event.Records
-    .filter((r) => r.dynamodb?.Keys?.PK?.S === `ACCOUNT#${id}`)
-    .map((r) => r.dynamodb?.Keys?.SK?.S ?? '');
+  const keysOf = (id: string, event: DynamoDBStreamEvent): string[] =>
+    event.Records.filter((r) => r.dynamodb?.Keys?.PK?.S === `ACCOUNT#${id}`).map((r) => r.dynamodb?.Keys?.SK?.S ?? '');
 
   it('delivers each consumer the records its filter matches, shaped as Lambda delivers them', async () => {
     const worker: DynamoDBRecord[] = [];
@@ -89,7 +88,13 @@ describe('stream poller', () => {
     });
     const id = `acc-${Date.now()}`;
 
-    await put({ PK: `ACCOUNT#${id}`, SK: 'ACCOUNT', status: 'pending', dispatch: 'op1#1', blob: new Uint8Array([1, 2, 3]) });
+    await put({
+      PK: `ACCOUNT#${id}`,
+      SK: 'ACCOUNT',
+      status: 'pending',
+      dispatch: 'op1#1',
+      blob: new Uint8Array([1, 2, 3]),
+    });
     await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#0001', to: 'pending' });
     await put({ PK: `ACCOUNT#${id}`, SK: 'ACCOUNT', status: 'active' });
     await until(() => worker.length >= 1 && events.length >= 1);
@@ -122,10 +127,16 @@ describe('stream poller', () => {
     });
     const id = `acc-${Date.now()}`;
 
-    await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: [
-      { PutRequest: { Item: { PK: `ACCOUNT#${id}`, SK: 'HISTORY#a' } } },
-      { PutRequest: { Item: { PK: `ACCOUNT#${id}`, SK: 'HISTORY#b' } } },
-    ] } }));
+    await table.client.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [table.tableName]: [
+            { PutRequest: { Item: { PK: `ACCOUNT#${id}`, SK: 'HISTORY#a' } } },
+            { PutRequest: { Item: { PK: `ACCOUNT#${id}`, SK: 'HISTORY#b' } } },
+          ],
+        },
+      }),
+    );
     await until(() => calls.flat().filter((sk) => sk === 'HISTORY#b').length >= 2);
 
     const retried = calls.at(-1) ?? [];
@@ -135,13 +146,16 @@ describe('stream poller', () => {
 
   it('logs a failing handler, gives up after the retries and keeps delivering what follows', async () => {
     const delivered: string[] = [];
-    await start({
-      events: async (event) => {
-        const keys = event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '');
-        if (keys.includes('HISTORY#poison')) throw new Error('cannot handle this one');
-        delivered.push(...keys);
+    await start(
+      {
+        events: async (event) => {
+          const keys = event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '');
+          if (keys.includes('HISTORY#poison')) throw new Error('cannot handle this one');
+          delivered.push(...keys);
+        },
       },
-    }, 1);
+      1,
+    );
     const id = `acc-${Date.now()}`;
 
     await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#poison' });
@@ -155,7 +169,9 @@ describe('stream poller', () => {
 
   it('stops: nothing is delivered after stop() resolves', async () => {
     const delivered: string[] = [];
-    await start({ events: async (event) => void delivered.push(...event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '')) });
+    await start({
+      events: async (event) => void delivered.push(...event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '')),
+    });
     const id = `acc-${Date.now()}`;
     await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#before' });
     await until(() => delivered.includes('HISTORY#before'));
@@ -165,7 +181,9 @@ describe('stream poller', () => {
     await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#later' });
     // A second poller from LATEST proves the write reached the stream while the stopped one saw nothing.
     const seen: string[] = [];
-    await start({ events: async (event) => void seen.push(...event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '')) });
+    await start({
+      events: async (event) => void seen.push(...event.Records.map((r) => r.dynamodb?.Keys?.SK?.S ?? '')),
+    });
     await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#again' });
     await until(() => seen.includes('HISTORY#again'));
 
@@ -178,13 +196,17 @@ describe('stream poller', () => {
     const counting = {
       send: async (command: Parameters<DynamoDBStreamsClient['send']>[0]) => {
         const result = await streams.send(command as never);
-        if (command instanceof GetRecordsCommand && ((result as { Records?: unknown[] }).Records ?? []).length === 0) emptyReads += 1;
+        if (command instanceof GetRecordsCommand && ((result as { Records?: unknown[] }).Records ?? []).length === 0)
+          emptyReads += 1;
         return result;
       },
     } as unknown as DynamoDBStreamsClient;
     const delivered: string[] = [];
     const id = `acc-${Date.now()}`;
-    await start({ events: async (event) => void delivered.push(...keysOf(id, event)) }, 3, { client: counting, intervalMs: 60_000 });
+    await start({ events: async (event) => void delivered.push(...keysOf(id, event)) }, 3, {
+      client: counting,
+      intervalMs: 60_000,
+    });
     // Its first read found nothing: the poller now idles for a minute.
     await until(() => emptyReads > 0);
 
@@ -205,7 +227,10 @@ describe('stream poller', () => {
       const positionsFile = join(dir, 'stream-positions.json');
       const id = `acc-${Date.now()}`;
       const first: string[] = [];
-      await start({ events: async (event) => void first.push(...keysOf(id, event)) }, 3, { positionsFile, startingPosition: 'TRIM_HORIZON' });
+      await start({ events: async (event) => void first.push(...keysOf(id, event)) }, 3, {
+        positionsFile,
+        startingPosition: 'TRIM_HORIZON',
+      });
       await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#1' });
       await until(() => first.includes('HISTORY#1'));
       const saved = poller?.positions();
@@ -215,7 +240,10 @@ describe('stream poller', () => {
 
       // Act: the next run, from the saved positions
       const second: string[] = [];
-      await start({ events: async (event) => void second.push(...keysOf(id, event)) }, 3, { positionsFile, startingPosition: 'TRIM_HORIZON' });
+      await start({ events: async (event) => void second.push(...keysOf(id, event)) }, 3, {
+        positionsFile,
+        startingPosition: 'TRIM_HORIZON',
+      });
       await put({ PK: `ACCOUNT#${id}`, SK: 'HISTORY#3' });
       await until(() => second.includes('HISTORY#3'));
 

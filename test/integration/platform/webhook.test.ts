@@ -5,8 +5,11 @@ import { createWebhookPlatform } from '../../../shared/platform/webhook';
 import { startPlatformStub, type PlatformStub } from '../../helpers/platform-stub';
 
 const request: PlatformRequest = {
-  operationId: '01JA000000000000000000000A.2', operation: 'disable', accountId: '01JA000000000000000000000A',
-  email: 'ann@example.org', target: 'disabled',
+  operationId: '01JA000000000000000000000A.2',
+  operation: 'disable',
+  accountId: '01JA000000000000000000000A',
+  email: 'ann@example.org',
+  target: 'disabled',
 };
 
 describe('the webhook adapter against a platform', () => {
@@ -33,7 +36,13 @@ describe('the webhook adapter against a platform', () => {
     const received = stub.requests.at(-1);
     expect(received?.verified).toBe(true);
     expect(received?.body).toEqual(request);
-    expect(Object.keys(JSON.parse(received?.raw ?? '{}'))).toEqual(['operationId', 'operation', 'accountId', 'email', 'target']);
+    expect(Object.keys(JSON.parse(received?.raw ?? '{}'))).toEqual([
+      'operationId',
+      'operation',
+      'accountId',
+      'email',
+      'target',
+    ]);
   });
 
   it('signs so that the platform verifies with the shared secret, and a tampered body fails', async () => {
@@ -81,7 +90,9 @@ describe('the webhook adapter against a platform', () => {
     // Prepare
     const sent = stub.requests.length;
     const unreadable = async (): Promise<string> => {
-      throw Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), { name: 'AccessDeniedException' });
+      throw Object.assign(new Error('User is not authorized to perform: secretsmanager:GetSecretValue'), {
+        name: 'AccessDeniedException',
+      });
     };
 
     // Act
@@ -89,7 +100,9 @@ describe('the webhook adapter against a platform', () => {
 
     // Assess
     expect(result).toEqual({
-      ok: false, error: 'signing secret unavailable: AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue',
+      ok: false,
+      error:
+        'signing secret unavailable: AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue',
     });
     expect(stub.requests.length).toBe(sent);
   });

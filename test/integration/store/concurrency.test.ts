@@ -24,9 +24,16 @@ async function changeUntilApplied(accountId: string, racer: number): Promise<num
   for (let attempt = 1; ; attempt++) {
     const read = await store.get(accountId);
     if (read === null) throw new Error('account vanished');
-    const target = TARGETS.find((s, i) => s !== read.status && i >= racer % TARGETS.length) ?? TARGETS.find((s) => s !== read.status) ?? 'active';
+    const target =
+      TARGETS.find((s, i) => s !== read.status && i >= racer % TARGETS.length) ??
+      TARGETS.find((s) => s !== read.status) ??
+      'active';
     try {
-      await store.change(read, changed(read, { status: target, statusSince: new Date().toISOString() }), draft(read.status, target));
+      await store.change(
+        read,
+        changed(read, { status: target, statusSince: new Date().toISOString() }),
+        draft(read.status, target),
+      );
       return attempt;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -41,7 +48,9 @@ describe('racing writes', () => {
     await store.create(start, draft(null, 'active', 'create'));
 
     // Act
-    const attempts = await Promise.all(Array.from({ length: RACERS }, (_, racer) => changeUntilApplied(start.accountId, racer)));
+    const attempts = await Promise.all(
+      Array.from({ length: RACERS }, (_, racer) => changeUntilApplied(start.accountId, racer)),
+    );
 
     // Assess
     const final = await store.get(start.accountId);
@@ -65,7 +74,10 @@ describe('racing writes', () => {
         if (read === null) throw new Error('account vanished');
         const count = (read.failedLogins?.count ?? 0) + 1;
         try {
-          await store.quiet(read, { ...read, failedLogins: { count, windowStartedAt: `2030-01-01T00:00:${String(n).padStart(2, '0')}.000Z` } });
+          await store.quiet(read, {
+            ...read,
+            failedLogins: { count, windowStartedAt: `2030-01-01T00:00:${String(n).padStart(2, '0')}.000Z` },
+          });
           return;
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
@@ -73,7 +85,9 @@ describe('racing writes', () => {
       }
     };
 
-    await Promise.all(Array.from({ length: RACERS }, (_, i) => (i % 2 === 0 ? changeUntilApplied(start.accountId, i) : quietly(i))));
+    await Promise.all(
+      Array.from({ length: RACERS }, (_, i) => (i % 2 === 0 ? changeUntilApplied(start.accountId, i) : quietly(i))),
+    );
 
     const final = await store.get(start.accountId);
     expect(final?.version).toBe(RACERS / 2 + 1);
@@ -131,7 +145,9 @@ describe('a transaction conflict DynamoDB Local never raises', () => {
     const read = await conflicted.get(start.accountId);
     if (read === null) throw new Error('account missing');
 
-    await expect(conflicted.change(read, changed(read, { status: 'closed' }), draft('active', 'closed'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      conflicted.change(read, changed(read, { status: 'closed' }), draft('active', 'closed')),
+    ).rejects.toBeInstanceOf(ConflictError);
 
     expect((await store.get(start.accountId))?.version).toBe(1);
   });

@@ -2,7 +2,13 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import { accountKey, emailKey } from '../../../shared/store/keys';
-import { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError, type AccountStore } from '../../../shared/store/port';
+import {
+  ClaimedError,
+  ConflictError,
+  DuplicateEmailError,
+  InvalidCursorError,
+  type AccountStore,
+} from '../../../shared/store/port';
 import { freshTable } from '../../helpers/dynamo';
 import { account, changed, draft, inProgress, uniqueDomain } from './fixtures';
 
@@ -23,7 +29,9 @@ async function created(overrides: Partial<Account> = {}): Promise<Account> {
   return fresh;
 }
 
-async function allPages<T>(read: (cursor: string | null) => Promise<{ items: readonly T[]; nextCursor: string | null }>): Promise<{ items: T[]; pages: number }> {
+async function allPages<T>(
+  read: (cursor: string | null) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -47,9 +55,19 @@ describe('create, get and access', () => {
     // Assess
     expect(await store.get(fresh.accountId)).toEqual(fresh);
     expect(await store.access(fresh.email ?? '')).toEqual({
-      accountId: fresh.accountId, email: fresh.email, domain: fresh.domain, status: 'pending', lock: null,
+      accountId: fresh.accountId,
+      email: fresh.email,
+      domain: fresh.domain,
+      status: 'pending',
+      lock: null,
     });
-    expect(entry).toMatchObject({ accountId: fresh.accountId, domain: fresh.domain, from: null, to: 'pending', action: 'create' });
+    expect(entry).toMatchObject({
+      accountId: fresh.accountId,
+      domain: fresh.domain,
+      from: null,
+      to: 'pending',
+      action: 'create',
+    });
     expect((await store.history(fresh.accountId, 10)).items).toEqual([entry]);
   });
 
@@ -95,7 +113,9 @@ describe('change', () => {
     const before = await created();
     await store.change(before, changed(before, { status: 'maintenance' }), draft('active', 'maintenance'));
 
-    await expect(store.change(before, changed(before, { status: 'closed' }), draft('active', 'closed'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      store.change(before, changed(before, { status: 'closed' }), draft('active', 'closed')),
+    ).rejects.toBeInstanceOf(ConflictError);
 
     expect((await store.get(before.accountId))?.status).toBe('maintenance');
     expect((await store.history(before.accountId, 10)).items).toHaveLength(2);
@@ -106,7 +126,9 @@ describe('change', () => {
     const copy = { ...before };
     const stale = { ...before, displayName: 'Someone Else' };
 
-    await expect(store.change(stale, changed(stale, { status: 'closed' }), draft('active', 'closed'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      store.change(stale, changed(stale, { status: 'closed' }), draft('active', 'closed')),
+    ).rejects.toBeInstanceOf(ConflictError);
     await store.change(copy, changed(copy, { status: 'maintenance' }), draft('active', 'maintenance'));
 
     expect((await store.get(before.accountId))?.status).toBe('maintenance');
@@ -118,8 +140,9 @@ describe('change', () => {
     const next = changed(before, { status: 'inactive' });
     await store.change(before, next, draft('active', 'inactive'), { claim });
 
-    await expect(store.change(next, changed(next, { status: 'active' }), draft('inactive', 'active'), { claim }))
-      .rejects.toBeInstanceOf(ClaimedError);
+    await expect(
+      store.change(next, changed(next, { status: 'active' }), draft('inactive', 'active'), { claim }),
+    ).rejects.toBeInstanceOf(ClaimedError);
 
     expect(await store.get(before.accountId)).toEqual(next);
   });
@@ -128,14 +151,20 @@ describe('change', () => {
 describe('quiet', () => {
   it('keeps the version, writes no history, and makes the older read stale', async () => {
     const before = await created();
-    const next = { ...before, lastActivityAt: new Date().toISOString(), failedLogins: { count: 2, windowStartedAt: before.createdAt } };
+    const next = {
+      ...before,
+      lastActivityAt: new Date().toISOString(),
+      failedLogins: { count: 2, windowStartedAt: before.createdAt },
+    };
 
     await store.quiet(before, next);
 
     expect(await store.get(before.accountId)).toEqual(next);
     expect((await store.history(before.accountId, 10)).items).toHaveLength(1);
     await expect(store.quiet(before, { ...before, lastActivityAt: null })).rejects.toBeInstanceOf(ConflictError);
-    await expect(store.change(before, changed(before, { status: 'closed' }), draft('active', 'closed'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      store.change(before, changed(before, { status: 'closed' }), draft('active', 'closed')),
+    ).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('refuses to change status, lock, email or version quietly', async () => {
@@ -153,8 +182,9 @@ describe('quiet', () => {
     const next = { ...before, failedLogins: { count: 1, windowStartedAt: before.createdAt } };
     await store.quiet(before, next, { claim });
 
-    await expect(store.quiet(next, { ...next, failedLogins: { count: 2, windowStartedAt: before.createdAt } }, { claim }))
-      .rejects.toBeInstanceOf(ClaimedError);
+    await expect(
+      store.quiet(next, { ...next, failedLogins: { count: 2, windowStartedAt: before.createdAt } }, { claim }),
+    ).rejects.toBeInstanceOf(ClaimedError);
 
     expect((await store.get(before.accountId))?.failedLogins?.count).toBe(1);
   });
@@ -163,7 +193,12 @@ describe('quiet', () => {
 describe('purge', () => {
   it('frees the address: the email item goes, the tombstone keeps no personal data', async () => {
     const domain = uniqueDomain();
-    const before = await created({ domain, status: 'deleted', deletedAt: new Date().toISOString(), purgeAfter: new Date().toISOString() });
+    const before = await created({
+      domain,
+      status: 'deleted',
+      deletedAt: new Date().toISOString(),
+      purgeAfter: new Date().toISOString(),
+    });
     const email = before.email ?? '';
     const tombstone = changed(before, { status: 'deleted_permanent', email: null, displayName: null });
 
@@ -171,7 +206,12 @@ describe('purge', () => {
 
     expect(await store.access(email)).toBeNull();
     expect(await rawItem(emailKey(email))).toBeUndefined();
-    expect(await store.get(before.accountId)).toMatchObject({ email: null, displayName: null, status: 'deleted_permanent', domain });
+    expect(await store.get(before.accountId)).toMatchObject({
+      email: null,
+      displayName: null,
+      status: 'deleted_permanent',
+      domain,
+    });
     const raw = await rawItem(accountKey(before.accountId));
     expect(JSON.stringify(raw)).not.toContain(email);
     const again = account({ email, domain });
@@ -219,11 +259,16 @@ describe('list', () => {
       { status: 'closed' },
       { status: 'inactive' },
     ];
-    for (const [i, shape] of shapes.entries()) accounts.push(await created({ ...shape, domain, email: `user${i}@${domain}` }));
+    for (const [i, shape] of shapes.entries())
+      accounts.push(await created({ ...shape, domain, email: `user${i}@${domain}` }));
     // Any character an address may hold, even one sorting after every letter, lists among the live accounts.
     accounts.push(await created({ domain, email: `~tilde@${domain}`, status: 'disabled' }));
     const purged = await created({ domain, email: `zz-purged@${domain}`, status: 'deleted' });
-    await store.change(purged, changed(purged, { status: 'deleted_permanent', email: null, displayName: null }), draft('deleted', 'deleted_permanent'));
+    await store.change(
+      purged,
+      changed(purged, { status: 'deleted_permanent', email: null, displayName: null }),
+      draft('deleted', 'deleted_permanent'),
+    );
     await created({ domain: uniqueDomain() });
   });
 
@@ -237,7 +282,8 @@ describe('list', () => {
   });
 
   it('filters by statuses, leaver and in-progress', async () => {
-    const read = async (filter: object) => emails((await allPages((cursor) => store.list({ domain, limit: 2, cursor, ...filter }))).items);
+    const read = async (filter: object) =>
+      emails((await allPages((cursor) => store.list({ domain, limit: 2, cursor, ...filter }))).items);
 
     expect(await read({ statuses: ['locked', 'maintenance'] })).toEqual([accounts[2]?.email, accounts[3]?.email]);
     expect(await read({ leaver: true })).toEqual([accounts[1]?.email]);
@@ -275,10 +321,15 @@ describe('list', () => {
       history.nextCursor ?? '',
     ];
 
-    for (const bad of forged) await expect(store.list({ domain, limit: 2, cursor: bad }), bad).rejects.toBeInstanceOf(InvalidCursorError);
+    for (const bad of forged)
+      await expect(store.list({ domain, limit: 2, cursor: bad }), bad).rejects.toBeInstanceOf(InvalidCursorError);
     expect(other.items).toEqual([]);
-    await expect(store.list({ domain: 'elsewhere.example', limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
-    await expect(store.list({ domain, limit: 2, statuses: ['deleted_permanent'], cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.list({ domain: 'elsewhere.example', limit: 2, cursor })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    await expect(store.list({ domain, limit: 2, statuses: ['deleted_permanent'], cursor })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 });
 
@@ -295,7 +346,12 @@ describe('history', () => {
     const { items, pages } = await allPages((cursor) => store.history(current.accountId, 2, cursor));
 
     expect(items.map((e) => e.to)).toEqual([...[...path].reverse(), 'pending']);
-    expect(items.map((e) => e.id)).toEqual(items.map((e) => e.id).sort().reverse());
+    expect(items.map((e) => e.id)).toEqual(
+      items
+        .map((e) => e.id)
+        .sort()
+        .reverse(),
+    );
     expect(pages).toBeGreaterThanOrEqual(3);
     const cursor = (await store.history(current.accountId, 2)).nextCursor ?? '';
     const other = await created();

@@ -22,12 +22,26 @@ describe.each(DESTRUCTIVE)('the %s sweep', (sweep) => {
     const braked = await runSweep(deps, { sweep, now, dryRun: false, maxAffected: 2 });
 
     // Assess: nothing changed, one alert saying what was found and what to do
-    expect(braked.summary).toMatchObject({ sweep, braked: true, maxAffected: 2, candidates: 3, changed: 0, failed: 0, complete: true });
+    expect(braked.summary).toMatchObject({
+      sweep,
+      braked: true,
+      maxAffected: 2,
+      candidates: 3,
+      changed: 0,
+      failed: 0,
+      complete: true,
+    });
     expect(braked.continuation).toBeNull();
     expect(braked.summary.itemsRead).toBeLessThanOrEqual(3);
     for (const a of [...due, ...notDue]) expect(await w.get(a.accountId)).toEqual(a);
     expect(alerts.alerts).toHaveLength(1);
-    expect(alerts.alerts[0]).toMatchObject({ type: 'sweep_brake', sweep, candidates: 3, maxAffected: 2, now: now.toISOString() });
+    expect(alerts.alerts[0]).toMatchObject({
+      type: 'sweep_brake',
+      sweep,
+      candidates: 3,
+      maxAffected: 2,
+      now: now.toISOString(),
+    });
     expect(alerts.alerts[0]?.summary).toContain('more than 2');
     expect(alerts.alerts[0]?.action).toContain('dryRun');
 

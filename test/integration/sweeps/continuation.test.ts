@@ -26,20 +26,37 @@ function random(seed: number): () => number {
 
 /** What a run leaves behind: each account's status, version and how many entries this sweep wrote. */
 async function endState(w: World, s: Scenario, action: string) {
-  return Promise.all([...s.due, ...s.notDue].map(async (a) => {
-    const [stored, history] = await Promise.all([w.get(a.accountId), w.history(a.accountId)]);
-    return { status: stored.status, version: stored.version - a.version, swept: history.filter((e) => e.action === action).length };
-  }));
+  return Promise.all(
+    [...s.due, ...s.notDue].map(async (a) => {
+      const [stored, history] = await Promise.all([w.get(a.accountId), w.history(a.accountId)]);
+      return {
+        status: stored.status,
+        version: stored.version - a.version,
+        swept: history.filter((e) => e.action === action).length,
+      };
+    }),
+  );
 }
 
-const ACTION: Record<SweepName, string> = { inactivity: 'inactivity', lockout: 'lockout_expired', leaver: 'leaver_delete', retention: 'retention_purge' };
+const ACTION: Record<SweepName, string> = {
+  inactivity: 'inactivity',
+  lockout: 'lockout_expired',
+  leaver: 'leaver_delete',
+  retention: 'retention_purge',
+};
 
 describe.each(['inactivity', 'retention'] as const)('the %s sweep, interrupted', (sweep) => {
   it('stopped after random numbers of accounts and continued, ends as one uninterrupted run does', async () => {
     // Prepare: two identical worlds (4 shards, so the run crosses shards)
     const [one, many] = await Promise.all([world({ DUE_SHARDS: '4' }), world({ DUE_SHARDS: '4' })]);
     const [s1, s2] = await Promise.all([SCENARIOS[sweep](one, 14, 6), SCENARIOS[sweep](many, 14, 6)]);
-    const deps = (w: World, now: Date) => ({ store: w.store, policy: w.config.policy, alerts: recordingAlerts(), clock: () => now, config: w.config });
+    const deps = (w: World, now: Date) => ({
+      store: w.store,
+      policy: w.config.policy,
+      alerts: recordingAlerts(),
+      clock: () => now,
+      config: w.config,
+    });
     const next = random(20_261_123);
 
     // Act: one run, and one stopped every few accounts, its continuation passed through JSON as the Lambda does
@@ -49,17 +66,28 @@ describe.each(['inactivity', 'retention'] as const)('the %s sweep, interrupted',
     let invocations = 0;
     do {
       result = await runSweep(deps(many, s2.now), {
-        sweep, now: s2.now, dryRun: false, continuation,
-        maxItems: 1 + Math.floor(next() * 4), pageSize: 1 + Math.floor(next() * 3),
+        sweep,
+        now: s2.now,
+        dryRun: false,
+        continuation,
+        maxItems: 1 + Math.floor(next() * 4),
+        pageSize: 1 + Math.floor(next() * 3),
       });
-      continuation = result.continuation === null ? null : continuationSchema.parse(JSON.parse(JSON.stringify(result.continuation)));
+      continuation =
+        result.continuation === null ? null : continuationSchema.parse(JSON.parse(JSON.stringify(result.continuation)));
       invocations += 1;
     } while (continuation !== null && invocations < 100);
 
     // Assess
     expect(continuation).toBeNull();
     expect(invocations).toBeGreaterThan(3);
-    expect(result.summary).toMatchObject({ changed: whole.summary.changed, candidates: whole.summary.candidates, failed: 0, invocations, complete: true });
+    expect(result.summary).toMatchObject({
+      changed: whole.summary.changed,
+      candidates: whole.summary.candidates,
+      failed: 0,
+      invocations,
+      complete: true,
+    });
     expect(result.summary.changed).toBe(14);
     expect(await endState(many, s2, ACTION[sweep])).toEqual(await endState(one, s1, ACTION[sweep]));
     for (const a of s2.due) {
@@ -77,10 +105,15 @@ describe('a scheduled run over its time budget', () => {
     let ticks = s.now.getTime();
     const clock = (): Date => new Date((ticks += 1000));
     const handed: SweepEvent[] = [];
-    const run = (event: unknown) => runScheduled('inactivity', event, {
-      config: w.config, store: w.store, alerts: recordingAlerts(), clock, logger: SILENT,
-      handOff: async (e) => void handed.push(JSON.parse(JSON.stringify(e)) as SweepEvent),
-    });
+    const run = (event: unknown) =>
+      runScheduled('inactivity', event, {
+        config: w.config,
+        store: w.store,
+        alerts: recordingAlerts(),
+        clock,
+        logger: SILENT,
+        handOff: async (e) => void handed.push(JSON.parse(JSON.stringify(e)) as SweepEvent),
+      });
 
     // Act: the scheduled event, then each handed-over event in turn
     const summaries = [await run({})];
@@ -90,9 +123,17 @@ describe('a scheduled run over its time budget', () => {
     const last = summaries.at(-1);
     expect(summaries.length).toBeGreaterThan(1);
     expect(summaries.slice(0, -1).every((x) => 'continued' in x && x.continued)).toBe(true);
-    expect(last).toMatchObject({ sweep: 'inactivity', changed: 10, candidates: 10, failed: 0, continued: false, invocations: summaries.length });
+    expect(last).toMatchObject({
+      sweep: 'inactivity',
+      changed: 10,
+      candidates: 10,
+      failed: 0,
+      continued: false,
+      invocations: summaries.length,
+    });
     expect(new Set(summaries.map((x) => x.now))).toEqual(new Set([summaries[0]?.now]));
-    for (const a of s.due) expect((await w.history(a.accountId)).filter((e) => e.action === 'inactivity')).toHaveLength(1);
+    for (const a of s.due)
+      expect((await w.history(a.accountId)).filter((e) => e.action === 'inactivity')).toHaveLength(1);
     for (const a of s.notDue) expect(await w.get(a.accountId)).toEqual(a);
   });
 
@@ -102,8 +143,11 @@ describe('a scheduled run over its time budget', () => {
     const s = await SCENARIOS.inactivity(w, 6, 3);
 
     // Act
-    const summary = await runScheduled('inactivity', { now: s.now.toISOString() },
-      { config: w.config, store: w.store, alerts: recordingAlerts(), logger: SILENT });
+    const summary = await runScheduled(
+      'inactivity',
+      { now: s.now.toISOString() },
+      { config: w.config, store: w.store, alerts: recordingAlerts(), logger: SILENT },
+    );
 
     // Assess
     expect(summary).toMatchObject({ changed: 6, candidates: 6, continued: false, now: s.now.toISOString() });

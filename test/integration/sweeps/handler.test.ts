@@ -16,13 +16,18 @@ import { ADMIN, HOUR, at, world, type World } from './world';
 type Handler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
 const context = {
-  functionName: 'mailbox-lifecycle-sweep', functionVersion: '$LATEST', awsRequestId: 'req-1', memoryLimitInMB: '512',
+  functionName: 'mailbox-lifecycle-sweep',
+  functionVersion: '$LATEST',
+  awsRequestId: 'req-1',
+  memoryLimitInMB: '512',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:mailbox-lifecycle-sweep',
   getRemainingTimeInMillis: () => 600_000,
 } as unknown as Context;
 
 /** Every JSON line written to the console while `run` runs (Powertools logs and EMF metrics, in dev mode). */
-async function output<T>(run: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; lines: Record<string, unknown>[] }> {
+async function output<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T | undefined; error: unknown; lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];
   const capture = (...args: unknown[]) => {
     for (const arg of args) {
@@ -34,7 +39,9 @@ async function output<T>(run: () => Promise<T>): Promise<{ result: T | undefined
       }
     }
   };
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(capture));
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(capture),
+  );
   try {
     return { result: await run(), error: undefined, lines };
   } catch (error) {
@@ -54,7 +61,12 @@ function emf(lines: Record<string, unknown>[]): Record<string, unknown> | undefi
  * Powertools writes to the console, where the test reads it; metrics stay on).
  */
 async function loadHandler(w: World, extra: Record<string, string>): Promise<Handler> {
-  Object.assign(process.env, w.env, { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false', AWS_LAMBDA_FUNCTION_NAME: context.functionName }, extra);
+  Object.assign(
+    process.env,
+    w.env,
+    { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false', AWS_LAMBDA_FUNCTION_NAME: context.functionName },
+    extra,
+  );
   vi.resetModules();
   const module = await import('../../../functions/scheduled/sweep');
   return module.handler as unknown as Handler;
@@ -124,9 +136,15 @@ describe('the scheduled handler', () => {
     const logged = run.lines.find((l) => l['message'] === 'sweep finished');
     expect(logged?.['summary']).toEqual(run.result);
     const metrics = emf(run.lines);
-    expect(metrics).toMatchObject({ service: 'mailbox-lifecycle', Sweep: 'inactivity', Changed: run.result?.['changed'], Failed: 0 });
+    expect(metrics).toMatchObject({
+      service: 'mailbox-lifecycle',
+      Sweep: 'inactivity',
+      Changed: run.result?.['changed'],
+      Failed: 0,
+    });
     expect(metrics?.['Candidates']).toBe(run.result?.['candidates']);
-    const directive = (metrics?.['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0];
+    const directive = (metrics?.['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
+      .CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe('MailboxLifecycle');
     expect(directive?.Dimensions).toEqual([['service', 'Sweep']]);
   });
@@ -141,7 +159,11 @@ describe('the scheduled handler', () => {
     // Prepare: disabling for 25 hours (real clock)
     process.env['SWEEP'] = 'stuck';
     const a = await w.active(new Date(Date.now() - 30 * HOUR));
-    await w.act(a.accountId, { kind: 'set_status', target: 'disabled', reason: null, caller: ADMIN }, new Date(Date.now() - 25 * HOUR));
+    await w.act(
+      a.accountId,
+      { kind: 'set_status', target: 'disabled', reason: null, caller: ADMIN },
+      new Date(Date.now() - 25 * HOUR),
+    );
 
     // Act
     const run = await output(() => handler({}, context));
@@ -149,8 +171,13 @@ describe('the scheduled handler', () => {
     // Assess
     expect(run.result).toMatchObject({ sweep: 'stuck', dryRun: false, alerted: 1, failed: 0 });
     expect(emf(run.lines)).toMatchObject({ Sweep: 'stuck', StuckAccounts: run.result?.['stuck'], Alerted: 1 });
-    const alerts = (await readFile(alertFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(alerts.filter((x) => x['type'] === 'stuck').map((x) => (x['account'] as { accountId: string }).accountId)).toEqual([a.accountId]);
+    const alerts = (await readFile(alertFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(
+      alerts.filter((x) => x['type'] === 'stuck').map((x) => (x['account'] as { accountId: string }).accountId),
+    ).toEqual([a.accountId]);
   });
 });
 
@@ -176,9 +203,15 @@ describe('the scheduled handler over its time budget', () => {
 
       // Assess
       expect(send.mock.calls.length).toBeGreaterThan(0);
-      expect(results.at(-1)).toMatchObject({ continued: false, complete: true, failed: 0, invocations: results.length });
+      expect(results.at(-1)).toMatchObject({
+        continued: false,
+        complete: true,
+        failed: 0,
+        invocations: results.length,
+      });
       expect(results.at(-1)?.['changed']).toBeGreaterThanOrEqual(due.length);
-      for (const a of due) expect((await w.history(a.accountId)).filter((e) => e.action === 'inactivity')).toHaveLength(1);
+      for (const a of due)
+        expect((await w.history(a.accountId)).filter((e) => e.action === 'inactivity')).toHaveLength(1);
     } finally {
       send.mockRestore();
     }

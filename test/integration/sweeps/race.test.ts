@@ -19,7 +19,10 @@ async function historyMatchesVersion(w: World, accountIds: readonly string[]): P
 }
 
 const actions = async (w: World, ids: readonly string[], action: string): Promise<number> =>
-  (await Promise.all(ids.map(async (id) => (await w.history(id)).filter((e) => e.action === action).length))).reduce((a, b) => a + b, 0);
+  (await Promise.all(ids.map(async (id) => (await w.history(id)).filter((e) => e.action === action).length))).reduce(
+    (a, b) => a + b,
+    0,
+  );
 
 describe('sweeps under concurrency', () => {
   it('an inactivity sweep racing administrators who lock the same accounts loses or wins cleanly', async () => {
@@ -27,10 +30,20 @@ describe('sweeps under concurrency', () => {
     const w = await world();
     const { now, due } = await SCENARIOS.inactivity(w, 16, 0);
     const ids = due.map((a) => a.accountId);
-    const deps = { store: w.store, policy: w.config.policy, alerts: recordingAlerts(), clock: () => now, config: w.config };
+    const deps = {
+      store: w.store,
+      policy: w.config.policy,
+      alerts: recordingAlerts(),
+      clock: () => now,
+      config: w.config,
+    };
     const lock = (id: string): Promise<Applied | 'lost'> =>
-      w.act(id, { kind: 'set_status', target: 'locked', reason: 'race', caller: ADMIN }, now)
-        .catch((error: unknown) => { if (error instanceof ConflictError) return 'lost' as const; throw error; });
+      w
+        .act(id, { kind: 'set_status', target: 'locked', reason: 'race', caller: ADMIN }, now)
+        .catch((error: unknown) => {
+          if (error instanceof ConflictError) return 'lost' as const;
+          throw error;
+        });
 
     // Act
     const [swept, ...locks] = await Promise.all([
@@ -59,7 +72,13 @@ describe('sweeps under concurrency', () => {
     const w = await world();
     const { now, due } = await SCENARIOS.retention(w, 12, 0);
     const ids = due.map((a) => a.accountId);
-    const deps = { store: w.store, policy: w.config.policy, alerts: recordingAlerts(), clock: () => now, config: w.config };
+    const deps = {
+      store: w.store,
+      policy: w.config.policy,
+      alerts: recordingAlerts(),
+      clock: () => now,
+      config: w.config,
+    };
 
     // Act
     const [a, b] = await Promise.all([
@@ -80,17 +99,27 @@ describe('sweeps under concurrency', () => {
     const w = await world();
     const { now, due } = await SCENARIOS.lockout(w, 6, 0);
     const ids = due.map((a) => a.accountId);
-    const deps = { store: w.store, policy: w.config.policy, alerts: recordingAlerts(), clock: () => now, config: w.config };
+    const deps = {
+      store: w.store,
+      policy: w.config.policy,
+      alerts: recordingAlerts(),
+      clock: () => now,
+      config: w.config,
+    };
 
     // Act
     const [swept] = await Promise.all([
       runSweep(deps, { sweep: 'lockout', now, dryRun: false }),
-      ...ids.map((id, i) => (i % 2 === 0
-        ? w.act(id, { kind: 'login', outcome: 'success', requestId: null }, now, 'system')
-        : w.act(id, { kind: 'set_status', target: 'active', reason: null, caller: ADMIN }, now).catch((e: unknown) => {
-          if (e instanceof ConflictError) return 'lost';
-          throw e;
-        }))),
+      ...ids.map((id, i) =>
+        i % 2 === 0
+          ? w.act(id, { kind: 'login', outcome: 'success', requestId: null }, now, 'system')
+          : w
+              .act(id, { kind: 'set_status', target: 'active', reason: null, caller: ADMIN }, now)
+              .catch((e: unknown) => {
+                if (e instanceof ConflictError) return 'lost';
+                throw e;
+              }),
+      ),
     ]);
 
     // Assess: each account left its lock exactly once

@@ -20,7 +20,7 @@ interface Scenario {
 async function times(n: number, make: (i: number) => Promise<Account>): Promise<Account[]> {
   const made: Account[] = [];
   for (let i = 0; i < n; i += 10) {
-    made.push(...await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => make(i + j))));
+    made.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => make(i + j)))));
   }
   return made;
 }
@@ -56,7 +56,9 @@ const SCENARIOS: Record<SweepName, (w: World, dueCount: number, notDueCount: num
       return w.get(a.accountId);
     };
     const due = await times(dueCount, () => lockedOut(at(now, -2 * HOUR))); // until now - 1 h
-    const notDue = await times(notDueCount, (i) => (i % 2 === 0 ? lockedOut(at(now, -30 * 60_000)) : adminLocked(w, w.t0)));
+    const notDue = await times(notDueCount, (i) =>
+      i % 2 === 0 ? lockedOut(at(now, -30 * 60_000)) : adminLocked(w, w.t0),
+    );
     return { now, due, notDue, after: 'active' };
   },
 
@@ -64,7 +66,11 @@ const SCENARIOS: Record<SweepName, (w: World, dueCount: number, notDueCount: num
     const now = at(w.t0, NOW_OFFSET);
     const leaver = async (leaveDate: Date): Promise<Account> => {
       const a = await w.active(w.t0);
-      await w.act(a.accountId, { kind: 'mark_leaver', leaveDate: utcDate(leaveDate), reason: null, caller: ADMIN }, w.t0);
+      await w.act(
+        a.accountId,
+        { kind: 'mark_leaver', leaveDate: utcDate(leaveDate), reason: null, caller: ADMIN },
+        w.t0,
+      );
       return w.get(a.accountId);
     };
     const due = await times(dueCount, () => leaver(w.t0)); // window ends by t0 + 30 days

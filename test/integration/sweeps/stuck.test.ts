@@ -14,7 +14,11 @@ import { ADMIN, HOUR, at, recordingAlerts, world, type World } from './world';
 /** An active account an administrator disables at `when`, whose platform then fails twice. */
 async function failingDisable(w: World, when: Date): Promise<Account> {
   const a = await w.active(w.t0);
-  const started = await w.act(a.accountId, { kind: 'set_status', target: 'disabled', reason: 'offboarding', caller: ADMIN }, when);
+  const started = await w.act(
+    a.accountId,
+    { kind: 'set_status', target: 'disabled', reason: 'offboarding', caller: ADMIN },
+    when,
+  );
   const operationId = started.account.inProgress?.operationId ?? '';
   for (const [i, error] of ['HTTP 503', 'HTTP 502: bad gateway'].entries()) {
     await w.act(a.accountId, { kind: 'operation_failed', operationId, error }, at(when, (i + 1) * 60_000), 'system');
@@ -48,7 +52,14 @@ describe('the stuck detector', () => {
     const { alerts, run } = detector(w);
 
     // Act + Assess: not yet 24 h
-    expect(await run(at(t, 23 * HOUR))).toMatchObject({ sweep: 'stuck', stuck: 0, alerted: 0, reminded: 0, resolved: 0, dryRun: false });
+    expect(await run(at(t, 23 * HOUR))).toMatchObject({
+      sweep: 'stuck',
+      stuck: 0,
+      alerted: 0,
+      reminded: 0,
+      resolved: 0,
+      dryRun: false,
+    });
     expect(alerts.alerts).toEqual([]);
 
     // Act + Assess: a dry run at 24 h counts it and sends and writes nothing
@@ -84,14 +95,22 @@ describe('the stuck detector', () => {
     expect(await run(at(t, 48 * HOUR))).toMatchObject({ stuck: 1, alerted: 0, reminded: 1 });
     expect(await run(at(t, 48 * HOUR))).toMatchObject({ stuck: 1, reminded: 0 });
     expect(alerts.alerts.map((a) => a.type)).toEqual(['stuck', 'stuck_reminder']);
-    expect(alerts.alerts[1]).toMatchObject({ account: { accountId: stuck.accountId }, status: 'disabling', attempts: 2 });
+    expect(alerts.alerts[1]).toMatchObject({
+      account: { accountId: stuck.accountId },
+      status: 'disabling',
+      attempts: 2,
+    });
 
     // Act + Assess: the platform recovers and the operation completes; one resolved notice, then silence
     await w.complete(stuck.accountId, at(t, 49 * HOUR));
     expect(await run(at(t, 49 * HOUR))).toMatchObject({ stuck: 0, resolved: 1, alerted: 0, reminded: 0 });
     expect(await run(at(t, 80 * HOUR))).toMatchObject({ stuck: 0, resolved: 0, alerted: 0, reminded: 0 });
     expect(alerts.alerts.map((a) => a.type)).toEqual(['stuck', 'stuck_reminder', 'stuck_resolved']);
-    expect(alerts.alerts[2]).toMatchObject({ account: { accountId: stuck.accountId }, status: 'disabled', stuckStatus: 'disabling' });
+    expect(alerts.alerts[2]).toMatchObject({
+      account: { accountId: stuck.accountId },
+      status: 'disabled',
+      stuckStatus: 'disabling',
+    });
     const after = await w.get(stuck.accountId);
     expect(after.stuckAlert).toBeNull();
     expect(after.status).toBe('disabled');
@@ -108,7 +127,11 @@ describe('the stuck detector', () => {
 
     // Act: an administrator cancels and disables again; later that one gets stuck too
     await w.act(a.accountId, { kind: 'cancel', reason: 'platform down', caller: ADMIN }, at(t, 26 * HOUR));
-    await w.act(a.accountId, { kind: 'set_status', target: 'disabled', reason: 'again', caller: ADMIN }, at(t, 27 * HOUR));
+    await w.act(
+      a.accountId,
+      { kind: 'set_status', target: 'disabled', reason: 'again', caller: ADMIN },
+      at(t, 27 * HOUR),
+    );
     const resolved = await run(at(t, 27 * HOUR));
     const again = await run(at(t, 51 * HOUR));
 
@@ -145,8 +168,15 @@ describe('the stuck detector', () => {
     const sent: string[] = [];
     let down = true;
     const deps: StuckDeps = {
-      store: w.store, policy: w.config.policy, clock: () => new Date(),
-      alerts: { publish: async (alert) => { if (down) throw new Error('SNS unavailable'); sent.push(alert.type); } },
+      store: w.store,
+      policy: w.config.policy,
+      clock: () => new Date(),
+      alerts: {
+        publish: async (alert) => {
+          if (down) throw new Error('SNS unavailable');
+          sent.push(alert.type);
+        },
+      },
     };
 
     // Act
@@ -182,10 +212,20 @@ describe('the stuck detector', () => {
     expect(first.alerted).toBeGreaterThan(0);
     expect(first.alerted).toBeLessThan(stuck.length);
     expect(sentFirst).toHaveLength(first.alerted);
-    expect(second).toMatchObject({ complete: true, failed: 0, stuck: stuck.length, alerted: stuck.length - first.alerted });
-    expect(alertedIds(alerts).slice(sentFirst.length).some((id) => sentFirst.includes(id))).toBe(false);
+    expect(second).toMatchObject({
+      complete: true,
+      failed: 0,
+      stuck: stuck.length,
+      alerted: stuck.length - first.alerted,
+    });
+    expect(
+      alertedIds(alerts)
+        .slice(sentFirst.length)
+        .some((id) => sentFirst.includes(id)),
+    ).toBe(false);
     expect(alertedIds(alerts).toSorted()).toEqual(stuck.map((a) => a.accountId).toSorted());
-    for (const a of stuck) expect((await w.get(a.accountId)).stuckAlert).toMatchObject({ operationId: a.inProgress?.operationId });
+    for (const a of stuck)
+      expect((await w.get(a.accountId)).stuckAlert).toMatchObject({ operationId: a.inProgress?.operationId });
     expect(await w.get(healthy.accountId)).toEqual(healthy);
   });
 
@@ -196,7 +236,12 @@ describe('the stuck detector', () => {
     const stuck = await Promise.all(Array.from({ length: 4 }, () => failingDisable(w, t)));
     const alerts = recordingAlerts();
     const clock = ticking(at(t, 25 * HOUR));
-    const run = async () => (await runScheduled('stuck', {}, { config: w.config, store: w.store, alerts, clock, logger: SILENT })) as StuckSummary;
+    const run = async () =>
+      (await runScheduled(
+        'stuck',
+        {},
+        { config: w.config, store: w.store, alerts, clock, logger: SILENT },
+      )) as StuckSummary;
 
     // Act: scheduled runs until one completes
     const summaries = [await run()];

@@ -29,7 +29,15 @@ describe.each(SWEEPS)('the %s sweep', (sweep) => {
     const dry = await runSweep(deps, { sweep, now, dryRun: true });
 
     // Assess: it counted what a real run will change, and wrote nothing
-    expect(dry.summary).toMatchObject({ sweep, candidates: due.length, changed: 0, wouldChange: due.length, failed: 0, dryRun: true, complete: true });
+    expect(dry.summary).toMatchObject({
+      sweep,
+      candidates: due.length,
+      changed: 0,
+      wouldChange: due.length,
+      failed: 0,
+      dryRun: true,
+      complete: true,
+    });
     expect(dry.continuation).toBeNull();
     expect(await versions()).toEqual(before);
 
@@ -37,14 +45,27 @@ describe.each(SWEEPS)('the %s sweep', (sweep) => {
     const real = await runSweep(deps, { sweep, now, dryRun: false });
 
     // Assess: the same candidates, each due account changed once by BackgroundTasks at the real time
-    expect(real.summary).toMatchObject({ sweep, candidates: dry.summary.candidates, changed: due.length, skipped: 0, failed: 0, dryRun: false });
+    expect(real.summary).toMatchObject({
+      sweep,
+      candidates: dry.summary.candidates,
+      changed: due.length,
+      skipped: 0,
+      failed: 0,
+      dryRun: false,
+    });
     expect(real.summary.wouldChange).toBeUndefined();
     for (const a of due) {
       const stored = await w.get(a.accountId);
       expect(stored.status).toBe(after);
       expect(stored.version).toBe(a.version + 1);
       const last = (await w.history(a.accountId)).at(-1);
-      expect(last).toMatchObject({ from: a.status, to: after, actor: BACKGROUND_TASKS, at: realNow.toISOString(), requestId: real.summary.runId });
+      expect(last).toMatchObject({
+        from: a.status,
+        to: after,
+        actor: BACKGROUND_TASKS,
+        at: realNow.toISOString(),
+        requestId: real.summary.runId,
+      });
     }
     for (const a of notDue) expect(await w.get(a.accountId)).toEqual(a);
     expect(deps.alerts.alerts).toEqual([]);

@@ -23,7 +23,9 @@ function recordingAlerts(): AlertPublisher & { readonly alerts: Alert[] } {
 }
 
 /** The store, counting what is read through it: index items and strongly consistent gets. */
-function countingStore(store: AccountStore): AccountStore & { readonly reads: { due: number; itemsRead: number; get: number } } {
+function countingStore(
+  store: AccountStore,
+): AccountStore & { readonly reads: { due: number; itemsRead: number; get: number } } {
   const reads = { due: 0, itemsRead: 0, get: 0 };
   return {
     reads,
@@ -85,19 +87,32 @@ async function world(overrides: Partial<Record<string, string>> = {}): Promise<W
     if (account === null) throw new Error(`no account ${accountId}`);
     return account;
   };
-  const act = async (accountId: string, request: Request, when: Date, race: 'caller' | 'system' = 'caller'): Promise<Applied> =>
+  const act = async (
+    accountId: string,
+    request: Request,
+    when: Date,
+    race: 'caller' | 'system' = 'caller',
+  ): Promise<Applied> =>
     apply({ store, policy: config.policy, clock: () => when }, await get(accountId), request, { race });
   const complete = async (accountId: string, when: Date): Promise<Account> => {
     const account = await get(accountId);
     if (account.inProgress === null) throw new Error(`account ${accountId} is not in progress`);
-    const done = await act(accountId, { kind: 'operation_completed', operationId: account.inProgress.operationId, requestId: null }, when, 'system');
+    const done = await act(
+      accountId,
+      { kind: 'operation_completed', operationId: account.inProgress.operationId, requestId: null },
+      when,
+      'system',
+    );
     if (done.outcome !== 'changed') throw new Error(`completing ${accountId}: ${done.outcome}`);
     return done.account;
   };
   const active = async (when: Date): Promise<Account> => {
     const accountId = ulid();
-    const created = newAccount({ accountId, email: `${accountId.toLowerCase()}@${domain}`, displayName: null, activate: true, caller: ADMIN },
-      when, config.policy);
+    const created = newAccount(
+      { accountId, email: `${accountId.toLowerCase()}@${domain}`, displayName: null, activate: true, caller: ADMIN },
+      when,
+      config.policy,
+    );
     await store.create(created.account, created.entry);
     return complete(accountId, when);
   };

@@ -11,7 +11,8 @@ import { streamReader, type StreamReader } from './stream-reader';
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
-const context = (name: string): Context => ({ awsRequestId: `inv-${ulid()}`, functionName: name, getRemainingTimeInMillis: () => 60_000 } as Context);
+const context = (name: string): Context =>
+  ({ awsRequestId: `inv-${ulid()}`, functionName: name, getRemainingTimeInMillis: () => 60_000 }) as Context;
 
 describe('the deployed entry points (middy + Powertools), configured from the environment', () => {
   let table: FreshTable;
@@ -39,25 +40,34 @@ describe('the deployed entry points (middy + Powertools), configured from the en
   it('the worker completes the operation a stream record starts, and the events handler publishes its history', async () => {
     // Prepare
     const caller = { sub: 'alice', scopes: ['accounts:write'], requestId: null };
-    const { account, entry } = newAccount({ accountId: ulid(), email: `h-${ulid().toLowerCase()}@example.org`, displayName: null, activate: true, caller },
-      new Date(), table.config.policy);
+    const { account, entry } = newAccount(
+      { accountId: ulid(), email: `h-${ulid().toLowerCase()}@example.org`, displayName: null, activate: true, caller },
+      new Date(),
+      table.config.policy,
+    );
     await table.store.create(account, entry);
 
     // Act
     const creation = await stream.next();
     const workerResult = await worker({ Records: creation }, context('worker'));
-    const eventsResult = await events({ Records: [...creation, ...await stream.next()] }, context('events'));
+    const eventsResult = await events({ Records: [...creation, ...(await stream.next())] }, context('events'));
 
     // Assess
     expect(workerResult).toEqual({ batchItemFailures: [] });
     expect(eventsResult).toEqual({ batchItemFailures: [] });
     expect(await table.store.get(account.accountId)).toMatchObject({ status: 'active', inProgress: null });
-    const published = (await readFile(join(dir, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ChangeEvent);
+    const published = (await readFile(join(dir, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ChangeEvent);
     expect(published.map((e) => e.detail.action).sort()).toEqual(['complete', 'create']);
   });
 
   it('the retry handler reports a malformed message as a batch item failure', async () => {
-    const result = await retry({ Records: [{ messageId: 'bad-1', body: '{"nope":true}' }] } as SQSEvent, context('retry'));
+    const result = await retry(
+      { Records: [{ messageId: 'bad-1', body: '{"nope":true}' }] } as SQSEvent,
+      context('retry'),
+    );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }] });
   });
 });

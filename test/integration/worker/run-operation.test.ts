@@ -21,17 +21,31 @@ const silent = { info: () => {}, warn: () => {}, error: () => {} };
 /** A scheduler that records the retries asked for, without waiting. */
 function recordingScheduler() {
   const scheduled: { message: RetryMessage; delaySeconds: number }[] = [];
-  return { scheduled, schedule: async (message: RetryMessage, delaySeconds: number) => { scheduled.push({ message, delaySeconds }); } };
+  return {
+    scheduled,
+    schedule: async (message: RetryMessage, delaySeconds: number) => {
+      scheduled.push({ message, delaySeconds });
+    },
+  };
 }
 
 function recordingAlerts() {
   const published: Alert[] = [];
-  return { published, publish: async (alert: Alert) => { published.push(alert); } };
+  return {
+    published,
+    publish: async (alert: Alert) => {
+      published.push(alert);
+    },
+  };
 }
 
 async function createAccount(table: FreshTable, activate: boolean): Promise<Account> {
   const email = `user-${ulid().toLowerCase()}@example.org`;
-  const { account, entry } = newAccount({ accountId: ulid(), email, displayName: 'Test User', activate, caller: admin }, new Date(), table.config.policy);
+  const { account, entry } = newAccount(
+    { accountId: ulid(), email, displayName: 'Test User', activate, caller: admin },
+    new Date(),
+    table.config.policy,
+  );
   await table.store.create(account, entry);
   return (await table.store.get(account.accountId))!;
 }
@@ -42,7 +56,12 @@ async function read(table: FreshTable, accountId: string): Promise<Account> {
 
 /** Asks for `target` as an administrator; the account must be accepted into an operation. */
 async function start(deps: WorkerDeps, account: Account, target: Status): Promise<Account> {
-  const result = await apply(deps, account, { kind: 'set_status', target, reason: null, caller: admin }, { race: 'caller' });
+  const result = await apply(
+    deps,
+    account,
+    { kind: 'set_status', target, reason: null, caller: admin },
+    { race: 'caller' },
+  );
   expect(result.outcome).toBe('accepted');
   return result.account;
 }
@@ -59,7 +78,10 @@ describe('runOperation with the direct adapter', () => {
   /** Runs the account's operation and returns the account as stored afterwards. */
   async function complete(account: Account): Promise<Account> {
     const op = account.inProgress!;
-    const result = await runOperation(deps, account.accountId, op.operationId, { round: op.round, requestId: 'lambda-req' });
+    const result = await runOperation(deps, account.accountId, op.operationId, {
+      round: op.round,
+      requestId: 'lambda-req',
+    });
     expect(result.outcome).toBe('completed');
     return read(table, account.accountId);
   }
@@ -79,7 +101,12 @@ describe('runOperation with the direct adapter', () => {
     // Assess
     expect(done).toMatchObject({ status: 'active', inProgress: null, version: created.version + 1 });
     const { items } = await table.store.history(done.accountId, 1);
-    expect(items[0]).toMatchObject({ from: 'pending', to: 'active', actor: 'BackgroundTasks', requestId: 'lambda-req' });
+    expect(items[0]).toMatchObject({
+      from: 'pending',
+      to: 'active',
+      actor: 'BackgroundTasks',
+      requestId: 'lambda-req',
+    });
   });
 
   it('completes disable: disabling → disabled', async () => {
@@ -113,7 +140,10 @@ describe('runOperation with the direct adapter', () => {
     const deleted = await complete(await start(deps, await active(), 'deleted'));
     const email = deleted.email!;
     const purging = await start(deps, deleted, 'deleted_permanent');
-    expect(purging).toMatchObject({ status: 'deleting', inProgress: { operation: 'purge', target: 'deleted_permanent' } });
+    expect(purging).toMatchObject({
+      status: 'deleting',
+      inProgress: { operation: 'purge', target: 'deleted_permanent' },
+    });
 
     // Act
     const purged = await complete(purging);
@@ -127,12 +157,20 @@ describe('runOperation with the direct adapter', () => {
     const deleted = await complete(await start(deps, await active(), 'deleted'));
     const restoring = await start(deps, deleted, 'active');
     expect(restoring).toMatchObject({ status: 'restoring', inProgress: { operation: 'restore' } });
-    expect(await complete(restoring)).toMatchObject({ status: 'active', inProgress: null, deletedAt: null, purgeAfter: null });
+    expect(await complete(restoring)).toMatchObject({
+      status: 'active',
+      inProgress: null,
+      deletedAt: null,
+      purgeAfter: null,
+    });
   });
 
   it('completes migrate: migration_pending → active', async () => {
     const migrating = await start(deps, await active(), 'migration_pending');
-    expect(migrating).toMatchObject({ status: 'migration_pending', inProgress: { operation: 'migrate', target: 'active' } });
+    expect(migrating).toMatchObject({
+      status: 'migration_pending',
+      inProgress: { operation: 'migrate', target: 'active' },
+    });
     expect(await complete(migrating)).toMatchObject({ status: 'active', inProgress: null });
   });
 
@@ -161,8 +199,11 @@ describe('runOperation with the webhook adapter', () => {
   beforeAll(async () => {
     stub = await startPlatformStub('webhook-secret');
     table = await freshTable({
-      MAIL_PLATFORM_URL: stub.url, MAIL_PLATFORM_SECRET: stub.secret, MAIL_PLATFORM_TIMEOUT_MS: '300',
-      WORKER_MAX_ATTEMPTS: '5', WORKER_FIRST_DELAY_SECONDS: '30',
+      MAIL_PLATFORM_URL: stub.url,
+      MAIL_PLATFORM_SECRET: stub.secret,
+      MAIL_PLATFORM_TIMEOUT_MS: '300',
+      WORKER_MAX_ATTEMPTS: '5',
+      WORKER_FIRST_DELAY_SECONDS: '30',
     });
   });
   afterAll(async () => {
@@ -196,10 +237,16 @@ describe('runOperation with the webhook adapter', () => {
     // Assess
     expect(outcomes.map((o) => o.outcome)).toEqual(['retrying', 'retrying', 'retrying', 'retrying', 'gave_up']);
     expect(scheduler.scheduled.map((s) => s.delaySeconds)).toEqual([30, 60, 120, 240]);
-    expect(scheduler.scheduled.every((s) => s.message.operationId === op.operationId && s.message.round === op.round)).toBe(true);
+    expect(
+      scheduler.scheduled.every((s) => s.message.operationId === op.operationId && s.message.round === op.round),
+    ).toBe(true);
     const after = await read(table, account.accountId);
     expect(after).toMatchObject({ status: 'pending', version: account.version });
-    expect(after.inProgress).toMatchObject({ operationId: op.operationId, attempts: 5, lastError: 'HTTP 503 Service Unavailable: {"error":"platform unavailable"}' });
+    expect(after.inProgress).toMatchObject({
+      operationId: op.operationId,
+      attempts: 5,
+      lastError: 'HTTP 503 Service Unavailable: {"error":"platform unavailable"}',
+    });
     expect((await table.store.history(account.accountId, 10)).items).toHaveLength(1);
     const attempts = stub.requests.slice(sent);
     expect(attempts).toHaveLength(5);
@@ -208,8 +255,12 @@ describe('runOperation with the webhook adapter', () => {
     expect(alerts.published[0]).toMatchObject({
       type: 'operation_gave_up',
       account: { accountId: account.accountId, email: account.email, domain: 'example.org' },
-      status: 'pending', target: 'active', since: op.startedAt, attempts: 5,
-      lastError: after.inProgress?.lastError, action: expect.stringContaining(`/accounts/${account.accountId}/in-progress/retry`),
+      status: 'pending',
+      target: 'active',
+      since: op.startedAt,
+      attempts: 5,
+      lastError: after.inProgress?.lastError,
+      action: expect.stringContaining(`/accounts/${account.accountId}/in-progress/retry`),
     });
     expect(alerts.published[0]?.summary).not.toMatch(/\n/);
   });
@@ -242,7 +293,12 @@ describe('runOperation with the webhook adapter', () => {
     stub.recover();
 
     // Act: the operator retries (what POST …/in-progress/retry applies); the worker runs round 2
-    const retried = await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' });
+    const retried = await apply(
+      deps,
+      await read(table, account.accountId),
+      { kind: 'retry', caller: admin },
+      { race: 'caller' },
+    );
     const round2 = retried.account.inProgress!;
     const stale = await runOperation(deps, account.accountId, op.operationId, { round: op.round });
     const result = await runOperation(deps, account.accountId, round2.operationId, { round: round2.round });
@@ -266,7 +322,9 @@ describe('runOperation with the webhook adapter', () => {
     let round2: Account | undefined;
     stub.beforeAnswer(async () => {
       stub.beforeAnswer(null);
-      round2 = (await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' })).account;
+      round2 = (
+        await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' })
+      ).account;
     });
 
     // Act
@@ -296,7 +354,11 @@ describe('runOperation with the webhook adapter', () => {
     // Assess
     expect(result.outcome).toBe('completed');
     expect(await read(table, account.accountId)).toMatchObject({ status: 'active', inProgress: null });
-    expect((await table.store.history(account.accountId, 1)).items[0]).toMatchObject({ action: 'complete', from: 'pending', to: 'active' });
+    expect((await table.store.history(account.accountId, 1)).items[0]).toMatchObject({
+      action: 'complete',
+      from: 'pending',
+      to: 'active',
+    });
   });
 
   it('records an unreadable signing secret as a failed attempt: backed off, then given up with an alert', async () => {
@@ -332,7 +394,10 @@ describe('runOperation with the webhook adapter', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'retrying', attempts: 1, delaySeconds: 30 });
-    expect((await read(table, account.accountId)).inProgress).toMatchObject({ attempts: 1, lastError: 'timed out after 300 ms' });
+    expect((await read(table, account.accountId)).inProgress).toMatchObject({
+      attempts: 1,
+      lastError: 'timed out after 300 ms',
+    });
   });
 
   it('cancel rolls back, and a retry scheduled before it changes nothing afterwards', async () => {
@@ -341,11 +406,18 @@ describe('runOperation with the webhook adapter', () => {
     await runOperation(deps, provisioned.accountId, provisioned.inProgress!.operationId);
     const disabling = await start(deps, await read(table, provisioned.accountId), 'disabled');
     stub.failNext(1, 503);
-    await runOperation(deps, disabling.accountId, disabling.inProgress!.operationId, { round: disabling.inProgress!.round });
+    await runOperation(deps, disabling.accountId, disabling.inProgress!.operationId, {
+      round: disabling.inProgress!.round,
+    });
     expect(scheduler.scheduled).toHaveLength(1);
 
     // Act: an administrator cancels; then the scheduled retry arrives
-    const cancelled = await apply(deps, await read(table, disabling.accountId), { kind: 'cancel', reason: 'wrong account', caller: admin }, { race: 'caller' });
+    const cancelled = await apply(
+      deps,
+      await read(table, disabling.accountId),
+      { kind: 'cancel', reason: 'wrong account', caller: admin },
+      { race: 'caller' },
+    );
     const sent = stub.requests.length;
     const late = await runScheduled();
 
@@ -363,7 +435,12 @@ describe('runOperation with the webhook adapter', () => {
     const disabling = await start(deps, await read(table, provisioned.accountId), 'disabled');
     let cancelled: Account | undefined;
     stub.beforeAnswer(async () => {
-      const applied = await apply(deps, await read(table, disabling.accountId), { kind: 'cancel', reason: null, caller: admin }, { race: 'caller' });
+      const applied = await apply(
+        deps,
+        await read(table, disabling.accountId),
+        { kind: 'cancel', reason: null, caller: admin },
+        { race: 'caller' },
+      );
       cancelled = applied.account;
     });
 
@@ -383,7 +460,12 @@ describe('runOperation with the webhook adapter', () => {
     const disabling = await start(deps, await read(table, provisioned.accountId), 'disabled');
     stub.failNext(1, 503);
     stub.beforeAnswer(async () => {
-      await apply(deps, await read(table, disabling.accountId), { kind: 'cancel', reason: null, caller: admin }, { race: 'caller' });
+      await apply(
+        deps,
+        await read(table, disabling.accountId),
+        { kind: 'cancel', reason: null, caller: admin },
+        { race: 'caller' },
+      );
     });
 
     // Act
@@ -403,27 +485,42 @@ describe('runOperation with the webhook adapter', () => {
     const { message } = scheduler.scheduled.at(-1)!;
 
     // Act: SQS delivers the delayed message
-    const result = await createRetryHandler(deps)({ Records: [{ messageId: 'm-1', body: JSON.stringify(message) }] } as never, { awsRequestId: 'inv-r' });
+    const result = await createRetryHandler(deps)(
+      { Records: [{ messageId: 'm-1', body: JSON.stringify(message) }] } as never,
+      { awsRequestId: 'inv-r' },
+    );
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
     expect(await read(table, account.accountId)).toMatchObject({ status: 'active', inProgress: null });
-    expect((await table.store.history(account.accountId, 1)).items[0]).toMatchObject({ action: 'complete', requestId: 'inv-r' });
+    expect((await table.store.history(account.accountId, 1)).items[0]).toMatchObject({
+      action: 'complete',
+      requestId: 'inv-r',
+    });
   });
 
   it('without a retry queue, retries run in process on the local scheduler', async () => {
     // Prepare: no scheduler override, a zero first delay, one failure
-    const local = await freshTable({ MAIL_PLATFORM_URL: stub.url, MAIL_PLATFORM_SECRET: stub.secret, WORKER_FIRST_DELAY_SECONDS: '0' });
+    const local = await freshTable({
+      MAIL_PLATFORM_URL: stub.url,
+      MAIL_PLATFORM_SECRET: stub.secret,
+      WORKER_FIRST_DELAY_SECONDS: '0',
+    });
     const localDeps = createWorkerDeps(local.config, { alerts, log: silent });
     stub.failNext(1, 503);
     const account = await createAccount(local, true);
 
     // Act
-    const first = await runOperation(localDeps, account.accountId, account.inProgress!.operationId, { round: account.inProgress!.round });
+    const first = await runOperation(localDeps, account.accountId, account.inProgress!.operationId, {
+      round: account.inProgress!.round,
+    });
 
     // Assess: the timer's attempt completes the operation
     expect(first).toEqual({ outcome: 'retrying', attempts: 1, delaySeconds: 0 });
-    await vi.waitFor(async () => expect(await read(local, account.accountId)).toMatchObject({ status: 'active', inProgress: null }), { timeout: 10_000 });
+    await vi.waitFor(
+      async () => expect(await read(local, account.accountId)).toMatchObject({ status: 'active', inProgress: null }),
+      { timeout: 10_000 },
+    );
     expect((localDeps.scheduler as LocalRetryScheduler).pending()).toBe(0);
     (localDeps.scheduler as LocalRetryScheduler).stop();
   });

@@ -2,7 +2,12 @@
  * Reads a test table's real DynamoDB Local stream, as Lambda would receive its records: everything
  * written since the previous read, in order, in Lambda's record shape (the local poller's conversion).
  */
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { toLambdaRecord } from '../../../infra/local/stream-poller';
@@ -43,7 +48,9 @@ async function streamReader(config: Config): Promise<StreamReader> {
       const records: DynamoDBRecord[] = [];
       for (const shardId of await shardIds()) {
         if (!iterators.has(shardId)) {
-          const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+          const { ShardIterator } = await client.send(
+            new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+          );
           iterators.set(shardId, ShardIterator);
         }
         for (let iterator = iterators.get(shardId); iterator !== undefined;) {
@@ -54,7 +61,9 @@ async function streamReader(config: Config): Promise<StreamReader> {
           iterator = result.NextShardIterator;
         }
       }
-      return records.sort((a, b) => (BigInt(a.dynamodb?.SequenceNumber ?? 0) < BigInt(b.dynamodb?.SequenceNumber ?? 0) ? -1 : 1));
+      return records.sort((a, b) =>
+        BigInt(a.dynamodb?.SequenceNumber ?? 0) < BigInt(b.dynamodb?.SequenceNumber ?? 0) ? -1 : 1,
+      );
     },
   };
 }

@@ -41,14 +41,32 @@ describe('the worker on the real table stream', () => {
     // Prepare
     const platform = switchablePlatform();
     const scheduled: RetryMessage[] = [];
-    const deps = createWorkerDeps(table.config, { platform, log: silent, alerts: { publish: async () => {} },
-      scheduler: { schedule: async (message) => { scheduled.push(message); } } });
+    const deps = createWorkerDeps(table.config, {
+      platform,
+      log: silent,
+      alerts: { publish: async () => {} },
+      scheduler: {
+        schedule: async (message) => {
+          scheduled.push(message);
+        },
+      },
+    });
     const handle = createWorkerHandler(deps);
-    const { account, entry } = newAccount({ accountId: ulid(), email: `s-${ulid().toLowerCase()}@example.org`, displayName: null, activate: true,
-      caller: admin }, new Date(), table.config.policy);
+    const { account, entry } = newAccount(
+      {
+        accountId: ulid(),
+        email: `s-${ulid().toLowerCase()}@example.org`,
+        displayName: null,
+        activate: true,
+        caller: admin,
+      },
+      new Date(),
+      table.config.policy,
+    );
     await table.store.create(account, entry);
     const op = account.inProgress!;
-    const workerRecords = (records: Awaited<ReturnType<StreamReader['next']>>) => records.filter((r) => matchesFilter(r, STREAM_CONSUMERS.worker));
+    const workerRecords = (records: Awaited<ReturnType<StreamReader['next']>>) =>
+      records.filter((r) => matchesFilter(r, STREAM_CONSUMERS.worker));
 
     // Act 1: the creation starts round 1; the platform fails
     const created = await stream.next();
@@ -64,7 +82,9 @@ describe('the worker on the real table stream', () => {
     const failureWrite = await stream.next();
 
     // Assess 2: it is an account write, and the worker filter does not see it
-    expect(failureWrite.some((r) => r.eventName === 'MODIFY' && r.dynamodb?.NewImage?.accountId?.S === account.accountId)).toBe(true);
+    expect(
+      failureWrite.some((r) => r.eventName === 'MODIFY' && r.dynamodb?.NewImage?.accountId?.S === account.accountId),
+    ).toBe(true);
     expect(workerRecords(failureWrite)).toEqual([]);
 
     // Act 3: the operator retries; the platform is back

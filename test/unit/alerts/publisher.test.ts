@@ -44,20 +44,39 @@ describe('createAlertPublisher with a topic', () => {
   it('publishes the alert as JSON to SNS with a subject from its summary', async () => {
     // Prepare
     const sent: PublishCommand[] = [];
-    const sns = { send: async (command: PublishCommand) => { sent.push(command); return {}; } };
-    const publisher = createAlertPublisher(loadConfig({ ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-2:123456789012:on-call' }), { sns: sns as never });
+    const sns = {
+      send: async (command: PublishCommand) => {
+        sent.push(command);
+        return {};
+      },
+    };
+    const publisher = createAlertPublisher(
+      loadConfig({ ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-2:123456789012:on-call' }),
+      { sns: sns as never },
+    );
 
     // Act
     await publisher.publish(alert);
 
     // Assess
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.input).toEqual({ TopicArn: 'arn:aws:sns:eu-west-2:123456789012:on-call', Subject: alert.summary, Message: JSON.stringify(alert) });
+    expect(sent[0]?.input).toEqual({
+      TopicArn: 'arn:aws:sns:eu-west-2:123456789012:on-call',
+      Subject: alert.summary,
+      Message: JSON.stringify(alert),
+    });
   });
 
   it('lets an SNS failure reach the caller', async () => {
-    const sns = { send: async () => { throw new Error('throttled'); } };
-    const publisher = createAlertPublisher(loadConfig({ ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-2:123456789012:on-call' }), { sns: sns as never });
+    const sns = {
+      send: async () => {
+        throw new Error('throttled');
+      },
+    };
+    const publisher = createAlertPublisher(
+      loadConfig({ ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-2:123456789012:on-call' }),
+      { sns: sns as never },
+    );
     await expect(publisher.publish(alert)).rejects.toThrow('throttled');
   });
 });
@@ -83,7 +102,10 @@ describe('createAlertPublisher locally', () => {
     await publisher.publish({ ...alert, type: 'stuck' });
 
     // Assess
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Alert);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Alert);
     expect(lines).toEqual([alert, { ...alert, type: 'stuck' }]);
     expect(console.log).toHaveBeenCalledWith(`ALERT operation_gave_up: ${alert.summary}`);
   });
@@ -91,7 +113,10 @@ describe('createAlertPublisher locally', () => {
   it('POSTs the alert to the webhook when one is set', async () => {
     // Prepare
     const calls: { url: string; init: RequestInit }[] = [];
-    const fetch = (async (url: string, init: RequestInit) => { calls.push({ url, init }); return new Response(null, { status: 204 }); }) as typeof globalThis.fetch;
+    const fetch = (async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      return new Response(null, { status: 204 });
+    }) as typeof globalThis.fetch;
     const publisher = createAlertPublisher(loadConfig({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts' }), { fetch });
 
     // Act
@@ -108,8 +133,10 @@ describe('createAlertPublisher locally', () => {
     // Prepare
     const errors: string[] = [];
     const fetch = (async () => new Response('no', { status: 500 })) as typeof globalThis.fetch;
-    const publisher = createAlertPublisher(loadConfig({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts', ALERT_FILE: join(dir, '\0bad') }),
-      { fetch, onError: (message) => errors.push(message) });
+    const publisher = createAlertPublisher(
+      loadConfig({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts', ALERT_FILE: join(dir, '\0bad') }),
+      { fetch, onError: (message) => errors.push(message) },
+    );
 
     // Act
     await publisher.publish(alert);

@@ -26,7 +26,11 @@ const SPEC: Record<Status, { login: string; mail: string }> = {
   migration_pending: { login: 'allow', mail: 'queue' },
 };
 
-const lockout = (until: string | null, previousStatus: Status = 'active'): Lock => ({ reason: 'failed_logins', until, previousStatus });
+const lockout = (until: string | null, previousStatus: Status = 'active'): Lock => ({
+  reason: 'failed_logins',
+  until,
+  previousStatus,
+});
 
 describe('accessDecision', () => {
   it.each(Object.entries(SPEC) as [Status, { login: string; mail: string }][])('%s: %o', (status, expected) => {
@@ -38,11 +42,16 @@ describe('accessDecision', () => {
   });
 
   it('answers as the previous status once a lockout has expired, before any sweep', () => {
-    expect(accessDecision('locked', lockout(NOW.toISOString(), 'inactive'), NOW)).toEqual({ login: 'allow', mail: 'deliver' });
+    expect(accessDecision('locked', lockout(NOW.toISOString(), 'inactive'), NOW)).toEqual({
+      login: 'allow',
+      mail: 'deliver',
+    });
   });
 
   it('never lets an admin lock expire', () => {
-    expect(accessDecision('locked', { reason: 'admin', until: iso(-1), previousStatus: 'active' }, NOW).login).toBe('deny');
+    expect(accessDecision('locked', { reason: 'admin', until: iso(-1), previousStatus: 'active' }, NOW).login).toBe(
+      'deny',
+    );
   });
 });
 

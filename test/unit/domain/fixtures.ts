@@ -44,16 +44,34 @@ function anAccount(overrides: Partial<Account> = {}): Account {
 }
 
 /** An outstanding operation started an hour ago with id `op-1`. */
-function anOperation(operation: Operation, from: Status, target: Status, overrides: Partial<InProgress> = {}): InProgress {
-  return { operationId: 'op-1', operation, target, from, startedAt: iso(-HOUR), attempts: 2, lastError: 'timeout', round: 1, ...overrides };
+function anOperation(
+  operation: Operation,
+  from: Status,
+  target: Status,
+  overrides: Partial<InProgress> = {},
+): InProgress {
+  return {
+    operationId: 'op-1',
+    operation,
+    target,
+    from,
+    startedAt: iso(-HOUR),
+    attempts: 2,
+    lastError: 'timeout',
+    round: 1,
+    ...overrides,
+  };
 }
 
 /** A resting account in `status` with the marks that status implies (a lock, deletion dates). */
 function restingIn(status: Status, overrides: Partial<Account> = {}): Account {
   const marks: Partial<Account> =
-    status === 'locked' ? { lock: { reason: 'admin', until: null, previousStatus: 'active' } }
-      : status === 'deleted' ? { deletedAt: iso(-DAY), purgeAfter: iso(29 * DAY), email: 'jo@example.org' }
-        : status === 'deleted_permanent' ? { deletedAt: iso(-40 * DAY), purgeAfter: iso(-10 * DAY), email: null, displayName: null }
+    status === 'locked'
+      ? { lock: { reason: 'admin', until: null, previousStatus: 'active' } }
+      : status === 'deleted'
+        ? { deletedAt: iso(-DAY), purgeAfter: iso(29 * DAY), email: 'jo@example.org' }
+        : status === 'deleted_permanent'
+          ? { deletedAt: iso(-40 * DAY), purgeAfter: iso(-10 * DAY), email: null, displayName: null }
           : {};
   return anAccount({ status, ...marks, ...overrides });
 }
@@ -70,7 +88,13 @@ const IN_PROGRESS_CASES: readonly { status: Status; operation: Operation; from: 
 ];
 
 /** An account in progress in `status`, doing `operation` from `from` to `target`. */
-function inProgressIn(status: Status, operation: Operation, from: Status, target: Status, overrides: Partial<Account> = {}): Account {
+function inProgressIn(
+  status: Status,
+  operation: Operation,
+  from: Status,
+  target: Status,
+  overrides: Partial<Account> = {},
+): Account {
   const deletion = from === 'deleted' ? { deletedAt: iso(-DAY), purgeAfter: iso(29 * DAY) } : {};
   return anAccount({ status, inProgress: anOperation(operation, from, target), ...deletion, ...overrides });
 }
@@ -95,5 +119,20 @@ function asRefused(decision: Decision): Refused {
   return decision;
 }
 
-export { ACCOUNT_ID, ADMIN, IN_PROGRESS_CASES, NOW, POLICY, WRITER, anAccount, anOperation, asChanged, asQuiet, asRefused, inProgressIn, iso, restingIn };
+export {
+  ACCOUNT_ID,
+  ADMIN,
+  IN_PROGRESS_CASES,
+  NOW,
+  POLICY,
+  WRITER,
+  anAccount,
+  anOperation,
+  asChanged,
+  asQuiet,
+  asRefused,
+  inProgressIn,
+  iso,
+  restingIn,
+};
 export type { Changed, Quiet, Refused };

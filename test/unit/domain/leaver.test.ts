@@ -11,9 +11,12 @@ describe('leaveDateProblem', () => {
     expect(leaveDateProblem(date, NOW, POLICY)).toBeNull();
   });
 
-  it.each(['2026-02-30', '2026-13-01', '2026-3-1', '20260310', '2026-03-10T00:00:00Z', '', 'soon'])('rejects the non-date %j', (date) => {
-    expect(leaveDateProblem(date, NOW, POLICY)).toMatch(/YYYY-MM-DD/);
-  });
+  it.each(['2026-02-30', '2026-13-01', '2026-3-1', '20260310', '2026-03-10T00:00:00Z', '', 'soon'])(
+    'rejects the non-date %j',
+    (date) => {
+      expect(leaveDateProblem(date, NOW, POLICY)).toMatch(/YYYY-MM-DD/);
+    },
+  );
 
   it.each(['2026-02-07', '2027-03-11', '1999-01-01'])('rejects %s, outside the allowed range, naming it', (date) => {
     expect(leaveDateProblem(date, NOW, POLICY)).toBe('must be between 2026-02-08 and 2027-03-10');
@@ -33,7 +36,10 @@ describe('leaveDateProblem', () => {
 
 describe('leaverMark', () => {
   it('ends the window leaverWindowMs after midnight UTC of the leave date', () => {
-    expect(leaverMark('2026-12-15', POLICY)).toEqual({ leaveDate: '2026-12-15', windowEndsAt: '2027-01-14T00:00:00.000Z' });
+    expect(leaverMark('2026-12-15', POLICY)).toEqual({
+      leaveDate: '2026-12-15',
+      windowEndsAt: '2027-01-14T00:00:00.000Z',
+    });
     expect(leaverMark('2026-12-15', { ...POLICY, leaverWindowMs: DAY }).windowEndsAt).toBe('2026-12-16T00:00:00.000Z');
   });
 

@@ -18,12 +18,31 @@ describe('toResource', () => {
     const resource = toResource(account, NOW);
 
     expect(resource).toEqual({
-      accountId: account.accountId, email: account.email, domain: account.domain, displayName: account.displayName,
-      status: 'disabling', statusLabel: 'Disabling', statusSince: account.statusSince, statusReason: account.statusReason,
-      updatedBy: account.updatedBy, updatedAt: account.updatedAt, version: account.version,
-      inProgress: { operation: 'disable', target: 'disabled', startedAt: iso(-3_600_000), attempts: 2, lastError: 'timeout' },
-      leaver: null, lock: null, lastActivityAt: account.lastActivityAt, deletedAt: null, purgeAfter: null,
-      access: { login: 'deny', mail: 'deliver' }, createdAt: account.createdAt,
+      accountId: account.accountId,
+      email: account.email,
+      domain: account.domain,
+      displayName: account.displayName,
+      status: 'disabling',
+      statusLabel: 'Disabling',
+      statusSince: account.statusSince,
+      statusReason: account.statusReason,
+      updatedBy: account.updatedBy,
+      updatedAt: account.updatedAt,
+      version: account.version,
+      inProgress: {
+        operation: 'disable',
+        target: 'disabled',
+        startedAt: iso(-3_600_000),
+        attempts: 2,
+        lastError: 'timeout',
+      },
+      leaver: null,
+      lock: null,
+      lastActivityAt: account.lastActivityAt,
+      deletedAt: null,
+      purgeAfter: null,
+      access: { login: 'deny', mail: 'deliver' },
+      createdAt: account.createdAt,
     });
   });
 
@@ -36,15 +55,23 @@ describe('toResource', () => {
   it('reports an expired lockout as locked with the previous status access', () => {
     const lock = { reason: 'failed_logins', until: iso(-1), previousStatus: 'active' } as const;
     expect(toResource(anAccount({ status: 'locked', lock }), NOW)).toMatchObject({
-      status: 'locked', statusLabel: 'Locked', lock, access: { login: 'allow', mail: 'deliver' },
+      status: 'locked',
+      statusLabel: 'Locked',
+      lock,
+      access: { login: 'allow', mail: 'deliver' },
     });
   });
 
   it('shows a tombstone without personal data, with its dates', () => {
     const tombstone = restingIn('deleted_permanent');
     expect(toResource(tombstone, NOW)).toMatchObject({
-      email: null, displayName: null, status: 'deleted_permanent', statusLabel: 'Deleted Permanent',
-      deletedAt: tombstone.deletedAt, purgeAfter: tombstone.purgeAfter, access: { login: 'deny', mail: 'reject' },
+      email: null,
+      displayName: null,
+      status: 'deleted_permanent',
+      statusLabel: 'Deleted Permanent',
+      deletedAt: tombstone.deletedAt,
+      purgeAfter: tombstone.purgeAfter,
+      access: { login: 'deny', mail: 'reject' },
     });
   });
 });

@@ -7,26 +7,48 @@ import type { EventPublisher } from '../../../shared/events/publisher';
 import { accountKey, historyKey } from '../../../shared/store/keys';
 
 const entry = (n: number): HistoryEntry => ({
-  id: `01JA00000000000000000000${String(n).padStart(2, '0')}`, accountId: 'acc1', domain: 'example.org',
-  at: '2025-03-01T12:00:00.000Z', from: 'active', to: 'locked', action: 'lock', actor: 'alice', reason: null, requestId: null,
+  id: `01JA00000000000000000000${String(n).padStart(2, '0')}`,
+  accountId: 'acc1',
+  domain: 'example.org',
+  at: '2025-03-01T12:00:00.000Z',
+  from: 'active',
+  to: 'locked',
+  action: 'lock',
+  actor: 'alice',
+  reason: null,
+  requestId: null,
 });
 
 const image = (item: Record<string, unknown>) => marshall(item) as Record<string, AttributeValue>;
 
 function historyRecord(n: number): DynamoDBRecord {
   const keys = historyKey('acc1', entry(n).id);
-  return { eventID: `e${n}`, eventName: 'INSERT', dynamodb: { Keys: image(keys), NewImage: image({ ...keys, ...entry(n) }), SequenceNumber: String(n) } };
+  return {
+    eventID: `e${n}`,
+    eventName: 'INSERT',
+    dynamodb: { Keys: image(keys), NewImage: image({ ...keys, ...entry(n) }), SequenceNumber: String(n) },
+  };
 }
 
 function accountRecord(n: number): DynamoDBRecord {
   const keys = accountKey('acc1');
-  return { eventID: `e${n}`, eventName: 'MODIFY', dynamodb: { Keys: image(keys), NewImage: image({ ...keys, accountId: 'acc1' }), SequenceNumber: String(n) } };
+  return {
+    eventID: `e${n}`,
+    eventName: 'MODIFY',
+    dynamodb: { Keys: image(keys), NewImage: image({ ...keys, accountId: 'acc1' }), SequenceNumber: String(n) },
+  };
 }
 
 /** A publisher that records what it got and fails the given indexes of each call. */
 function recordingPublisher(failIndexes: number[] = []): EventPublisher & { published: HistoryEntry[][] } {
   const published: HistoryEntry[][] = [];
-  return { published, publish: async (entries) => { published.push([...entries]); return failIndexes.filter((i) => i < entries.length); } };
+  return {
+    published,
+    publish: async (entries) => {
+      published.push([...entries]);
+      return failIndexes.filter((i) => i < entries.length);
+    },
+  };
 }
 
 describe('publishStreamBatch', () => {
@@ -36,8 +58,11 @@ describe('publishStreamBatch', () => {
     const counts: Record<string, number> = {};
 
     // Act
-    const result = await publishStreamBatch(publisher, [historyRecord(1), accountRecord(2), historyRecord(3)],
-      { count: (metric, value) => { counts[metric] = (counts[metric] ?? 0) + value; } });
+    const result = await publishStreamBatch(publisher, [historyRecord(1), accountRecord(2), historyRecord(3)], {
+      count: (metric, value) => {
+        counts[metric] = (counts[metric] ?? 0) + value;
+      },
+    });
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
@@ -50,7 +75,12 @@ describe('publishStreamBatch', () => {
     const publisher = recordingPublisher([1]);
 
     // Act
-    const result = await publishStreamBatch(publisher, [historyRecord(1), accountRecord(2), historyRecord(3), historyRecord(4)]);
+    const result = await publishStreamBatch(publisher, [
+      historyRecord(1),
+      accountRecord(2),
+      historyRecord(3),
+      historyRecord(4),
+    ]);
 
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '3' }, { itemIdentifier: '4' }]);

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PutEventsCommand} from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config';
@@ -9,15 +9,26 @@ import type { HistoryEntry } from '../../../shared/domain/account';
 import { changeEvent, createEventPublisher, type ChangeEvent } from '../../../shared/events/publisher';
 
 const entry = (n: number): HistoryEntry => ({
-  id: `01JA00000000000000000000${String(n).padStart(2, '0')}`, accountId: `acc${n}`, domain: 'example.org',
-  at: `2025-03-01T12:00:${String(n % 60).padStart(2, '0')}.000Z`, from: 'active', to: 'locked', action: 'lock', actor: 'alice',
-  reason: null, requestId: null,
+  id: `01JA00000000000000000000${String(n).padStart(2, '0')}`,
+  accountId: `acc${n}`,
+  domain: 'example.org',
+  at: `2025-03-01T12:00:${String(n % 60).padStart(2, '0')}.000Z`,
+  from: 'active',
+  to: 'locked',
+  action: 'lock',
+  actor: 'alice',
+  reason: null,
+  requestId: null,
 });
 
 describe('changeEvent', () => {
   it('is the EventBridge entry: source, detail-type, time and the history entry as detail, with its id', () => {
     expect(changeEvent(entry(1))).toEqual({
-      id: entry(1).id, source: 'mailbox-lifecycle', 'detail-type': 'AccountStatusChanged', time: entry(1).at, detail: entry(1),
+      id: entry(1).id,
+      source: 'mailbox-lifecycle',
+      'detail-type': 'AccountStatusChanged',
+      time: entry(1).at,
+      detail: entry(1),
     });
   });
 
@@ -33,7 +44,12 @@ describe('createEventPublisher on a bus', () => {
   it('sends PutEvents in chunks of ten with the documented fields', async () => {
     // Prepare
     const sent: PutEventsCommand[] = [];
-    const eventBridge = { send: async (c: PutEventsCommand) => { sent.push(c); return { FailedEntryCount: 0, Entries: [] }; } };
+    const eventBridge = {
+      send: async (c: PutEventsCommand) => {
+        sent.push(c);
+        return { FailedEntryCount: 0, Entries: [] };
+      },
+    };
     const publisher = createEventPublisher(config, { eventBridge: eventBridge as never });
     const entries = Array.from({ length: 23 }, (_, i) => entry(i));
 
@@ -44,8 +60,11 @@ describe('createEventPublisher on a bus', () => {
     expect(failed).toEqual([]);
     expect(sent.map((c) => c.input.Entries?.length)).toEqual([10, 10, 3]);
     expect(sent[0]?.input.Entries?.[0]).toEqual({
-      EventBusName: 'mailbox-lifecycle-events', Source: 'mailbox-lifecycle', DetailType: 'AccountStatusChanged',
-      Time: new Date(entries[0]!.at), Detail: JSON.stringify(entries[0]),
+      EventBusName: 'mailbox-lifecycle-events',
+      Source: 'mailbox-lifecycle',
+      DetailType: 'AccountStatusChanged',
+      Time: new Date(entries[0]!.at),
+      Detail: JSON.stringify(entries[0]),
     });
   });
 
@@ -56,11 +75,17 @@ describe('createEventPublisher on a bus', () => {
       send: async (): Promise<Partial<PutEventsCommandOutput>> => {
         call += 1;
         if (call === 2) throw new Error('throttled');
-        return { FailedEntryCount: 1, Entries: [{ EventId: 'x' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }] };
+        return {
+          FailedEntryCount: 1,
+          Entries: [{ EventId: 'x' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'oops' }],
+        };
       },
     };
     const errors: string[] = [];
-    const publisher = createEventPublisher(config, { eventBridge: eventBridge as never, onError: (m) => errors.push(m) });
+    const publisher = createEventPublisher(config, {
+      eventBridge: eventBridge as never,
+      onError: (m) => errors.push(m),
+    });
 
     // Act
     const failed = await publisher.publish(Array.from({ length: 12 }, (_, i) => entry(i)));
@@ -90,7 +115,10 @@ describe('createEventPublisher locally', () => {
     await publisher.publish([entry(3)]);
 
     // Assess
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ChangeEvent);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ChangeEvent);
     expect(lines).toEqual([changeEvent(entry(1)), changeEvent(entry(2)), changeEvent(entry(3))]);
   });
 

@@ -15,7 +15,10 @@ vi.hoisted(() => {
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ANN: AccessRecord = {
-  accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', email: 'ann@a.org', domain: 'a.org', status: 'locked',
+  accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  email: 'ann@a.org',
+  domain: 'a.org',
+  status: 'locked',
   lock: { reason: 'failed_logins', until: '2026-03-01T11:00:00.000Z', previousStatus: 'active' },
 };
 
@@ -34,7 +37,10 @@ beforeAll(async () => {
       return email === ANN.email ? ANN : null;
     },
   };
-  access = httpFunction('access', accessEndpoints(store, () => NOW));
+  access = httpFunction(
+    'access',
+    accessEndpoints(store, () => NOW),
+  );
   publicRoutes = httpFunction('public', publicEndpoints(DEFAULT_POLICY));
 });
 
@@ -44,70 +50,136 @@ async function call(handler: HttpHandler, request: ApiRequest) {
   return { event, result };
 }
 
-const problemHeaders = (requestId: string, extra: Record<string, string> = {}) =>
-  ({ 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...extra, 'X-Request-Id': requestId });
+const problemHeaders = (requestId: string, extra: Record<string, string> = {}) => ({
+  'Content-Type': 'application/problem+json',
+  'Cache-Control': 'no-store',
+  ...extra,
+  'X-Request-Id': requestId,
+});
 
-describe('the access function\'s chain', () => {
+describe("the access function's chain", () => {
   it('200: the decision, an expired failed-logins lock already counting as its previous status', async () => {
-    const { event, result } = await call(access, { method: 'GET', path: '/access', query: { email: 'Ann@A.org' }, claims: platform() });
+    const { event, result } = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'Ann@A.org' },
+      claims: platform(),
+    });
     expect(result).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Request-Id': event.requestContext.requestId },
-      body: JSON.stringify({ accountId: ANN.accountId, email: 'ann@a.org', status: 'active', login: 'allow', mail: 'deliver' }),
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        'X-Request-Id': event.requestContext.requestId,
+      },
+      body: JSON.stringify({
+        accountId: ANN.accountId,
+        email: 'ann@a.org',
+        status: 'active',
+        login: 'allow',
+        mail: 'deliver',
+      }),
     });
   });
 
   it('401 without claims, before anything else is looked at', async () => {
     const before = lookups.length;
-    const { event, result } = await call(access, { method: 'GET', path: '/access', query: { email: 'x' }, body: 'x'.repeat(20_000) });
+    const { event, result } = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'x' },
+      body: 'x'.repeat(20_000),
+    });
     expect(result).toEqual({
       statusCode: 401,
       headers: problemHeaders(event.requestContext.requestId, { 'WWW-Authenticate': 'Bearer' }),
-      body: JSON.stringify({ type: 'urn:mailbox-lifecycle:problem:unauthorized', title: 'Unauthorized', status: 401,
-        detail: 'A valid bearer token is required.' }),
+      body: JSON.stringify({
+        type: 'urn:mailbox-lifecycle:problem:unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'A valid bearer token is required.',
+      }),
     });
     expect(lookups.length).toBe(before);
   });
 
   it('403 when the scope is missing', async () => {
-    const { event, result } = await call(access, { method: 'GET', path: '/access', query: { email: 'ann@a.org' },
-      claims: claims({ scopes: ['accounts:admin'], domains: '*' }) });
+    const { event, result } = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'ann@a.org' },
+      claims: claims({ scopes: ['accounts:admin'], domains: '*' }),
+    });
     expect(result).toEqual({
       statusCode: 403,
-      headers: problemHeaders(event.requestContext.requestId, { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="access:check"' }),
-      body: JSON.stringify({ type: 'urn:mailbox-lifecycle:problem:scope-required', title: 'Forbidden', status: 403,
-        detail: 'This request needs the access:check scope.' }),
+      headers: problemHeaders(event.requestContext.requestId, {
+        'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="access:check"',
+      }),
+      body: JSON.stringify({
+        type: 'urn:mailbox-lifecycle:problem:scope-required',
+        title: 'Forbidden',
+        status: 403,
+        detail: 'This request needs the access:check scope.',
+      }),
     });
   });
 
   it('400 listing the query field', async () => {
-    const { event, result } = await call(access, { method: 'GET', path: '/access', query: { email: 'nope', x: '1' }, claims: platform() });
+    const { event, result } = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'nope', x: '1' },
+      claims: platform(),
+    });
     expect(result).toEqual({
       statusCode: 400,
       headers: problemHeaders(event.requestContext.requestId),
-      body: JSON.stringify({ type: 'urn:mailbox-lifecycle:problem:invalid-input', title: 'Invalid input', status: 400,
-        detail: '2 fields are invalid.', errors: [
+      body: JSON.stringify({
+        type: 'urn:mailbox-lifecycle:problem:invalid-input',
+        title: 'Invalid input',
+        status: 400,
+        detail: '2 fields are invalid.',
+        errors: [
           { path: 'query.email', message: 'must be an email address' },
           { path: 'query.x', message: 'is not a known field' },
-        ] }),
+        ],
+      }),
     });
   });
 
-  it('404 for an unknown address; an address outside the caller\'s domains answers the same', async () => {
-    const unknown = await call(access, { method: 'GET', path: '/access', query: { email: 'bob@a.org' }, claims: platform() });
-    const elsewhere = await call(access, { method: 'GET', path: '/access', query: { email: 'ann@a.org' },
-      claims: claims({ scopes: ['access:check'], domains: ['b.org'] }) });
+  it("404 for an unknown address; an address outside the caller's domains answers the same", async () => {
+    const unknown = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'bob@a.org' },
+      claims: platform(),
+    });
+    const elsewhere = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'ann@a.org' },
+      claims: claims({ scopes: ['access:check'], domains: ['b.org'] }),
+    });
     expect(unknown.result.statusCode).toBe(404);
     expect(elsewhere.result.body).toBe(unknown.result.body);
   });
 
   it('500 without details for an unexpected failure', async () => {
-    const { event, result } = await call(access, { method: 'GET', path: '/access', query: { email: 'boom@a.org' }, claims: platform() });
+    const { event, result } = await call(access, {
+      method: 'GET',
+      path: '/access',
+      query: { email: 'boom@a.org' },
+      claims: platform(),
+    });
     expect(result).toEqual({
       statusCode: 500,
       headers: problemHeaders(event.requestContext.requestId),
-      body: JSON.stringify({ type: 'urn:mailbox-lifecycle:problem:internal-error', title: 'Internal Server Error', status: 500,
-        detail: 'The request failed on our side; quote the X-Request-Id header when reporting it.' }),
+      body: JSON.stringify({
+        type: 'urn:mailbox-lifecycle:problem:internal-error',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'The request failed on our side; quote the X-Request-Id header when reporting it.',
+      }),
     });
   });
 
@@ -118,8 +190,13 @@ describe('the access function\'s chain', () => {
   });
 
   it('normalizes header names and gives a request id when the event has none', async () => {
-    const { event } = toEvent({ method: 'GET', path: '/access', query: { email: 'ann@a.org' }, claims: platform(),
-      headers: { 'X-Custom': '1' } });
+    const { event } = toEvent({
+      method: 'GET',
+      path: '/access',
+      query: { email: 'ann@a.org' },
+      claims: platform(),
+      headers: { 'X-Custom': '1' },
+    });
     event.requestContext.requestId = '';
     const result = await access(event as never, {} as never);
     expect(result.statusCode).toBe(200);
@@ -127,7 +204,7 @@ describe('the access function\'s chain', () => {
   });
 });
 
-describe('the public function\'s chain', () => {
+describe("the public function's chain", () => {
   it('serves the status model without a token, cacheable', async () => {
     const { result } = await call(publicRoutes, { method: 'GET', path: '/status-model' });
     expect(result.statusCode).toBe(200);

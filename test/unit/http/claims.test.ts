@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { InvalidClaimsError, parseClaims } from '../../../shared/http/claims';
 
 describe('parseClaims', () => {
-  it('reads sub, the space-separated scope and API Gateway\'s bracketed array', () => {
-    expect(parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' }))
-      .toEqual({ sub: 'alice', scopes: ['accounts:read', 'accounts:write'], domains: ['a.org', 'b.org'] });
+  it("reads sub, the space-separated scope and API Gateway's bracketed array", () => {
+    expect(parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' })).toEqual({
+      sub: 'alice',
+      scopes: ['accounts:read', 'accounts:write'],
+      domains: ['a.org', 'b.org'],
+    });
   });
 
   it.each([
@@ -33,7 +36,10 @@ describe('parseClaims', () => {
   });
 
   it('reads a bracketed scope claim too', () => {
-    expect(parseClaims({ sub: 's', scope: '[accounts:read login:report]' }).scopes).toEqual(['accounts:read', 'login:report']);
+    expect(parseClaims({ sub: 's', scope: '[accounts:read login:report]' }).scopes).toEqual([
+      'accounts:read',
+      'login:report',
+    ]);
   });
 
   it.each([

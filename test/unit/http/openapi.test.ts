@@ -8,14 +8,29 @@ import { statusModel } from '../../../shared/http/status-model';
 describe('openApiDocument', () => {
   const document = openApiDocument() as unknown as {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; security: unknown; parameters?: { in: string; name: string; required?: boolean }[];
-      requestBody?: { required: boolean }; responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          security: unknown;
+          parameters?: { in: string; name: string; required?: boolean }[];
+          requestBody?: { required: boolean };
+          responses: Record<string, unknown>;
+        }
+      >
+    >;
     components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
   };
 
   it('is OpenAPI 3.1 with a bearer JWT scheme', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
   });
 
   it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('documents %s', (_name, route) => {
@@ -23,28 +38,56 @@ describe('openApiDocument', () => {
     expect(operation?.operationId).toBe(route.operationId);
     expect(operation?.security).toEqual(route.scope === null ? [] : [{ bearer: [route.scope] }]);
     if (route.path.includes('{accountId}')) {
-      expect(operation?.parameters).toContainEqual(expect.objectContaining({ in: 'path', name: 'accountId', required: true }));
+      expect(operation?.parameters).toContainEqual(
+        expect.objectContaining({ in: 'path', name: 'accountId', required: true }),
+      );
     }
-    if (route.scope !== null) expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['400', '401', '403']));
+    if (route.scope !== null)
+      expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['400', '401', '403']));
   });
 
   it('documents the request bodies and headers of a status change', () => {
     const operation = document.paths['/accounts/{accountId}/status']?.put;
     expect(operation?.requestBody?.required).toBe(true);
-    expect(operation?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:accountId', 'header:if-match', 'header:idempotency-key']);
-    expect(Object.keys(operation?.responses ?? {})).toEqual(['200', '202', '400', '401', '403', '404', '409', '412', '413', '415', '422', '500', '503']);
+    expect(operation?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'path:accountId',
+      'header:if-match',
+      'header:idempotency-key',
+    ]);
+    expect(Object.keys(operation?.responses ?? {})).toEqual([
+      '200',
+      '202',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '412',
+      '413',
+      '415',
+      '422',
+      '500',
+      '503',
+    ]);
     expect(document.paths['/accounts/{accountId}/leaver']?.put?.requestBody?.required).toBe(false);
   });
 
-  it('declares 401 as API Gateway\'s {message} JSON, not a problem; 413 as either', () => {
-    const responses = document.paths['/accounts/{accountId}/status']?.put?.responses as Record<string, { content: Record<string, unknown> }>;
+  it("declares 401 as API Gateway's {message} JSON, not a problem; 413 as either", () => {
+    const responses = document.paths['/accounts/{accountId}/status']?.put?.responses as Record<
+      string,
+      { content: Record<string, unknown> }
+    >;
     const gateway = { schema: { $ref: '#/components/schemas/GatewayMessage' } };
     const problem = { schema: { $ref: '#/components/schemas/Problem' } };
 
     expect(responses['401']?.content).toEqual({ 'application/json': gateway });
     expect(responses['413']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
     expect(responses['403']?.content).toEqual({ 'application/problem+json': problem });
-    expect(document.components.schemas.GatewayMessage).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
+    expect(document.components.schemas.GatewayMessage).toMatchObject({
+      type: 'object',
+      properties: { message: { type: 'string' } },
+      required: ['message'],
+    });
   });
 
   it('registers the account resource and the problem as components', () => {
@@ -56,23 +99,47 @@ describe('statusModel', () => {
   it('carries every status with its policies and the whole transition table', () => {
     const model = statusModel(DEFAULT_POLICY);
     expect(model.statuses.map((s) => s.status)).toHaveLength(14);
-    expect(model.statuses.find((s) => s.status === 'disabled')).toMatchObject({ login: 'deny', mail: 'deliver', kind: 'resting', leaverLabel: 'Disabled (Leaver)' });
+    expect(model.statuses.find((s) => s.status === 'disabled')).toMatchObject({
+      login: 'deny',
+      mail: 'deliver',
+      kind: 'resting',
+      leaverLabel: 'Disabled (Leaver)',
+    });
     expect(model.statuses.find((s) => s.status === 'deleting')?.stuckAfterSeconds).toBe(86_400);
     for (const { from, targets } of model.transitions) {
       expect(targets.map((t) => t.target)).toEqual((ADMIN_TRANSITIONS[from] ?? []).map((t) => t.target));
     }
-    expect(model.transitions.find((t) => t.from === 'deleted')?.targets).toContainEqual(
-      { target: 'deleted_permanent', via: { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' }, requires: 'accounts:admin', answers: 202 });
+    expect(model.transitions.find((t) => t.from === 'deleted')?.targets).toContainEqual({
+      target: 'deleted_permanent',
+      via: { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' },
+      requires: 'accounts:admin',
+      answers: 202,
+    });
     expect(model.durations).toMatchObject({ maxFailedLogins: 10, lockoutSeconds: 3600, retentionSeconds: 30 * 86_400 });
   });
 
   it('gives the stuck threshold of every status an operation runs in, pending (provisioning) included', () => {
-    const policy = { ...DEFAULT_POLICY, stuckAfterMs: { default: 24 * HOUR, pending: 2 * HOUR, migration_pending: 12 * HOUR } };
+    const policy = {
+      ...DEFAULT_POLICY,
+      stuckAfterMs: { default: 24 * HOUR, pending: 2 * HOUR, migration_pending: 12 * HOUR },
+    };
     const stuckAfter = Object.fromEntries(statusModel(policy).statuses.map((s) => [s.status, s.stuckAfterSeconds]));
 
     expect(stuckAfter).toEqual({
-      pending: 7_200, enabling: 86_400, disabling: 86_400, deleting: 86_400, restoring: 86_400, migration_pending: 43_200,
-      active: null, inactive: null, locked: null, maintenance: null, disabled: null, closed: null, deleted: null, deleted_permanent: null,
+      pending: 7_200,
+      enabling: 86_400,
+      disabling: 86_400,
+      deleting: 86_400,
+      restoring: 86_400,
+      migration_pending: 43_200,
+      active: null,
+      inactive: null,
+      locked: null,
+      maintenance: null,
+      disabled: null,
+      closed: null,
+      deleted: null,
+      deleted_permanent: null,
     });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { invalidInput, problem, ProblemError, problemResponse, ProblemType, toProblem } from '../../../shared/http/problem';
+import {
+  invalidInput,
+  problem,
+  ProblemError,
+  problemResponse,
+  ProblemType,
+  toProblem,
+} from '../../../shared/http/problem';
 import { NotFoundError, PreconditionFailedError } from '../../../shared/services/apply';
 import { ForbiddenError, InvalidInputError, RefusedError } from '../../../shared/services/errors';
 import { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError } from '../../../shared/store/port';
@@ -9,8 +16,12 @@ const TYPE = 'urn:mailbox-lifecycle:problem:';
 
 describe('problem', () => {
   it('builds an RFC 9457 object', () => {
-    expect(problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No such account.'))
-      .toEqual({ type: `${TYPE}not-found`, title: 'Not Found', status: 404, detail: 'No such account.' });
+    expect(problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No such account.')).toEqual({
+      type: `${TYPE}not-found`,
+      title: 'Not Found',
+      status: 404,
+      detail: 'No such account.',
+    });
   });
 
   it('answers application/problem+json with the status', () => {
@@ -24,7 +35,10 @@ describe('problem', () => {
 
   it('lists invalid fields', () => {
     expect(invalidInput([{ path: '/status', message: 'bad' }])).toEqual({
-      type: `${TYPE}invalid-input`, title: 'Invalid input', status: 400, detail: 'One field is invalid.',
+      type: `${TYPE}invalid-input`,
+      title: 'Invalid input',
+      status: 400,
+      detail: 'One field is invalid.',
       errors: [{ path: '/status', message: 'bad' }],
     });
   });
@@ -46,30 +60,55 @@ describe('toProblem', () => {
     expect(body).toMatchObject({ status, type: `${TYPE}${type}` });
   });
 
-  it('never leaks a store error\'s message', () => {
+  it("never leaks a store error's message", () => {
     const { problem: body } = toProblem(new ConflictError('ConditionalCheckFailed on ACCOUNT#01AB'));
     expect(JSON.stringify(body)).not.toContain('ACCOUNT#');
   });
 
   it('maps a refusal with its allowed targets (403 for a scope, 409 otherwise)', () => {
-    const refusal = { outcome: 'refused', title: 'Transition not allowed', detail: 'No.', allowed: ['active'] } as const;
-    expect(toProblem(new RefusedError({ ...refusal, status: 409 })).problem)
-      .toEqual({ type: `${TYPE}transition-refused`, title: 'Transition not allowed', status: 409, detail: 'No.', allowed: ['active'] });
-    expect(toProblem(new RefusedError({ ...refusal, status: 403 })).problem).toMatchObject({ status: 403, type: `${TYPE}scope-required` });
+    const refusal = {
+      outcome: 'refused',
+      title: 'Transition not allowed',
+      detail: 'No.',
+      allowed: ['active'],
+    } as const;
+    expect(toProblem(new RefusedError({ ...refusal, status: 409 })).problem).toEqual({
+      type: `${TYPE}transition-refused`,
+      title: 'Transition not allowed',
+      status: 409,
+      detail: 'No.',
+      allowed: ['active'],
+    });
+    expect(toProblem(new RefusedError({ ...refusal, status: 403 })).problem).toMatchObject({
+      status: 403,
+      type: `${TYPE}scope-required`,
+    });
   });
 
   it('maps invalid input and forged cursors to 400 with errors', () => {
-    expect(toProblem(new InvalidInputError([{ path: '/leaveDate', message: 'too late' }])).problem.errors).toEqual([{ path: '/leaveDate', message: 'too late' }]);
-    expect(toProblem(new InvalidCursorError('bad hmac')).problem).toMatchObject({ status: 400, errors: [{ path: 'query.cursor' }] });
+    expect(toProblem(new InvalidInputError([{ path: '/leaveDate', message: 'too late' }])).problem.errors).toEqual([
+      { path: '/leaveDate', message: 'too late' },
+    ]);
+    expect(toProblem(new InvalidCursorError('bad hmac')).problem).toMatchObject({
+      status: 400,
+      errors: [{ path: 'query.cursor' }],
+    });
   });
 
   it('passes a ProblemError through with its headers', () => {
-    const error = new ProblemError(problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'x'), { 'WWW-Authenticate': 'Bearer' });
-    expect(toProblem(error)).toEqual({ problem: error.problem, headers: { 'WWW-Authenticate': 'Bearer' }, known: true });
+    const error = new ProblemError(problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'x'), {
+      'WWW-Authenticate': 'Bearer',
+    });
+    expect(toProblem(error)).toEqual({
+      problem: error.problem,
+      headers: { 'WWW-Authenticate': 'Bearer' },
+      known: true,
+    });
   });
 
   it.each(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded'])(
-    'answers DynamoDB throttling left after the SDK retries (%s) with a 503 and Retry-After', (name) => {
+    'answers DynamoDB throttling left after the SDK retries (%s) with a 503 and Retry-After',
+    (name) => {
       const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name });
 
       const { problem: body, headers, known } = toProblem(throttled);
@@ -78,13 +117,18 @@ describe('toProblem', () => {
       expect(headers).toEqual({ 'Retry-After': '1' });
       expect(body).toMatchObject({ type: `${TYPE}temporarily-unavailable`, status: 503 });
       expect(body.detail).not.toContain('throughput');
-    });
+    },
+  );
 
   it('answers anything else with a 500 without details', () => {
     const { problem: body, known } = toProblem(new TypeError('Cannot read properties of undefined (reading "secret")'));
     expect(known).toBe(false);
-    expect(body).toEqual({ type: `${TYPE}internal-error`, title: 'Internal Server Error', status: 500,
-      detail: 'The request failed on our side; quote the X-Request-Id header when reporting it.' });
+    expect(body).toEqual({
+      type: `${TYPE}internal-error`,
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The request failed on our side; quote the X-Request-Id header when reporting it.',
+    });
     expect(toProblem('a string').problem.status).toBe(500);
   });
 });

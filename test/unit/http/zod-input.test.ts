@@ -15,14 +15,38 @@ describe('zodInput', () => {
   });
 
   it('parses every part, reading only the headers it names', () => {
-    expect(parse(raw({ params: { id: 'ab' }, query: { q: 'x' }, headers: { 'if-match': '"1"', host: 'h' }, body: { a: { 'b/c~d': 1 } } })))
-      .toEqual({ ok: true, value: { params: { id: 'ab' }, query: { q: 'x' }, headers: { 'if-match': '"1"' }, body: { a: { 'b/c~d': 1 } } } });
+    expect(
+      parse(
+        raw({
+          params: { id: 'ab' },
+          query: { q: 'x' },
+          headers: { 'if-match': '"1"', host: 'h' },
+          body: { a: { 'b/c~d': 1 } },
+        }),
+      ),
+    ).toEqual({
+      ok: true,
+      value: { params: { id: 'ab' }, query: { q: 'x' }, headers: { 'if-match': '"1"' }, body: { a: { 'b/c~d': 1 } } },
+    });
   });
 
   it('reports each issue at its SPEC path: path.<name>, query.<name>, header.<name>, JSON Pointer (escaped)', () => {
-    const result = parse(raw({ params: { id: 'a' }, query: { q: 'x', extra: '1' }, headers: { 'if-match': '1' }, body: { a: { 'b/c~d': 'x' }, z: 1 } }));
+    const result = parse(
+      raw({
+        params: { id: 'a' },
+        query: { q: 'x', extra: '1' },
+        headers: { 'if-match': '1' },
+        body: { a: { 'b/c~d': 'x' }, z: 1 },
+      }),
+    );
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.errors.map((e) => e.path)).toEqual(['path.id', 'query.extra', 'header.if-match', '/a/b~1c~0d', '/z']);
+    expect(!result.ok && result.errors.map((e) => e.path)).toEqual([
+      'path.id',
+      'query.extra',
+      'header.if-match',
+      '/a/b~1c~0d',
+      '/z',
+    ]);
   });
 
   it('refuses a body on a route without one, and a query on a route without one', () => {
@@ -50,7 +74,12 @@ describe('account schemas', () => {
 
   it('parses If-Match to a version (and * to none)', () => {
     const parse = zodInput(ACCOUNT_INPUTS.setStatus);
-    const input = (ifMatch: string) => raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, headers: { 'if-match': ifMatch }, body: { status: 'locked' } });
+    const input = (ifMatch: string) =>
+      raw({
+        params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+        headers: { 'if-match': ifMatch },
+        body: { status: 'locked' },
+      });
     const versioned = parse(input('"7"'));
     const any = parse(input('*'));
     expect(versioned.ok && versioned.value.headers['if-match']).toBe(7);
@@ -58,18 +87,29 @@ describe('account schemas', () => {
   });
 
   it('parses the listing query: statuses, booleans, limit', () => {
-    const parsed = zodInput(ACCOUNT_INPUTS.listAccounts)(raw({ query: { domain: 'A.org', status: 'active,locked', leaver: 'false', limit: '200' } }));
-    expect(parsed.ok && parsed.value.query).toEqual({ domain: 'a.org', status: ['active', 'locked'], leaver: false, limit: 200 });
+    const parsed = zodInput(ACCOUNT_INPUTS.listAccounts)(
+      raw({ query: { domain: 'A.org', status: 'active,locked', leaver: 'false', limit: '200' } }),
+    );
+    expect(parsed.ok && parsed.value.query).toEqual({
+      domain: 'a.org',
+      status: ['active', 'locked'],
+      leaver: false,
+      limit: 200,
+    });
   });
 
   it.each([['0'], ['201'], ['-1'], ['01'], ['1.5'], ['']])('refuses limit %j', (limit) => {
-    const parsed = zodInput(ACCOUNT_INPUTS.listHistory)(raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, query: { limit } }));
+    const parsed = zodInput(ACCOUNT_INPUTS.listHistory)(
+      raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, query: { limit } }),
+    );
     expect(!parsed.ok && parsed.errors.map((e) => e.path)).toEqual(['query.limit']);
   });
 
   it('refuses repeated account ids in a bulk request, whatever their case', () => {
     const id = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-    const parsed = zodInput(ACCOUNT_INPUTS.bulkSetStatus)(raw({ body: { accountIds: [id, id.toLowerCase()], status: 'locked' } }));
+    const parsed = zodInput(ACCOUNT_INPUTS.bulkSetStatus)(
+      raw({ body: { accountIds: [id, id.toLowerCase()], status: 'locked' } }),
+    );
     expect(!parsed.ok && parsed.errors).toEqual([{ path: '/accountIds', message: 'must not repeat an account id' }]);
   });
 });

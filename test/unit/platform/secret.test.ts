@@ -22,14 +22,19 @@ function secretsClient(answers: (string | Error)[]) {
 
 describe('platformSecret', () => {
   it('uses MAIL_PLATFORM_SECRET as it is', async () => {
-    const secret = platformSecret(loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET: 'local-secret' }));
+    const secret = platformSecret(
+      loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET: 'local-secret' }),
+    );
     expect(await secret()).toBe('local-secret');
   });
 
   it('reads the Secrets Manager secret once and caches it', async () => {
     // Prepare
     const client = secretsClient(['cloud-secret', 'rotated']);
-    const secret = platformSecret(loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET_ARN: arn }), client as never);
+    const secret = platformSecret(
+      loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET_ARN: arn }),
+      client as never,
+    );
 
     // Act
     const values = [await secret(), await secret(), await secret()];
@@ -42,7 +47,10 @@ describe('platformSecret', () => {
   it('does not cache a failed read', async () => {
     // Prepare
     const client = secretsClient([new Error('AccessDenied'), 'cloud-secret']);
-    const secret = platformSecret(loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET_ARN: arn }), client as never);
+    const secret = platformSecret(
+      loadConfig({ MAIL_PLATFORM_URL: 'https://p.example', MAIL_PLATFORM_SECRET_ARN: arn }),
+      client as never,
+    );
 
     // Act
     const first = secret();
@@ -55,13 +63,22 @@ describe('platformSecret', () => {
 
   it('fails clearly when the webhook has no secret configured (a configuration loadConfig already refuses)', async () => {
     const config = loadConfig({});
-    const secret = platformSecret({ ...config, worker: { ...config.worker, adapter: 'webhook', platformUrl: 'https://p.example' } });
+    const secret = platformSecret({
+      ...config,
+      worker: { ...config.worker, adapter: 'webhook', platformUrl: 'https://p.example' },
+    });
     await expect(secret()).rejects.toThrow(SecretUnavailableError);
   });
 });
 
 describe('createMailPlatform', () => {
-  const request = { operationId: 'a1.1', operation: 'provision', accountId: 'a1', email: 'a@example.org', target: 'active' } as const;
+  const request = {
+    operationId: 'a1.1',
+    operation: 'provision',
+    accountId: 'a1',
+    email: 'a@example.org',
+    target: 'active',
+  } as const;
 
   it('is the direct adapter by default: every operation completes at once', async () => {
     expect(await createMailPlatform(loadConfig({})).perform(request)).toEqual({ ok: true });
@@ -69,7 +86,9 @@ describe('createMailPlatform', () => {
 
   it('is the webhook adapter when MAIL_PLATFORM_URL is set', async () => {
     // Prepare: nothing listens on port 9 (discard), so the webhook fails — proving it was called
-    const platform = createMailPlatform(loadConfig({ MAIL_PLATFORM_URL: 'http://127.0.0.1:9/ops', MAIL_PLATFORM_SECRET: 's' }));
+    const platform = createMailPlatform(
+      loadConfig({ MAIL_PLATFORM_URL: 'http://127.0.0.1:9/ops', MAIL_PLATFORM_SECRET: 's' }),
+    );
 
     // Act
     const result = await platform.perform(request);

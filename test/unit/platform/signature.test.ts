@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { signatureHeader, verifySignature } from '../../../shared/platform/signature';
 
 const secret = 'shared-secret';
-const body = '{"operationId":"a1.2","operation":"disable","accountId":"a1","email":"a@example.org","target":"disabled"}';
+const body =
+  '{"operationId":"a1.2","operation":"disable","accountId":"a1","email":"a@example.org","target":"disabled"}';
 const now = new Date('2025-03-01T12:00:00.000Z');
 
 describe('signatureHeader', () => {
@@ -12,7 +13,13 @@ describe('signatureHeader', () => {
 
   it('is the HMAC-SHA256 of "<t>.<body>"', async () => {
     // Prepare: an independent HMAC through Web Crypto
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`1740830400.${body}`));
 
     // Act
@@ -47,9 +54,12 @@ describe('verifySignature', () => {
     expect(verifySignature(secret, header.replace('t=1740830400', 't=1740830401'), body, 300, now)).toBe(false);
   });
 
-  it.each([undefined, null, '', 'v1=abc', 't=1740830400', 't=abc,v1=00', 'garbage'])('refuses the malformed header %s', (bad) => {
-    expect(verifySignature(secret, bad, body, 300, now)).toBe(false);
-  });
+  it.each([undefined, null, '', 'v1=abc', 't=1740830400', 't=abc,v1=00', 'garbage'])(
+    'refuses the malformed header %s',
+    (bad) => {
+      expect(verifySignature(secret, bad, body, 300, now)).toBe(false);
+    },
+  );
 
   it('accepts any one matching v1 among several (secret rotation)', () => {
     const other = signatureHeader('old-secret', body, now).split(',')[1];

@@ -3,7 +3,13 @@
  * DynamoDB adapter (ConflictError when stale), claims once (ClaimedError), email unique (DuplicateEmailError).
  */
 import type { Account, HistoryDraft, HistoryEntry } from '../../../shared/domain/account';
-import { ClaimedError, ConflictError, DuplicateEmailError, type AccountStore, type WriteOptions } from '../../../shared/store/port';
+import {
+  ClaimedError,
+  ConflictError,
+  DuplicateEmailError,
+  type AccountStore,
+  type WriteOptions,
+} from '../../../shared/store/port';
 
 class MemoryStore implements AccountStore {
   readonly shards = 1;
@@ -15,7 +21,8 @@ class MemoryStore implements AccountStore {
 
   async create(account: Account, entry: HistoryDraft): Promise<HistoryEntry> {
     this.calls.push('create');
-    if ([...this.accounts.values()].some((a) => a.email === account.email)) throw new DuplicateEmailError(account.email ?? '');
+    if ([...this.accounts.values()].some((a) => a.email === account.email))
+      throw new DuplicateEmailError(account.email ?? '');
     this.accounts.set(account.accountId, account);
     return this.record(account, entry);
   }
@@ -28,7 +35,9 @@ class MemoryStore implements AccountStore {
   async access(email: string) {
     this.calls.push('access');
     const account = [...this.accounts.values()].find((a) => a.email === email);
-    return account ? { accountId: account.accountId, email, domain: account.domain, status: account.status, lock: account.lock } : null;
+    return account
+      ? { accountId: account.accountId, email, domain: account.domain, status: account.status, lock: account.lock }
+      : null;
   }
 
   async change(previous: Account, next: Account, entry: HistoryDraft, options?: WriteOptions): Promise<HistoryEntry> {
@@ -55,7 +64,8 @@ class MemoryStore implements AccountStore {
   }
 
   private write(previous: Account, next: Account, options?: WriteOptions): void {
-    if (JSON.stringify(this.accounts.get(previous.accountId)) !== JSON.stringify(previous)) throw new ConflictError('stale');
+    if (JSON.stringify(this.accounts.get(previous.accountId)) !== JSON.stringify(previous))
+      throw new ConflictError('stale');
     if (options?.claim) {
       if (this.claims.has(options.claim.key)) throw new ClaimedError(options.claim.key);
       this.claims.add(options.claim.key);
@@ -64,7 +74,12 @@ class MemoryStore implements AccountStore {
   }
 
   private record(account: Account, entry: HistoryDraft): HistoryEntry {
-    const stored = { ...entry, id: String(this.entries.length + 1).padStart(26, '0'), accountId: account.accountId, domain: account.domain };
+    const stored = {
+      ...entry,
+      id: String(this.entries.length + 1).padStart(26, '0'),
+      accountId: account.accountId,
+      domain: account.domain,
+    };
     this.entries.push(stored);
     return stored;
   }

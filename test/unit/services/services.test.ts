@@ -13,7 +13,12 @@ import { ConflictError } from '../../../shared/store/port';
 import { MemoryStore } from './memory-store';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
-const caller = (domains: ApiCaller['domains'], scopes = ['accounts:write']): ApiCaller => ({ sub: 'alice', scopes, domains, requestId: 'req-1' });
+const caller = (domains: ApiCaller['domains'], scopes = ['accounts:write']): ApiCaller => ({
+  sub: 'alice',
+  scopes,
+  domains,
+  requestId: 'req-1',
+});
 
 let store: MemoryStore;
 let deps: ServiceDeps;
@@ -21,8 +26,13 @@ let ids: number;
 beforeEach(() => {
   store = new MemoryStore();
   ids = 0;
-  deps = { store, policy: DEFAULT_POLICY, clock: () => NOW, loginEventTtlSeconds: 86_400,
-    newId: () => `01ARZ3NDEKTSV4RRFFQ69G5F${String(++ids).padStart(2, '0')}` };
+  deps = {
+    store,
+    policy: DEFAULT_POLICY,
+    clock: () => NOW,
+    loginEventTtlSeconds: 86_400,
+    newId: () => `01ARZ3NDEKTSV4RRFFQ69G5F${String(++ids).padStart(2, '0')}`,
+  };
 });
 
 /** An active account (created resting, then set active directly in the store). */
@@ -34,8 +44,15 @@ async function active(email: string): Promise<string> {
 
 describe('createAccount', () => {
   it('normalizes the address, takes its domain, and answers accepted while provisioning', async () => {
-    const { account, accepted, changed } = await createAccount(deps, caller(['example.org']), { email: ' Ann@Example.ORG ' });
-    expect(account).toMatchObject({ accountId: '01ARZ3NDEKTSV4RRFFQ69G5F01', email: 'ann@example.org', domain: 'example.org', status: 'pending' });
+    const { account, accepted, changed } = await createAccount(deps, caller(['example.org']), {
+      email: ' Ann@Example.ORG ',
+    });
+    expect(account).toMatchObject({
+      accountId: '01ARZ3NDEKTSV4RRFFQ69G5F01',
+      email: 'ann@example.org',
+      domain: 'example.org',
+      status: 'pending',
+    });
     expect([accepted, changed]).toEqual([true, true]);
   });
 
@@ -53,25 +70,38 @@ describe('domain scoping', () => {
   });
 
   it('listing another domain is forbidden', async () => {
-    await expect(listAccounts(deps, caller(['a.org']), { domain: 'b.org', limit: 10 })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(listAccounts(deps, caller(['a.org']), { domain: 'b.org', limit: 10 })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 });
 
 describe('setStatus', () => {
-  it('checks a target the caller\'s scopes forbid before a stale If-Match (403 before 412)', async () => {
+  it("checks a target the caller's scopes forbid before a stale If-Match (403 before 412)", async () => {
     const id = await active('ann@a.org');
     const error = await setStatus(deps, caller('*'), id, { status: 'pending' }, 9).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefusedError);
     expect((error as RefusedError).status).toBe(403);
-    await expect(setStatus(deps, caller('*'), id, { status: 'locked' }, 9)).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(setStatus(deps, caller('*'), id, { status: 'locked' }, 9)).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     expect(store.calls.filter((c) => c === 'change')).toEqual([]);
   });
 
   it('answers changed, accepted or unchanged', async () => {
     const id = await active('ann@a.org');
-    expect(await setStatus(deps, caller('*'), id, { status: 'active' })).toMatchObject({ changed: false, accepted: false });
-    expect(await setStatus(deps, caller('*'), id, { status: 'locked' })).toMatchObject({ changed: true, accepted: false });
-    expect(await setStatus(deps, caller('*'), id, { status: 'disabled' })).toMatchObject({ changed: true, accepted: true });
+    expect(await setStatus(deps, caller('*'), id, { status: 'active' })).toMatchObject({
+      changed: false,
+      accepted: false,
+    });
+    expect(await setStatus(deps, caller('*'), id, { status: 'locked' })).toMatchObject({
+      changed: true,
+      accepted: false,
+    });
+    expect(await setStatus(deps, caller('*'), id, { status: 'disabled' })).toMatchObject({
+      changed: true,
+      accepted: true,
+    });
   });
 });
 
@@ -81,7 +111,9 @@ describe('bulkSetStatus', () => {
     const b = await active('b@b.org');
     const locked = await active('c@a.org');
     await setStatus(deps, caller('*'), locked, { status: 'locked' });
-    const results = await bulkSetStatus(deps, caller(['a.org']), [a, b, '01ARZ3NDEKTSV4RRFFQ69G5FZZ', locked], { status: 'locked' });
+    const results = await bulkSetStatus(deps, caller(['a.org']), [a, b, '01ARZ3NDEKTSV4RRFFQ69G5FZZ', locked], {
+      status: 'locked',
+    });
     expect(results).toEqual([
       { accountId: a, outcome: 'changed', status: 'locked' },
       { accountId: b, outcome: 'not_found' },
@@ -92,7 +124,9 @@ describe('bulkSetStatus', () => {
 
   it('reports a lost race as refused with the conflict', async () => {
     const a = await active('a@a.org');
-    store.change = async () => { throw new ConflictError('lost'); };
+    store.change = async () => {
+      throw new ConflictError('lost');
+    };
     const [result] = await bulkSetStatus(deps, caller('*'), [a], { status: 'locked' });
     expect(result).toMatchObject({ accountId: a, outcome: 'refused', status: 'active' });
     expect(result?.error).toBeInstanceOf(ConflictError);
@@ -101,9 +135,13 @@ describe('bulkSetStatus', () => {
 
 describe('markLeaver', () => {
   it('refuses a leave date out of range before reading the account (400 before 404)', async () => {
-    const error = await markLeaver(deps, caller('*'), '01ARZ3NDEKTSV4RRFFQ69G5FZZ', { leaveDate: '2028-01-01' }).catch((e: unknown) => e);
+    const error = await markLeaver(deps, caller('*'), '01ARZ3NDEKTSV4RRFFQ69G5FZZ', { leaveDate: '2028-01-01' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).errors).toEqual([{ path: '/leaveDate', message: 'must be between 2026-01-30 and 2027-03-01' }]);
+    expect((error as InvalidInputError).errors).toEqual([
+      { path: '/leaveDate', message: 'must be between 2026-01-30 and 2027-03-01' },
+    ]);
     expect(store.calls).toEqual([]);
   });
 });
@@ -111,17 +149,22 @@ describe('markLeaver', () => {
 describe('reportLoginEvent', () => {
   it('counts a repeated eventId once and answers the current decision', async () => {
     const id = await active('ann@a.org');
-    const report = () => reportLoginEvent(deps, caller('*', ['login:report']), { email: 'ANN@a.org', outcome: 'failure', eventId: 'e-1' });
+    const report = () =>
+      reportLoginEvent(deps, caller('*', ['login:report']), { email: 'ANN@a.org', outcome: 'failure', eventId: 'e-1' });
     expect(await report()).toEqual({ status: 'active', access: { login: 'allow', mail: 'deliver' } });
     expect(await report()).toEqual({ status: 'active', access: { login: 'allow', mail: 'deliver' } });
     expect(store.accounts.get(id)?.failedLogins?.count).toBe(1);
     expect([...store.claims]).toEqual(['login-event#alice#e-1']);
   });
 
-  it('an unknown address, or one outside the caller\'s domains, is not found', async () => {
+  it("an unknown address, or one outside the caller's domains, is not found", async () => {
     await active('ann@a.org');
-    await expect(reportLoginEvent(deps, caller('*'), { email: 'bob@a.org', outcome: 'success' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(reportLoginEvent(deps, caller(['b.org']), { email: 'ann@a.org', outcome: 'success' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      reportLoginEvent(deps, caller('*'), { email: 'bob@a.org', outcome: 'success' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      reportLoginEvent(deps, caller(['b.org']), { email: 'ann@a.org', outcome: 'success' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -129,7 +172,13 @@ describe('checkAccess', () => {
   it('answers the decision of the email item alone', async () => {
     const id = await active('ann@a.org');
     store.calls.length = 0;
-    expect(await checkAccess(store, caller('*'), ' Ann@A.org', NOW)).toEqual({ accountId: id, email: 'ann@a.org', status: 'active', login: 'allow', mail: 'deliver' });
+    expect(await checkAccess(store, caller('*'), ' Ann@A.org', NOW)).toEqual({
+      accountId: id,
+      email: 'ann@a.org',
+      status: 'active',
+      login: 'allow',
+      mail: 'deliver',
+    });
     expect(store.calls).toEqual(['access']);
     expect(await checkAccess(store, caller(['b.org']), 'ann@a.org', NOW)).toBeNull();
   });

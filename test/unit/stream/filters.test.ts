@@ -9,7 +9,11 @@ import { dispatchOf, historyEntryOf, parseDispatch, StreamRecordError } from '..
 const image = (item: Record<string, unknown>): Record<string, AttributeValue> =>
   marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
 
-function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', keys: { PK: string; SK: string }, item?: Record<string, unknown>): DynamoDBRecord {
+function record(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  keys: { PK: string; SK: string },
+  item?: Record<string, unknown>,
+): DynamoDBRecord {
   return {
     eventID: `e-${Math.random()}`,
     eventName,
@@ -22,20 +26,34 @@ function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', keys: { PK: string; S
 }
 
 const entry: HistoryEntry = {
-  id: '01JA0000000000000000000001', accountId: 'acc1', domain: 'example.org', at: '2025-01-01T00:00:00.000Z',
-  from: 'active', to: 'disabling', action: 'disable', actor: 'alice', reason: null, requestId: 'r1',
+  id: '01JA0000000000000000000001',
+  accountId: 'acc1',
+  domain: 'example.org',
+  at: '2025-01-01T00:00:00.000Z',
+  from: 'active',
+  to: 'disabling',
+  action: 'disable',
+  actor: 'alice',
+  reason: null,
+  requestId: 'r1',
 };
 
 describe('STREAM_CONSUMERS.worker', () => {
   const { worker } = STREAM_CONSUMERS;
 
   it('matches the write that starts a round (dispatch present)', () => {
-    expect(matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', dispatch: 'acc1.4#1' }), worker)).toBe(true);
-    expect(matchesFilter(record('INSERT', accountKey('acc1'), { accountId: 'acc1', dispatch: 'acc1.1#1' }), worker)).toBe(true);
+    expect(
+      matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', dispatch: 'acc1.4#1' }), worker),
+    ).toBe(true);
+    expect(
+      matchesFilter(record('INSERT', accountKey('acc1'), { accountId: 'acc1', dispatch: 'acc1.1#1' }), worker),
+    ).toBe(true);
   });
 
   it('ignores every other write: failure records, completions, history, removals', () => {
-    expect(matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', status: 'disabling' }), worker)).toBe(false);
+    expect(
+      matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', status: 'disabling' }), worker),
+    ).toBe(false);
     expect(matchesFilter(record('INSERT', historyKey('acc1', entry.id), { ...entry }), worker)).toBe(false);
     expect(matchesFilter(record('REMOVE', accountKey('acc1')), worker)).toBe(false);
   });
@@ -50,7 +68,9 @@ describe('STREAM_CONSUMERS.events', () => {
 
   it('ignores account writes and history removals (TTL)', () => {
     expect(matchesFilter(record('INSERT', accountKey('acc1'), { accountId: 'acc1' }), events)).toBe(false);
-    expect(matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', dispatch: 'x#1' }), events)).toBe(false);
+    expect(matchesFilter(record('MODIFY', accountKey('acc1'), { accountId: 'acc1', dispatch: 'x#1' }), events)).toBe(
+      false,
+    );
     expect(matchesFilter(record('REMOVE', historyKey('acc1', entry.id)), events)).toBe(false);
   });
 });
@@ -61,7 +81,9 @@ describe('matchesFilter', () => {
   it('supports literal lists, exists:false and anything-but', () => {
     expect(matchesFilter(base, [{ eventName: ['INSERT', 'MODIFY'] }])).toBe(true);
     expect(matchesFilter(base, [{ dynamodb: { NewImage: { dispatch: { S: [{ exists: false }] } } } }])).toBe(true);
-    expect(matchesFilter(base, [{ dynamodb: { NewImage: { status: { S: [{ 'anything-but': ['active'] }] } } } }])).toBe(false);
+    expect(matchesFilter(base, [{ dynamodb: { NewImage: { status: { S: [{ 'anything-but': ['active'] }] } } } }])).toBe(
+      false,
+    );
   });
 
   it('matches when any pattern matches, and never when there is none', () => {

@@ -8,8 +8,15 @@ import { InvalidSweepEventError, parseSweepEvent, runNow } from '../../../shared
 const REAL = new Date('2026-11-23T10:00:00.000Z');
 
 const continuation = (overrides: Partial<Continuation> = {}): Continuation => ({
-  sweep: 'leaver', runId: 'sweep-leaver-01', now: '2026-11-23T09:00:00.000Z', dryRun: false, maxAffected: 1000, checked: true,
-  shard: 3, cursor: 'abc', invocations: 1,
+  sweep: 'leaver',
+  runId: 'sweep-leaver-01',
+  now: '2026-11-23T09:00:00.000Z',
+  dryRun: false,
+  maxAffected: 1000,
+  checked: true,
+  shard: 3,
+  cursor: 'abc',
+  invocations: 1,
   totals: { candidates: 5, changed: 5, skipped: 0, failed: 0, wouldChange: 0, itemsRead: 5 },
   ...overrides,
 });
@@ -29,8 +36,15 @@ describe('parseSweepEvent', () => {
     expect(parseSweepEvent('inactivity', event)).toEqual({});
   });
 
-  it('takes EventBridge\'s scheduled-event envelope as the empty event', () => {
-    const envelope = { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', time: REAL.toISOString(), detail: {} };
+  it("takes EventBridge's scheduled-event envelope as the empty event", () => {
+    const envelope = {
+      version: '0',
+      id: 'x',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: REAL.toISOString(),
+      detail: {},
+    };
     expect(parseSweepEvent('lockout', envelope)).toEqual({});
   });
 
@@ -61,11 +75,18 @@ describe('parseSweepEvent', () => {
 
   it('accepts a continuation alone, of its own sweep', () => {
     expect(parseSweepEvent('leaver', { continuation: continuation() })).toEqual({ continuation: continuation() });
-    expect(refusal(() => parseSweepEvent('retention', { continuation: continuation() })).issues[0]?.path).toBe('/continuation/sweep');
-    expect(refusal(() => parseSweepEvent('stuck', { continuation: continuation() })).issues[0]?.path).toBe('/continuation/sweep');
-    expect(refusal(() => parseSweepEvent('leaver', { continuation: continuation(), dryRun: true })).issues[0]?.path).toBe('/dryRun');
-    expect(refusal(() => parseSweepEvent('leaver', { continuation: { ...continuation(), shard: -1 } })).issues[0]?.path)
-      .toBe('/continuation/shard');
+    expect(refusal(() => parseSweepEvent('retention', { continuation: continuation() })).issues[0]?.path).toBe(
+      '/continuation/sweep',
+    );
+    expect(refusal(() => parseSweepEvent('stuck', { continuation: continuation() })).issues[0]?.path).toBe(
+      '/continuation/sweep',
+    );
+    expect(
+      refusal(() => parseSweepEvent('leaver', { continuation: continuation(), dryRun: true })).issues[0]?.path,
+    ).toBe('/dryRun');
+    expect(
+      refusal(() => parseSweepEvent('leaver', { continuation: { ...continuation(), shard: -1 } })).issues[0]?.path,
+    ).toBe('/continuation/shard');
   });
 });
 
@@ -77,21 +98,27 @@ describe('runNow', () => {
     expect(runNow({}, locked, REAL)).toEqual(REAL);
   });
 
-  it('honours the event\'s now in a dry run, or with clock override', () => {
-    expect(runNow({ dryRun: true, now: '2030-01-01T00:00:00Z' }, locked, REAL)).toEqual(new Date('2030-01-01T00:00:00Z'));
+  it("honours the event's now in a dry run, or with clock override", () => {
+    expect(runNow({ dryRun: true, now: '2030-01-01T00:00:00Z' }, locked, REAL)).toEqual(
+      new Date('2030-01-01T00:00:00Z'),
+    );
     expect(runNow({ now: '2030-01-01T00:00:00Z' }, open, REAL)).toEqual(new Date('2030-01-01T00:00:00Z'));
   });
 
-  it('refuses the event\'s now for a real run without clock override', () => {
+  it("refuses the event's now for a real run without clock override", () => {
     expect(refusal(() => runNow({ now: '2030-01-01T00:00:00Z' }, locked, REAL)).issues[0]?.path).toBe('/now');
-    expect(refusal(() => runNow({ dryRun: false, now: '2020-01-01T00:00:00Z' }, locked, REAL)).issues[0]?.path).toBe('/now');
+    expect(refusal(() => runNow({ dryRun: false, now: '2020-01-01T00:00:00Z' }, locked, REAL)).issues[0]?.path).toBe(
+      '/now',
+    );
   });
 
-  it('keeps a continuation\'s now, but not one later than the real time without override', () => {
+  it("keeps a continuation's now, but not one later than the real time without override", () => {
     expect(runNow({ continuation: continuation() }, locked, REAL)).toEqual(new Date('2026-11-23T09:00:00.000Z'));
     const ahead = continuation({ now: '2027-01-01T00:00:00.000Z' });
     expect(refusal(() => runNow({ continuation: ahead }, locked, REAL)).issues[0]?.path).toBe('/continuation/now');
     expect(runNow({ continuation: ahead }, open, REAL)).toEqual(new Date('2027-01-01T00:00:00.000Z'));
-    expect(runNow({ continuation: { ...ahead, dryRun: true } }, locked, REAL)).toEqual(new Date('2027-01-01T00:00:00.000Z'));
+    expect(runNow({ continuation: { ...ahead, dryRun: true } }, locked, REAL)).toEqual(
+      new Date('2027-01-01T00:00:00.000Z'),
+    );
   });
 });

@@ -24,17 +24,30 @@ const deps: WorkerDeps = {
   scheduler: { schedule: async () => {} },
   alerts: { publish: async () => {} },
   worker: { maxAttempts: 5, firstDelaySeconds: 30 },
-  log: { info: () => {}, warn: () => {}, error: (message) => { errors.push(message); } },
+  log: {
+    info: () => {},
+    warn: () => {},
+    error: (message) => {
+      errors.push(message);
+    },
+  },
 };
 
 function streamRecord(accountId: string, sequence: string, dispatch?: string): DynamoDBRecord {
   const keys = accountKey(accountId);
   const item = { ...keys, accountId, ...(dispatch ? { dispatch } : {}) };
-  return { eventID: `e${sequence}`, eventName: 'MODIFY', dynamodb: { Keys: marshall(keys) as Record<string, AttributeValue>,
-    NewImage: marshall(item) as Record<string, AttributeValue>, SequenceNumber: sequence } };
+  return {
+    eventID: `e${sequence}`,
+    eventName: 'MODIFY',
+    dynamodb: {
+      Keys: marshall(keys) as Record<string, AttributeValue>,
+      NewImage: marshall(item) as Record<string, AttributeValue>,
+      SequenceNumber: sequence,
+    },
+  };
 }
 
-const sqsRecord = (messageId: string, body: string): SQSRecord => ({ messageId, body } as SQSRecord);
+const sqsRecord = (messageId: string, body: string): SQSRecord => ({ messageId, body }) as SQSRecord;
 
 describe('runStreamBatch', () => {
   it('runs every dispatch record and skips the rest', async () => {
@@ -42,8 +55,15 @@ describe('runStreamBatch', () => {
     const counts: Record<string, number> = {};
 
     // Act
-    const result = await runStreamBatch(deps, [streamRecord('a1', '1', 'a1.1#1'), streamRecord('a2', '2'), streamRecord('a3', '3', 'a3.2#1')],
-      { count: (metric, value) => { counts[metric] = (counts[metric] ?? 0) + value; } });
+    const result = await runStreamBatch(
+      deps,
+      [streamRecord('a1', '1', 'a1.1#1'), streamRecord('a2', '2'), streamRecord('a3', '3', 'a3.2#1')],
+      {
+        count: (metric, value) => {
+          counts[metric] = (counts[metric] ?? 0) + value;
+        },
+      },
+    );
 
     // Assess: both unknown accounts are skipped; the record without dispatch is not run at all
     expect(result).toEqual({ batchItemFailures: [] });
@@ -52,7 +72,11 @@ describe('runStreamBatch', () => {
 
   it('stops at a record it cannot process and reports it with every later record', async () => {
     // Act
-    const result = await runStreamBatch(deps, [streamRecord('a1', '1', 'a1.1#1'), streamRecord('broken', '2', 'b.1#1'), streamRecord('a3', '3', 'a3.1#1')]);
+    const result = await runStreamBatch(deps, [
+      streamRecord('a1', '1', 'a1.1#1'),
+      streamRecord('broken', '2', 'b.1#1'),
+      streamRecord('a3', '3', 'a3.1#1'),
+    ]);
 
     // Assess
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);

@@ -10,15 +10,28 @@ import {
 
 describe('parseRetryMessage', () => {
   it('reads accountId, operationId and round', () => {
-    expect(parseRetryMessage('{"accountId":"a1","operationId":"a1.3","round":2}')).toEqual({ accountId: 'a1', operationId: 'a1.3', round: 2 });
+    expect(parseRetryMessage('{"accountId":"a1","operationId":"a1.3","round":2}')).toEqual({
+      accountId: 'a1',
+      operationId: 'a1.3',
+      round: 2,
+    });
   });
 
   it('accepts a message without a round', () => {
-    expect(parseRetryMessage('{"accountId":"a1","operationId":"a1.3"}')).toEqual({ accountId: 'a1', operationId: 'a1.3' });
+    expect(parseRetryMessage('{"accountId":"a1","operationId":"a1.3"}')).toEqual({
+      accountId: 'a1',
+      operationId: 'a1.3',
+    });
   });
 
-  it.each(['not json', 'null', '{"accountId":"a1"}', '{"accountId":"","operationId":"x"}', '{"accountId":"a","operationId":"x","round":-1}',
-    '{"accountId":"a","operationId":"x","round":"2"}'])('refuses %s', (body) => {
+  it.each([
+    'not json',
+    'null',
+    '{"accountId":"a1"}',
+    '{"accountId":"","operationId":"x"}',
+    '{"accountId":"a","operationId":"x","round":-1}',
+    '{"accountId":"a","operationId":"x","round":"2"}',
+  ])('refuses %s', (body) => {
     expect(() => parseRetryMessage(body)).toThrow(InvalidRetryMessageError);
   });
 });
@@ -27,7 +40,12 @@ describe('createSqsRetryScheduler', () => {
   it('sends the message to the retry queue with the delay, capped at 900 seconds', async () => {
     // Prepare
     const sent: SendMessageCommand[] = [];
-    const client = { send: async (command: SendMessageCommand) => { sent.push(command); return {}; } };
+    const client = {
+      send: async (command: SendMessageCommand) => {
+        sent.push(command);
+        return {};
+      },
+    };
     const scheduler = createSqsRetryScheduler('https://sqs.example/queue', client as never);
     const message: RetryMessage = { accountId: 'a1', operationId: 'a1.3', round: 1 };
 
@@ -52,7 +70,9 @@ describe('createLocalRetryScheduler', () => {
     // Prepare
     vi.useFakeTimers();
     const ran: RetryMessage[] = [];
-    const scheduler = createLocalRetryScheduler(async (m) => { ran.push(m); });
+    const scheduler = createLocalRetryScheduler(async (m) => {
+      ran.push(m);
+    });
     const message = { accountId: 'a1', operationId: 'a1.3', round: 1 };
 
     // Act
@@ -88,7 +108,9 @@ describe('createLocalRetryScheduler', () => {
     // Prepare
     vi.useFakeTimers();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const scheduler = createLocalRetryScheduler(async () => { throw new Error('store unreachable'); });
+    const scheduler = createLocalRetryScheduler(async () => {
+      throw new Error('store unreachable');
+    });
 
     // Act
     await scheduler.schedule({ accountId: 'a1', operationId: 'a1.3' }, 1);

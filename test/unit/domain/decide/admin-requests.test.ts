@@ -7,7 +7,18 @@ import { DAY, HOUR } from '../../../../shared/domain/policy';
 import type { Request } from '../../../../shared/domain/requests';
 import { STATUSES } from '../../../../shared/domain/statuses';
 import {
-  IN_PROGRESS_CASES, NOW, POLICY, WRITER, ADMIN, anAccount, anOperation, asChanged, asRefused, inProgressIn, iso, restingIn,
+  IN_PROGRESS_CASES,
+  NOW,
+  POLICY,
+  WRITER,
+  ADMIN,
+  anAccount,
+  anOperation,
+  asChanged,
+  asRefused,
+  inProgressIn,
+  iso,
+  restingIn,
 } from '../fixtures';
 
 const RESTING = STATUSES.filter((s) => !IN_PROGRESS_CASES.some((c) => c.status === s) || s === 'pending');
@@ -15,29 +26,42 @@ const RESTING = STATUSES.filter((s) => !IN_PROGRESS_CASES.some((c) => c.status =
 describe('delete', () => {
   const remove: Request = { kind: 'delete', reason: 'left', caller: WRITER };
 
-  it.each(RESTING.filter((s) => s !== 'deleted' && s !== 'deleted_permanent'))('starts deleting from resting %s (202)', (status) => {
-    const account = restingIn(status);
+  it.each(RESTING.filter((s) => s !== 'deleted' && s !== 'deleted_permanent'))(
+    'starts deleting from resting %s (202)',
+    (status) => {
+      const account = restingIn(status);
 
-    const { account: next, entry, accepted } = asChanged(decide(account, remove, NOW, POLICY));
+      const { account: next, entry, accepted } = asChanged(decide(account, remove, NOW, POLICY));
 
-    expect(accepted).toBe(true);
-    expect(next).toMatchObject({ status: 'deleting', lock: null, statusReason: 'left' });
-    expect(next.inProgress).toMatchObject({ operation: 'delete', target: 'deleted', from: status, round: 1, attempts: 0 });
-    expect(entry).toMatchObject({ from: status, to: 'deleting', action: 'delete', reason: 'left' });
-  });
+      expect(accepted).toBe(true);
+      expect(next).toMatchObject({ status: 'deleting', lock: null, statusReason: 'left' });
+      expect(next.inProgress).toMatchObject({
+        operation: 'delete',
+        target: 'deleted',
+        from: status,
+        round: 1,
+        attempts: 0,
+      });
+      expect(entry).toMatchObject({ from: status, to: 'deleting', action: 'delete', reason: 'left' });
+    },
+  );
 
   it('is a no-op on a deleted account (200)', () => {
     expect(decide(restingIn('deleted'), remove, NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
   });
 
   it('is refused on a purged account (409)', () => {
-    expect(asRefused(decide(restingIn('deleted_permanent'), remove, NOW, POLICY))).toMatchObject({ status: 409, allowed: [] });
+    expect(asRefused(decide(restingIn('deleted_permanent'), remove, NOW, POLICY))).toMatchObject({
+      status: 409,
+      allowed: [],
+    });
   });
 
   it.each(IN_PROGRESS_CASES)('in progress ($operation towards $target)', ({ status, operation, from, target }) => {
     const decision = decide(inProgressIn(status, operation, from, target), remove, NOW, POLICY);
 
-    if (target === 'deleted' || target === 'deleted_permanent') expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
+    if (target === 'deleted' || target === 'deleted_permanent')
+      expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
     else expect(asRefused(decision)).toMatchObject({ status: 409, allowed: [] });
   });
 });
@@ -51,8 +75,20 @@ describe('rename', () => {
     const { account: next, entry, accepted } = asChanged(decide(account, rename('Jo B.'), NOW, POLICY));
 
     expect(accepted).toBe(false);
-    expect(next).toMatchObject({ displayName: 'Jo B.', status: 'disabled', statusSince: account.statusSince, statusReason: account.statusReason });
-    expect(entry).toMatchObject({ from: 'disabled', to: 'disabled', action: 'rename', actor: WRITER.sub, reason: null, requestId: WRITER.requestId });
+    expect(next).toMatchObject({
+      displayName: 'Jo B.',
+      status: 'disabled',
+      statusSince: account.statusSince,
+      statusReason: account.statusReason,
+    });
+    expect(entry).toMatchObject({
+      from: 'disabled',
+      to: 'disabled',
+      action: 'rename',
+      actor: WRITER.sub,
+      reason: null,
+      requestId: WRITER.requestId,
+    });
   });
 
   it('may clear the display name', () => {
@@ -75,17 +111,25 @@ describe('rename', () => {
 });
 
 describe('mark_leaver', () => {
-  const mark = (leaveDate: string | null): Request => ({ kind: 'mark_leaver', leaveDate, reason: 'contract ends', caller: WRITER });
-
-  it.each(RESTING.filter((s) => s !== 'deleted' && s !== 'deleted_permanent'))('marks a resting %s account, status unchanged', (status) => {
-    const account = restingIn(status);
-
-    const { account: next, entry } = asChanged(decide(account, mark('2026-04-01'), NOW, POLICY));
-
-    expect(next.leaver).toEqual({ leaveDate: '2026-04-01', windowEndsAt: '2026-05-01T00:00:00.000Z' });
-    expect(next).toMatchObject({ status, statusSince: account.statusSince, lock: account.lock });
-    expect(entry).toMatchObject({ from: status, to: status, action: 'mark_leaver', reason: 'contract ends' });
+  const mark = (leaveDate: string | null): Request => ({
+    kind: 'mark_leaver',
+    leaveDate,
+    reason: 'contract ends',
+    caller: WRITER,
   });
+
+  it.each(RESTING.filter((s) => s !== 'deleted' && s !== 'deleted_permanent'))(
+    'marks a resting %s account, status unchanged',
+    (status) => {
+      const account = restingIn(status);
+
+      const { account: next, entry } = asChanged(decide(account, mark('2026-04-01'), NOW, POLICY));
+
+      expect(next.leaver).toEqual({ leaveDate: '2026-04-01', windowEndsAt: '2026-05-01T00:00:00.000Z' });
+      expect(next).toMatchObject({ status, statusSince: account.statusSince, lock: account.lock });
+      expect(entry).toMatchObject({ from: status, to: status, action: 'mark_leaver', reason: 'contract ends' });
+    },
+  );
 
   it('defaults the leave date to today (UTC)', () => {
     const { account: next } = asChanged(decide(anAccount(), mark(null), new Date('2026-03-10T23:59:59.000Z'), POLICY));
@@ -93,7 +137,9 @@ describe('mark_leaver', () => {
   });
 
   it('uses the configured window', () => {
-    const { account: next } = asChanged(decide(anAccount(), mark('2026-03-10'), NOW, { ...POLICY, leaverWindowMs: 7 * DAY }));
+    const { account: next } = asChanged(
+      decide(anAccount(), mark('2026-03-10'), NOW, { ...POLICY, leaverWindowMs: 7 * DAY }),
+    );
     expect(next.leaver?.windowEndsAt).toBe('2026-03-17T00:00:00.000Z');
   });
 
@@ -116,16 +162,21 @@ describe('mark_leaver', () => {
     expect(asRefused(decide(inProgressIn(status, operation, from, target), mark(null), NOW, POLICY)).status).toBe(409);
   });
 
-  it.each(['2026-02-07', '2027-03-11', '2026-02-30', 'tomorrow'])('is refused for the unacceptable leave date %s (409)', (leaveDate) => {
-    expect(asRefused(decide(anAccount(), mark(leaveDate), NOW, POLICY)).status).toBe(409);
-  });
+  it.each(['2026-02-07', '2027-03-11', '2026-02-30', 'tomorrow'])(
+    'is refused for the unacceptable leave date %s (409)',
+    (leaveDate) => {
+      expect(asRefused(decide(anAccount(), mark(leaveDate), NOW, POLICY)).status).toBe(409);
+    },
+  );
 });
 
 describe('unmark_leaver', () => {
   const unmark: Request = { kind: 'unmark_leaver', reason: 'stays on', caller: WRITER };
 
   it('clears the mark with a history entry', () => {
-    const account = restingIn('locked', { leaver: { leaveDate: '2026-03-01', windowEndsAt: '2026-03-31T00:00:00.000Z' } });
+    const account = restingIn('locked', {
+      leaver: { leaveDate: '2026-03-01', windowEndsAt: '2026-03-31T00:00:00.000Z' },
+    });
 
     const { account: next, entry } = asChanged(decide(account, unmark, NOW, POLICY));
 
@@ -141,17 +192,20 @@ describe('unmark_leaver', () => {
 describe('retry', () => {
   const retry: Request = { kind: 'retry', caller: WRITER };
 
-  it.each(IN_PROGRESS_CASES)('starts a fresh round of the same operation: $status ($operation)', ({ status, operation, from, target }) => {
-    const account = inProgressIn(status, operation, from, target);
-    const op = anOperation(operation, from, target, { round: 3, attempts: 5, lastError: 'HTTP 503' });
+  it.each(IN_PROGRESS_CASES)(
+    'starts a fresh round of the same operation: $status ($operation)',
+    ({ status, operation, from, target }) => {
+      const account = inProgressIn(status, operation, from, target);
+      const op = anOperation(operation, from, target, { round: 3, attempts: 5, lastError: 'HTTP 503' });
 
-    const { account: next, entry, accepted } = asChanged(decide({ ...account, inProgress: op }, retry, NOW, POLICY));
+      const { account: next, entry, accepted } = asChanged(decide({ ...account, inProgress: op }, retry, NOW, POLICY));
 
-    expect(accepted).toBe(true);
-    expect(next.inProgress).toEqual({ ...op, round: 4, attempts: 0, lastError: null });
-    expect(next.status).toBe(status);
-    expect(entry).toMatchObject({ from: status, to: status, action: 'retry', actor: WRITER.sub });
-  });
+      expect(accepted).toBe(true);
+      expect(next.inProgress).toEqual({ ...op, round: 4, attempts: 0, lastError: null });
+      expect(next.status).toBe(status);
+      expect(entry).toMatchObject({ from: status, to: status, action: 'retry', actor: WRITER.sub });
+    },
+  );
 
   it.each(RESTING)('is refused on resting %s (409)', (status) => {
     expect(asRefused(decide(restingIn(status), retry, NOW, POLICY)).status).toBe(409);
@@ -162,7 +216,9 @@ describe('cancel', () => {
   const cancel: Request = { kind: 'cancel', reason: 'platform reconciled', caller: ADMIN };
 
   it.each(IN_PROGRESS_CASES)('returns $status ($operation) to $from', ({ status, operation, from, target }) => {
-    const account = inProgressIn(status, operation, from, target, { failedLogins: { count: 1, windowStartedAt: iso(-60_000) } });
+    const account = inProgressIn(status, operation, from, target, {
+      failedLogins: { count: 1, windowStartedAt: iso(-60_000) },
+    });
 
     const { account: next, entry, accepted } = asChanged(decide(account, cancel, NOW, POLICY));
 
@@ -170,7 +226,13 @@ describe('cancel', () => {
     expect(next).toMatchObject({ status: from, inProgress: null, lock: null, failedLogins: null });
     expect(next.deletedAt).toBe(account.deletedAt);
     expect(next.purgeAfter).toBe(account.purgeAfter);
-    expect(entry).toMatchObject({ from: status, to: from, action: 'cancel', actor: ADMIN.sub, reason: 'platform reconciled' });
+    expect(entry).toMatchObject({
+      from: status,
+      to: from,
+      action: 'cancel',
+      actor: ADMIN.sub,
+      reason: 'platform reconciled',
+    });
   });
 
   it('leaves a cancelled provisioning resting in pending', () => {
@@ -181,7 +243,14 @@ describe('cancel', () => {
 
   it('puts back the lock an operation started from locked had', () => {
     const lock = { reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' } as const;
-    const started = asChanged(decide(restingIn('locked', { lock }), { kind: 'set_status', target: 'disabled', reason: null, caller: WRITER }, NOW, POLICY));
+    const started = asChanged(
+      decide(
+        restingIn('locked', { lock }),
+        { kind: 'set_status', target: 'disabled', reason: null, caller: WRITER },
+        NOW,
+        POLICY,
+      ),
+    );
     expect(started.account.lock).toBeNull();
 
     const { account: next } = asChanged(decide(started.account, cancel, NOW, POLICY));

@@ -25,11 +25,23 @@ describe('login success', () => {
 
     expect(accepted).toBe(false);
     expect(next).toMatchObject({
-      status: 'active', statusSince: NOW.toISOString(), statusReason: null, lastActivityAt: NOW.toISOString(), failedLogins: null,
-      version: account.version + 1, updatedBy: BACKGROUND_TASKS, updatedAt: NOW.toISOString(),
+      status: 'active',
+      statusSince: NOW.toISOString(),
+      statusReason: null,
+      lastActivityAt: NOW.toISOString(),
+      failedLogins: null,
+      version: account.version + 1,
+      updatedBy: BACKGROUND_TASKS,
+      updatedAt: NOW.toISOString(),
     });
     expect(entry).toEqual({
-      at: NOW.toISOString(), from: 'inactive', to: 'active', action: 'login_reactivate', actor: BACKGROUND_TASKS, reason: null, requestId: 'evt-1',
+      at: NOW.toISOString(),
+      from: 'inactive',
+      to: 'active',
+      action: 'login_reactivate',
+      actor: BACKGROUND_TASKS,
+      reason: null,
+      requestId: 'evt-1',
     });
   });
 
@@ -65,7 +77,9 @@ describe('login success', () => {
   });
 
   it('writes the activity quietly when there is none yet', () => {
-    expect(asQuiet(decide(anAccount({ lastActivityAt: null }), event('success'), NOW, POLICY)).account.lastActivityAt).toBe(NOW.toISOString());
+    expect(
+      asQuiet(decide(anAccount({ lastActivityAt: null }), event('success'), NOW, POLICY)).account.lastActivityAt,
+    ).toBe(NOW.toISOString());
   });
 
   it('resets a failure count quietly, refreshing the activity too', () => {
@@ -77,7 +91,10 @@ describe('login success', () => {
   });
 
   it('writes nothing when the activity is recent and there are no failures', () => {
-    expect(decide(anAccount({ lastActivityAt: iso(-HOUR + 1) }), event('success'), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(anAccount({ lastActivityAt: iso(-HOUR + 1) }), event('success'), NOW, POLICY)).toEqual({
+      outcome: 'unchanged',
+      accepted: false,
+    });
   });
 
   it('honours the configured write interval', () => {
@@ -96,12 +113,16 @@ describe('login failure', () => {
   });
 
   it('counts inside the window, keeping its start', () => {
-    const { account: next } = asQuiet(decide(anAccount({ failedLogins: failures(3, HOUR - 1) }), event('failure'), NOW, POLICY));
+    const { account: next } = asQuiet(
+      decide(anAccount({ failedLogins: failures(3, HOUR - 1) }), event('failure'), NOW, POLICY),
+    );
     expect(next.failedLogins).toEqual(failures(4, HOUR - 1));
   });
 
   it('restarts at 1 once the window is over', () => {
-    const { account: next } = asQuiet(decide(anAccount({ failedLogins: failures(9, HOUR) }), event('failure'), NOW, POLICY));
+    const { account: next } = asQuiet(
+      decide(anAccount({ failedLogins: failures(9, HOUR) }), event('failure'), NOW, POLICY),
+    );
     expect(next.failedLogins).toEqual({ count: 1, windowStartedAt: NOW.toISOString() });
   });
 
@@ -112,21 +133,35 @@ describe('login failure', () => {
 
     expect(accepted).toBe(false);
     expect(next).toMatchObject({
-      status: 'locked', lock: { reason: 'failed_logins', until: iso(POLICY.lockoutMs), previousStatus: status },
-      failedLogins: null, statusSince: NOW.toISOString(), version: account.version + 1, updatedBy: BACKGROUND_TASKS,
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: iso(POLICY.lockoutMs), previousStatus: status },
+      failedLogins: null,
+      statusSince: NOW.toISOString(),
+      version: account.version + 1,
+      updatedBy: BACKGROUND_TASKS,
     });
-    expect(entry).toMatchObject({ from: status, to: 'locked', action: 'lockout', actor: BACKGROUND_TASKS, requestId: 'evt-1' });
+    expect(entry).toMatchObject({
+      from: status,
+      to: 'locked',
+      action: 'lockout',
+      actor: BACKGROUND_TASKS,
+      requestId: 'evt-1',
+    });
   });
 
   it('honours the configured maximum and lockout duration', () => {
     const policy = { ...POLICY, maxFailures: 3, lockoutMs: 5 * 60_000 };
-    const { account: next } = asChanged(decide(anAccount({ failedLogins: failures(2) }), event('failure'), NOW, policy));
+    const { account: next } = asChanged(
+      decide(anAccount({ failedLogins: failures(2) }), event('failure'), NOW, policy),
+    );
     expect(next.lock).toEqual({ reason: 'failed_logins', until: iso(5 * 60_000), previousStatus: 'active' });
   });
 
   it('locks until an administrator unlocks when the lockout duration is 0', () => {
     const policy = { ...POLICY, lockoutMs: 0 };
-    const { account: next } = asChanged(decide(anAccount({ failedLogins: failures(9) }), event('failure'), NOW, policy));
+    const { account: next } = asChanged(
+      decide(anAccount({ failedLogins: failures(9) }), event('failure'), NOW, policy),
+    );
     expect(next.lock).toEqual({ reason: 'failed_logins', until: null, previousStatus: 'active' });
   });
 
@@ -144,7 +179,9 @@ describe('login failure', () => {
   });
 
   it('changes nothing during a running lockout', () => {
-    expect(decide(anAccount({ status: 'locked', lock: running }), event('failure'), NOW, POLICY).outcome).toBe('unchanged');
+    expect(decide(anAccount({ status: 'locked', lock: running }), event('failure'), NOW, POLICY).outcome).toBe(
+      'unchanged',
+    );
   });
 });
 
@@ -154,12 +191,18 @@ describe('login lockout (the platform locked the account itself)', () => {
 
     const { account: next, entry } = asChanged(decide(account, event('lockout'), NOW, POLICY));
 
-    expect(next).toMatchObject({ status: 'locked', lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: status }, failedLogins: null });
+    expect(next).toMatchObject({
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: status },
+      failedLogins: null,
+    });
     expect(entry).toMatchObject({ from: status, to: 'locked', action: 'lockout', actor: BACKGROUND_TASKS });
   });
 
   it('locks an expired lockout again', () => {
-    const { account: next } = asChanged(decide(anAccount({ status: 'locked', lock: expired }), event('lockout'), NOW, POLICY));
+    const { account: next } = asChanged(
+      decide(anAccount({ status: 'locked', lock: expired }), event('lockout'), NOW, POLICY),
+    );
     expect(next.lock).toEqual({ reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' });
   });
 

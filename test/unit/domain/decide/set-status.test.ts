@@ -9,7 +9,17 @@ import { DAY, HOUR } from '../../../../shared/domain/policy';
 import type { Caller } from '../../../../shared/domain/requests';
 import { STATUSES, type Status } from '../../../../shared/domain/statuses';
 import {
-  ADMIN, IN_PROGRESS_CASES, NOW, POLICY, WRITER, anAccount, asChanged, asRefused, inProgressIn, iso, restingIn,
+  ADMIN,
+  IN_PROGRESS_CASES,
+  NOW,
+  POLICY,
+  WRITER,
+  anAccount,
+  asChanged,
+  asRefused,
+  inProgressIn,
+  iso,
+  restingIn,
 } from '../fixtures';
 
 interface Allowed {
@@ -31,17 +41,41 @@ const fromActive: Partial<Record<Status, Allowed>> = {
   closed: { action: 'close' },
   deleted: remove,
   pending: { action: 'set_pending', admin: true },
-  migration_pending: { action: 'migrate', via: { status: 'migration_pending', operation: 'migrate', completesTo: 'active' } },
+  migration_pending: {
+    action: 'migrate',
+    via: { status: 'migration_pending', operation: 'migrate', completesTo: 'active' },
+  },
 };
 
 /** SPEC §2, "Administrator targets", row by row. */
 const SPEC_TABLE: Partial<Record<Status, Partial<Record<Status, Allowed>>>> = {
-  pending: { active: { action: 'provision', via: { status: 'pending', operation: 'provision' } }, closed: { action: 'close' }, deleted: remove },
+  pending: {
+    active: { action: 'provision', via: { status: 'pending', operation: 'provision' } },
+    closed: { action: 'close' },
+    deleted: remove,
+  },
   active: fromActive,
   inactive: fromActive,
-  locked: { active: { action: 'unlock' }, locked: { action: 'lock' }, maintenance: { action: 'maintenance' }, disabled: disable, closed: { action: 'close' }, deleted: remove },
-  maintenance: { active: { action: 'activate' }, locked: { action: 'lock' }, disabled: disable, closed: { action: 'close' }, deleted: remove },
-  disabled: { active: { action: 'enable', via: { status: 'enabling', operation: 'enable' } }, closed: { action: 'close' }, deleted: remove },
+  locked: {
+    active: { action: 'unlock' },
+    locked: { action: 'lock' },
+    maintenance: { action: 'maintenance' },
+    disabled: disable,
+    closed: { action: 'close' },
+    deleted: remove,
+  },
+  maintenance: {
+    active: { action: 'activate' },
+    locked: { action: 'lock' },
+    disabled: disable,
+    closed: { action: 'close' },
+    deleted: remove,
+  },
+  disabled: {
+    active: { action: 'enable', via: { status: 'enabling', operation: 'enable' } },
+    closed: { action: 'close' },
+    deleted: remove,
+  },
   closed: { active: { action: 'activate' }, deleted: remove },
   deleted: {
     active: { action: 'restore', via: { status: 'restoring', operation: 'restore' } },
@@ -57,7 +91,10 @@ const CALLERS: readonly { name: string; caller: Caller; admin: boolean }[] = [
 ];
 
 const expectedAllowed = (from: Status, admin: boolean): Status[] =>
-  Object.entries(SPEC_TABLE[from] ?? {}).filter(([, t]) => admin || !t.admin).map(([target]) => target as Status).sort();
+  Object.entries(SPEC_TABLE[from] ?? {})
+    .filter(([, t]) => admin || !t.admin)
+    .map(([target]) => target as Status)
+    .sort();
 
 const setStatus = (target: Status, caller: Caller, reason: string | null = 'ticket 42') =>
   ({ kind: 'set_status', target, reason, caller }) as const;
@@ -93,20 +130,26 @@ describe.each(RESTING)('from resting %s', (from) => {
         const shown = allowed.via?.status ?? target;
         expect(next.status).toBe(shown);
         expect(accepted).toBe(allowed.via !== undefined);
-        expect(next.inProgress).toEqual(allowed.via === undefined ? null : {
-          operationId: `${account.accountId}.${account.version + 1}`,
-          operation: allowed.via.operation,
-          target: allowed.via.completesTo ?? target,
-          from,
-          startedAt: NOW.toISOString(),
-          attempts: 0,
-          lastError: null,
-          round: 1,
-          ...(from === 'locked' ? { lock: account.lock } : {}),
-        });
-        expect(next.lock).toEqual(target === 'locked' && allowed.via === undefined
-          ? { reason: 'admin', until: null, previousStatus: from }
-          : null);
+        expect(next.inProgress).toEqual(
+          allowed.via === undefined
+            ? null
+            : {
+                operationId: `${account.accountId}.${account.version + 1}`,
+                operation: allowed.via.operation,
+                target: allowed.via.completesTo ?? target,
+                from,
+                startedAt: NOW.toISOString(),
+                attempts: 0,
+                lastError: null,
+                round: 1,
+                ...(from === 'locked' ? { lock: account.lock } : {}),
+              },
+        );
+        expect(next.lock).toEqual(
+          target === 'locked' && allowed.via === undefined
+            ? { reason: 'admin', until: null, previousStatus: from }
+            : null,
+        );
         expect(next.failedLogins).toBeNull();
         expect(next.version).toBe(account.version + 1);
         expect(next.updatedBy).toBe(caller.sub);
@@ -114,7 +157,13 @@ describe.each(RESTING)('from resting %s', (from) => {
         expect(next.statusReason).toBe('ticket 42');
         expect(next.statusSince).toBe(shown === from ? account.statusSince : NOW.toISOString());
         expect(entry).toEqual({
-          at: NOW.toISOString(), from, to: shown, action: allowed.action, actor: caller.sub, reason: 'ticket 42', requestId: caller.requestId,
+          at: NOW.toISOString(),
+          from,
+          to: shown,
+          action: allowed.action,
+          actor: caller.sub,
+          reason: 'ticket 42',
+          requestId: caller.requestId,
         });
         expect(ACTIONS).toContain(entry.action);
       }
@@ -122,29 +171,34 @@ describe.each(RESTING)('from resting %s', (from) => {
   });
 });
 
-describe.each(IN_PROGRESS_CASES)('in progress: $status ($operation from $from towards $target)', ({ status, operation, from, target: going }) => {
-  describe.each(CALLERS)('as $name', ({ caller, admin }) => {
-    it.each(STATUSES)('to %s', (target) => {
-      const account = inProgressIn(status, operation, from, going);
-      const decision = decide(account, setStatus(target, caller), NOW, POLICY);
+describe.each(IN_PROGRESS_CASES)(
+  'in progress: $status ($operation from $from towards $target)',
+  ({ status, operation, from, target: going }) => {
+    describe.each(CALLERS)('as $name', ({ caller, admin }) => {
+      it.each(STATUSES)('to %s', (target) => {
+        const account = inProgressIn(status, operation, from, going);
+        const decision = decide(account, setStatus(target, caller), NOW, POLICY);
 
-      if (target !== going && target !== status) {
-        const refusal = asRefused(decision);
-        expect(refusal.status).toBe(409);
-        expect(refusal.allowed).toEqual([]);
-      } else if (operation === 'purge' && !admin) {
-        expect(asRefused(decision)).toMatchObject({ status: 403, allowed: [] });
-      } else {
-        expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
-      }
+        if (target !== going && target !== status) {
+          const refusal = asRefused(decision);
+          expect(refusal.status).toBe(409);
+          expect(refusal.allowed).toEqual([]);
+        } else if (operation === 'purge' && !admin) {
+          expect(asRefused(decision)).toMatchObject({ status: 403, allowed: [] });
+        } else {
+          expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
+        }
+      });
     });
-  });
-});
+  },
+);
 
 describe('locks set by an administrator', () => {
   it('turns a failed_logins lock into an admin lock that never expires, keeping where it came from', () => {
     const account = anAccount({
-      status: 'locked', statusSince: iso(-HOUR), lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' },
+      status: 'locked',
+      statusSince: iso(-HOUR),
+      lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' },
     });
 
     const { account: next, entry } = asChanged(decide(account, setStatus('locked', WRITER), NOW, POLICY));
@@ -156,7 +210,10 @@ describe('locks set by an administrator', () => {
   });
 
   it('does the same for a failed_logins lock that has already expired', () => {
-    const account = anAccount({ status: 'locked', lock: { reason: 'failed_logins', until: iso(-HOUR), previousStatus: 'active' } });
+    const account = anAccount({
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: iso(-HOUR), previousStatus: 'active' },
+    });
 
     const { account: next } = asChanged(decide(account, setStatus('locked', WRITER), NOW, POLICY));
 
@@ -170,7 +227,8 @@ describe('locks set by an administrator', () => {
 
   it('unlocks a failed_logins lock to active, clearing the lock and the failure count', () => {
     const account = anAccount({
-      status: 'locked', lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' },
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: iso(HOUR), previousStatus: 'inactive' },
       failedLogins: { count: 2, windowStartedAt: iso(-60_000) },
     });
 
@@ -216,7 +274,9 @@ describe('refusals', () => {
 
 describe('reasons', () => {
   it('record a missing reason as null', () => {
-    const { account: next, entry } = asChanged(decide(restingIn('active'), setStatus('maintenance', WRITER, null), NOW, POLICY));
+    const { account: next, entry } = asChanged(
+      decide(restingIn('active'), setStatus('maintenance', WRITER, null), NOW, POLICY),
+    );
     expect(next.statusReason).toBeNull();
     expect(entry.reason).toBeNull();
   });

@@ -10,7 +10,12 @@ import type { Request, SweepName } from '../../../../shared/domain/requests';
 import { STATUSES } from '../../../../shared/domain/statuses';
 import { IN_PROGRESS_CASES, NOW, POLICY, anAccount, asChanged, inProgressIn, iso, restingIn } from '../fixtures';
 
-const sweep = (name: SweepName, asOf?: string): Request => ({ kind: 'sweep', sweep: name, requestId: 'run-1', ...(asOf ? { asOf } : {}) });
+const sweep = (name: SweepName, asOf?: string): Request => ({
+  kind: 'sweep',
+  sweep: name,
+  requestId: 'run-1',
+  ...(asOf ? { asOf } : {}),
+});
 const UNCHANGED = { outcome: 'unchanged', accepted: false };
 const leaver = (windowEndsAt: string) => ({ leaveDate: '2026-01-01', windowEndsAt });
 
@@ -25,16 +30,29 @@ describe('inactivity sweep', () => {
 
     expect(accepted).toBe(false);
     expect(next).toMatchObject({
-      status: 'inactive', statusSince: NOW.toISOString(), statusReason: null, version: account.version + 1,
-      updatedBy: BACKGROUND_TASKS, failedLogins: account.failedLogins, lastActivityAt: account.lastActivityAt,
+      status: 'inactive',
+      statusSince: NOW.toISOString(),
+      statusReason: null,
+      version: account.version + 1,
+      updatedBy: BACKGROUND_TASKS,
+      failedLogins: account.failedLogins,
+      lastActivityAt: account.lastActivityAt,
     });
     expect(entry).toEqual({
-      at: NOW.toISOString(), from: 'active', to: 'inactive', action: 'inactivity', actor: BACKGROUND_TASKS, reason: null, requestId: 'run-1',
+      at: NOW.toISOString(),
+      from: 'active',
+      to: 'inactive',
+      action: 'inactivity',
+      actor: BACKGROUND_TASKS,
+      reason: null,
+      requestId: 'run-1',
     });
   });
 
   it('is not due a moment earlier', () => {
-    expect(decide(idle({ lastActivityAt: iso(-POLICY.inactivityMs + 1) }), sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(idle({ lastActivityAt: iso(-POLICY.inactivityMs + 1) }), sweep('inactivity'), NOW, POLICY)).toEqual(
+      UNCHANGED,
+    );
   });
 
   it('counts from when the account last became active when that is later than its last activity', () => {
@@ -44,7 +62,9 @@ describe('inactivity sweep', () => {
 
   it('counts from statusSince when there was never any activity', () => {
     expect(decide(idle({ lastActivityAt: null }), sweep('inactivity'), NOW, POLICY).outcome).toBe('changed');
-    expect(decide(idle({ lastActivityAt: null, statusSince: iso(-DAY) }), sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(idle({ lastActivityAt: null, statusSince: iso(-DAY) }), sweep('inactivity'), NOW, POLICY)).toEqual(
+      UNCHANGED,
+    );
   });
 
   it.each(STATUSES.filter((s) => s !== 'active'))('leaves %s alone', (status) => {
@@ -80,10 +100,23 @@ describe('leaver sweep', () => {
     expect(accepted).toBe(true);
     expect(next).toMatchObject({ status: 'deleting', lock: null, leaver: account.leaver, updatedBy: BACKGROUND_TASKS });
     expect(next.inProgress).toEqual({
-      operationId: `${account.accountId}.${account.version + 1}`, operation: 'delete', target: 'deleted', from: status,
-      startedAt: NOW.toISOString(), attempts: 0, lastError: null, round: 1, ...(status === 'locked' ? { lock: account.lock } : {}),
+      operationId: `${account.accountId}.${account.version + 1}`,
+      operation: 'delete',
+      target: 'deleted',
+      from: status,
+      startedAt: NOW.toISOString(),
+      attempts: 0,
+      lastError: null,
+      round: 1,
+      ...(status === 'locked' ? { lock: account.lock } : {}),
     });
-    expect(entry).toMatchObject({ from: status, to: 'deleting', action: 'leaver_delete', actor: BACKGROUND_TASKS, requestId: 'run-1' });
+    expect(entry).toMatchObject({
+      from: status,
+      to: 'deleting',
+      action: 'leaver_delete',
+      actor: BACKGROUND_TASKS,
+      requestId: 'run-1',
+    });
   });
 
   it('is not due before the window ends', () => {
@@ -91,7 +124,9 @@ describe('leaver sweep', () => {
   });
 
   it('is due by the sweep time (asOf)', () => {
-    expect(decide(anAccount({ leaver: leaver(iso(DAY)) }), sweep('leaver', iso(DAY)), NOW, POLICY).outcome).toBe('changed');
+    expect(decide(anAccount({ leaver: leaver(iso(DAY)) }), sweep('leaver', iso(DAY)), NOW, POLICY).outcome).toBe(
+      'changed',
+    );
   });
 
   it('leaves an account that is no longer a leaver alone', () => {
@@ -102,10 +137,13 @@ describe('leaver sweep', () => {
     expect(decide(restingIn(status, { leaver: leaver(iso(-DAY)) }), sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
   });
 
-  it.each(IN_PROGRESS_CASES)('leaves an account in progress alone: $status ($operation)', ({ status, operation, from, target }) => {
-    const account = inProgressIn(status, operation, from, target, { leaver: leaver(iso(-DAY)) });
-    expect(decide(account, sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
-  });
+  it.each(IN_PROGRESS_CASES)(
+    'leaves an account in progress alone: $status ($operation)',
+    ({ status, operation, from, target }) => {
+      const account = inProgressIn(status, operation, from, target, { leaver: leaver(iso(-DAY)) });
+      expect(decide(account, sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
+    },
+  );
 });
 
 describe('retention sweep', () => {
@@ -116,8 +154,18 @@ describe('retention sweep', () => {
 
     expect(accepted).toBe(true);
     expect(next).toMatchObject({ status: 'deleting', deletedAt: account.deletedAt, purgeAfter: account.purgeAfter });
-    expect(next.inProgress).toMatchObject({ operation: 'purge', target: 'deleted_permanent', from: 'deleted', round: 1 });
-    expect(entry).toMatchObject({ from: 'deleted', to: 'deleting', action: 'retention_purge', actor: BACKGROUND_TASKS });
+    expect(next.inProgress).toMatchObject({
+      operation: 'purge',
+      target: 'deleted_permanent',
+      from: 'deleted',
+      round: 1,
+    });
+    expect(entry).toMatchObject({
+      from: 'deleted',
+      to: 'deleting',
+      action: 'retention_purge',
+      actor: BACKGROUND_TASKS,
+    });
   });
 
   it('is not due before purgeAfter, unless by the sweep time (asOf)', () => {
@@ -138,23 +186,42 @@ describe('retention sweep', () => {
 
 describe('lockout-expiry sweep', () => {
   it.each(['active', 'inactive'] as const)('returns an expired lockout to %s, clearing the lock', (previousStatus) => {
-    const account = anAccount({ status: 'locked', lock: { reason: 'failed_logins', until: NOW.toISOString(), previousStatus } });
+    const account = anAccount({
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: NOW.toISOString(), previousStatus },
+    });
 
     const { account: next, entry } = asChanged(decide(account, sweep('lockout'), NOW, POLICY));
 
-    expect(next).toMatchObject({ status: previousStatus, lock: null, statusSince: NOW.toISOString(), updatedBy: BACKGROUND_TASKS });
-    expect(entry).toMatchObject({ from: 'locked', to: previousStatus, action: 'lockout_expired', actor: BACKGROUND_TASKS });
+    expect(next).toMatchObject({
+      status: previousStatus,
+      lock: null,
+      statusSince: NOW.toISOString(),
+      updatedBy: BACKGROUND_TASKS,
+    });
+    expect(entry).toMatchObject({
+      from: 'locked',
+      to: previousStatus,
+      action: 'lockout_expired',
+      actor: BACKGROUND_TASKS,
+    });
   });
 
   it('is not due before until, unless by the sweep time (asOf)', () => {
-    const account = anAccount({ status: 'locked', lock: { reason: 'failed_logins', until: iso(1), previousStatus: 'active' } });
+    const account = anAccount({
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: iso(1), previousStatus: 'active' },
+    });
     expect(decide(account, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
     expect(decide(account, sweep('lockout', iso(1)), NOW, POLICY).outcome).toBe('changed');
   });
 
   it('never expires an admin lock or a lockout until an administrator unlocks', () => {
     const admin = anAccount({ status: 'locked', lock: { reason: 'admin', until: null, previousStatus: 'active' } });
-    const forever = anAccount({ status: 'locked', lock: { reason: 'failed_logins', until: null, previousStatus: 'active' } });
+    const forever = anAccount({
+      status: 'locked',
+      lock: { reason: 'failed_logins', until: null, previousStatus: 'active' },
+    });
     expect(decide(admin, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
     expect(decide(forever, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
   });

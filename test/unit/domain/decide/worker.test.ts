@@ -9,9 +9,17 @@ import type { Request } from '../../../../shared/domain/requests';
 import { IN_PROGRESS_CASES, NOW, POLICY, anAccount, asChanged, asQuiet, inProgressIn, iso } from '../fixtures';
 import { DAY } from '../../../../shared/domain/policy';
 
-const completed = (operationId = 'op-1'): Request => ({ kind: 'operation_completed', operationId, requestId: 'worker-1' });
-const failed = (error: string, operationId = 'op-1', round?: number): Request =>
-  ({ kind: 'operation_failed', operationId, error, ...(round === undefined ? {} : { round }) });
+const completed = (operationId = 'op-1'): Request => ({
+  kind: 'operation_completed',
+  operationId,
+  requestId: 'worker-1',
+});
+const failed = (error: string, operationId = 'op-1', round?: number): Request => ({
+  kind: 'operation_failed',
+  operationId,
+  error,
+  ...(round === undefined ? {} : { round }),
+});
 const UNCHANGED = { outcome: 'unchanged', accepted: false };
 const leaver = { leaveDate: '2026-03-01', windowEndsAt: '2026-03-31T00:00:00.000Z' };
 
@@ -23,11 +31,22 @@ describe('operation_completed', () => {
 
     expect(accepted).toBe(false);
     expect(next).toMatchObject({
-      status: target, inProgress: null, statusSince: NOW.toISOString(), statusReason: 'why it started',
-      version: account.version + 1, updatedBy: BACKGROUND_TASKS, updatedAt: NOW.toISOString(),
+      status: target,
+      inProgress: null,
+      statusSince: NOW.toISOString(),
+      statusReason: 'why it started',
+      version: account.version + 1,
+      updatedBy: BACKGROUND_TASKS,
+      updatedAt: NOW.toISOString(),
     });
     expect(entry).toEqual({
-      at: NOW.toISOString(), from: status, to: target, action: 'complete', actor: BACKGROUND_TASKS, reason: null, requestId: 'worker-1',
+      at: NOW.toISOString(),
+      from: status,
+      to: target,
+      action: 'complete',
+      actor: BACKGROUND_TASKS,
+      reason: null,
+      requestId: 'worker-1',
     });
   });
 
@@ -37,7 +56,11 @@ describe('operation_completed', () => {
     const { account: next } = asChanged(decide(account, completed(), NOW, POLICY));
 
     expect(next).toMatchObject({
-      deletedAt: NOW.toISOString(), purgeAfter: iso(POLICY.retentionMs), leaver: null, email: account.email, displayName: account.displayName,
+      deletedAt: NOW.toISOString(),
+      purgeAfter: iso(POLICY.retentionMs),
+      leaver: null,
+      email: account.email,
+      displayName: account.displayName,
     });
   });
 
@@ -49,18 +72,33 @@ describe('operation_completed', () => {
 
   it('entering deleted_permanent: leaves a tombstone without personal data', () => {
     const account = inProgressIn('deleting', 'purge', 'deleted', 'deleted_permanent', {
-      failedLogins: { count: 1, windowStartedAt: iso(-DAY) }, lastActivityAt: iso(-40 * DAY),
+      failedLogins: { count: 1, windowStartedAt: iso(-DAY) },
+      lastActivityAt: iso(-40 * DAY),
     });
 
     const { account: next } = asChanged(decide(account, completed(), NOW, POLICY));
 
     expect(next).toEqual({
       ...account,
-      status: 'deleted_permanent', statusSince: NOW.toISOString(), inProgress: null,
-      email: null, displayName: null, leaver: null, lock: null, failedLogins: null,
-      version: account.version + 1, updatedBy: BACKGROUND_TASKS, updatedAt: NOW.toISOString(),
+      status: 'deleted_permanent',
+      statusSince: NOW.toISOString(),
+      inProgress: null,
+      email: null,
+      displayName: null,
+      leaver: null,
+      lock: null,
+      failedLogins: null,
+      version: account.version + 1,
+      updatedBy: BACKGROUND_TASKS,
+      updatedAt: NOW.toISOString(),
     });
-    expect(next).toMatchObject({ accountId: account.accountId, domain: account.domain, deletedAt: account.deletedAt, purgeAfter: account.purgeAfter, createdAt: account.createdAt });
+    expect(next).toMatchObject({
+      accountId: account.accountId,
+      domain: account.domain,
+      deletedAt: account.deletedAt,
+      purgeAfter: account.purgeAfter,
+      createdAt: account.createdAt,
+    });
   });
 
   it('entering active from restoring: clears deletedAt and purgeAfter', () => {
@@ -85,7 +123,10 @@ describe('operation_completed', () => {
   it("completes the operation whichever round's attempt succeeded (an operator's retry does not void it)", () => {
     const account = inProgressIn('disabling', 'disable', 'active', 'disabled');
     const retried = { ...account, inProgress: { ...account.inProgress!, round: 2, attempts: 0, lastError: null } };
-    expect(asChanged(decide(retried, completed(), NOW, POLICY)).account).toMatchObject({ status: 'disabled', inProgress: null });
+    expect(asChanged(decide(retried, completed(), NOW, POLICY)).account).toMatchObject({
+      status: 'disabled',
+      inProgress: null,
+    });
   });
 
   it('changes nothing for a resting account', () => {
@@ -99,7 +140,10 @@ describe('operation_failed', () => {
 
     const { account: next } = asQuiet(decide(account, failed('HTTP 502 from platform'), NOW, POLICY));
 
-    expect(next).toEqual({ ...account, inProgress: { ...account.inProgress, attempts: 3, lastError: 'HTTP 502 from platform' } });
+    expect(next).toEqual({
+      ...account,
+      inProgress: { ...account.inProgress, attempts: 3, lastError: 'HTTP 502 from platform' },
+    });
   });
 
   it('truncates the error to 500 characters', () => {
@@ -121,7 +165,9 @@ describe('operation_failed', () => {
   });
 
   it('changes nothing for another (late) operation, or a resting account', () => {
-    expect(decide(inProgressIn('enabling', 'enable', 'disabled', 'active'), failed('boom', 'op-0'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(
+      decide(inProgressIn('enabling', 'enable', 'disabled', 'active'), failed('boom', 'op-0'), NOW, POLICY),
+    ).toEqual(UNCHANGED);
     expect(decide(anAccount(), failed('boom'), NOW, POLICY)).toEqual(UNCHANGED);
   });
 });
