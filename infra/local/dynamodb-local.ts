@@ -3,8 +3,15 @@
  * the local stack and the integration tests: `-sharedDb` so every credential and region sees the same
  * tables, in memory unless a directory is given.
  *
+ * Loopback only (SPEC §6): DynamoDB Local has no host option and listens on every interface, so it is
+ * started through LoopbackDynamoDbLocal.java (beside this file, run by the JDK's source launcher), which
+ * builds the same server and binds its connector to 127.0.0.1 before it starts.
+ *
  * The JVM runs under a small `sh` supervisor that holds a pipe from this process: when the pipe closes —
  * stop(), or this process ending in any way, even SIGKILL — the supervisor stops the JVM. No orphans.
+ * The supervisor runs in a process group of its own, so a Ctrl-C in the terminal (SIGINT to the whole
+ * foreground group) reaches the local stack, which drains the stream first, and not the emulator; and it
+ * sets umask 077, so a persisted database file is private to its user.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
@@ -36,6 +43,10 @@ class DynamoDbLocalError extends Error {
 }
 
 const JAR = 'DynamoDBLocal.jar';
+/** The entry point that binds DynamoDB Local to one address (see the file). */
+const LOOPBACK_ENTRY = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+/** The address the emulator listens on. */
+const HOST = '127.0.0.1';
 const PACKAGE = 'amplify-dynamodb-simulator';
 const POLL_MS = 100;
 const STOP_TIMEOUT_MS = 15_000;
@@ -47,6 +58,7 @@ const PID_LINE = /^dynamodb-local-pid (\d+)$/m;
  * and exits with the JVM's status when the JVM exits by itself.
  */
 const SUPERVISOR = [
+  'umask 077',
   'exec 3<&0',
   '"$0" "$@" 3<&- </dev/null &',
   'child=$!',
@@ -104,8 +116,8 @@ function findJava(): string {
   const java = candidates.find(isExecutable);
   if (java === undefined) {
     throw new DynamoDbLocalError(
-      'DynamoDB Local needs Java 17 or later, and no `java` was found on PATH or in JAVA_HOME. Install a JRE ' +
-        '(e.g. `sudo apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`) and try again.',
+      'DynamoDB Local needs a Java 17 or later JDK, and no `java` was found on PATH or in JAVA_HOME. Install one ' +
+        '(e.g. `sudo apt-get install openjdk-17-jdk-headless`, or `brew install openjdk@17`) and try again.',
     );
   }
   return java;
@@ -145,15 +157,22 @@ function launch(java: string, dir: string, port: number, persistDir: string | un
   const storage = persistDir === undefined ? ['-inMemory'] : ['-dbPath', persistDir];
   const args = [
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
+    `-Ddynamodb.local.host=${HOST}`,
+    '-cp',
     JAR,
+    LOOPBACK_ENTRY,
     '-sharedDb',
     ...storage,
     '-port',
     String(port),
     '-disableTelemetry',
   ];
-  const child = spawn('/bin/sh', ['-c', SUPERVISOR, java, ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', SUPERVISOR, java, ...args], {
+    cwd: dir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C is for the stack, which stops the emulator after draining.
+    detached: true,
+  });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-STDERR_TAIL);
@@ -245,7 +264,7 @@ async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<D
   // A free port can be taken between finding it and the JVM binding it: then try another.
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
-    const endpoint = `http://127.0.0.1:${port}`;
+    const endpoint = `http://${HOST}:${port}`;
     const launched = launch(java, dir, port, persistDir);
     let isReady: boolean;
     try {
