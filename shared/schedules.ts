@@ -1,6 +1,7 @@
 /**
  * The scheduled background work of SPEC §5, declared once: the CDK service stack makes one function and
- * one EventBridge rule per entry; the local stack runs the same list on timers.
+ * one EventBridge rule per entry; the local stack runs the same list at the times the same expressions
+ * give (./schedule-expression.ts), so a daily sweep runs locally at the hour it runs in the cloud.
  */
 import type { DueKind } from './store/port';
 
@@ -8,9 +9,7 @@ type SweepKind = 'inactivity' | 'leaver' | 'retention' | 'lockout' | 'stuck';
 
 interface Schedule {
   readonly sweep: SweepKind;
-  /** How often it runs, in minutes (daily = 1440). */
-  readonly everyMinutes: number;
-  /** An EventBridge schedule expression for the cloud. */
+  /** The EventBridge schedule expression (UTC), for the cloud's rule and the local stack's timer alike. */
   readonly expression: string;
   /** Destructive sweeps read at most maxAffected + 1 candidates first and stop (alerting) above it. */
   readonly destructive: boolean;
@@ -20,35 +19,30 @@ interface Schedule {
 const SCHEDULES: readonly Schedule[] = [
   {
     sweep: 'inactivity',
-    everyMinutes: 1440,
     expression: 'cron(15 2 * * ? *)',
     destructive: false,
     description: 'active accounts without activity for 30 days become inactive',
   },
   {
     sweep: 'leaver',
-    everyMinutes: 1440,
     expression: 'cron(30 2 * * ? *)',
     destructive: true,
     description: 'leavers whose window has ended are deleted',
   },
   {
     sweep: 'retention',
-    everyMinutes: 1440,
     expression: 'cron(45 2 * * ? *)',
     destructive: true,
     description: 'deleted accounts past purgeAfter are purged',
   },
   {
     sweep: 'lockout',
-    everyMinutes: 5,
     expression: 'rate(5 minutes)',
     destructive: false,
     description: 'expired failed-login lockouts return to their previous status',
   },
   {
     sweep: 'stuck',
-    everyMinutes: 15,
     expression: 'rate(15 minutes)',
     destructive: false,
     description: 'accounts in progress too long page on-call',

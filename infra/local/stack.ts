@@ -13,7 +13,8 @@ import type { Config, ConfigVariable } from '../../shared/config';
 import { HTTP_FUNCTION_ENTRIES, HTTP_FUNCTIONS } from '../../shared/http/routes';
 import type { HttpFunction } from '../../shared/http/routes';
 import { SCHEDULES } from '../../shared/schedules';
-import type { SweepKind } from '../../shared/schedules';
+import type { Schedule, SweepKind } from '../../shared/schedules';
+import { nextRun } from '../../shared/schedule-expression';
 import type { SweepEvent } from '../../shared/sweeps/event';
 import { SERVICE_NAME } from '../../shared/sweeps/metrics';
 import { DEFAULT_TABLE_NAME } from '../../shared/store/table';
@@ -194,25 +195,52 @@ async function readStackFile(paths: LocalPaths): Promise<StackFile | null> {
   }
 }
 
-/** Runs each schedule on a timer; a run still going when the next is due is not started twice. */
-function startSchedules(runSweep: SweepRunner, log: Log): () => Promise<void> {
+/** setTimeout's longest delay; a later run is re-armed when this much has passed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs each schedule at the times its EventBridge expression gives (UTC), as the cloud's rule would; a run
+ * still going when the next is due is not started twice.
+ *
+ * @example
+ * const stop = startSchedules(runLocalSweep, log);
+ * await stop();
+ */
+function startSchedules(
+  runSweep: SweepRunner,
+  log: Log,
+  schedules: readonly Schedule[] = SCHEDULES,
+): () => Promise<void> {
   const running = new Map<SweepKind, Promise<void>>();
-  const timers = SCHEDULES.map((schedule) => {
-    const timer = setInterval(() => {
-      if (running.has(schedule.sweep)) return;
-      const run = runSweep(schedule.sweep, {})
-        .then((summary) => log(`[schedule] ${schedule.sweep}: ${JSON.stringify(summary)}`))
-        .catch((error: unknown) =>
-          log(`[schedule] ${schedule.sweep} failed: ${(error as Error).stack ?? String(error)}`),
-        )
-        .finally(() => running.delete(schedule.sweep));
-      running.set(schedule.sweep, run);
-    }, schedule.everyMinutes * 60_000);
+  const timers = new Map<SweepKind, NodeJS.Timeout>();
+  let stopped = false;
+  const run = (schedule: Schedule): void => {
+    if (running.has(schedule.sweep)) return;
+    const started = runSweep(schedule.sweep, {})
+      .then((summary) => log(`[schedule] ${schedule.sweep}: ${JSON.stringify(summary)}`))
+      .catch((error: unknown) => log(`[schedule] ${schedule.sweep} failed: ${(error as Error).stack ?? String(error)}`))
+      .finally(() => running.delete(schedule.sweep));
+    running.set(schedule.sweep, started);
+  };
+  const arm = (schedule: Schedule, at: Date | null): void => {
+    if (stopped || at === null) return;
+    const delay = at.getTime() - Date.now();
+    const timer = setTimeout(
+      () => {
+        if (delay > MAX_TIMER_MS) return arm(schedule, at);
+        run(schedule);
+        arm(schedule, nextRun(schedule.expression, at));
+      },
+      Math.min(Math.max(0, delay), MAX_TIMER_MS),
+    );
     timer.unref();
-    return timer;
-  });
+    timers.set(schedule.sweep, timer);
+  };
+  const now = new Date();
+  for (const schedule of schedules) arm(schedule, nextRun(schedule.expression, now));
   return async () => {
-    for (const timer of timers) clearInterval(timer);
+    stopped = true;
+    for (const timer of timers.values()) clearTimeout(timer);
     await Promise.all(running.values());
   };
 }
@@ -324,5 +352,5 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   }
 }
 
-export { startLocalStack, readStackFile, handlerEnv, applyEnv, applyStackEnv, runLocalSweep };
+export { startLocalStack, startSchedules, readStackFile, handlerEnv, applyEnv, applyStackEnv, runLocalSweep };
 export type { LocalStack, LocalStackOptions, StackFile, SweepRunner };

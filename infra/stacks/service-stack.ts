@@ -24,6 +24,7 @@ import { Sweeps } from '../constructs/sweeps';
 import { allowTable, TableAction, type TableAccess } from '../constructs/table-access';
 import type { DeployContext } from './context';
 import { DataStack } from './data-stack';
+import { periodMinutes } from '../../shared/schedule-expression';
 
 /** What each HTTP function does to the table, and nothing more (SPEC §7). */
 const HTTP_TABLE_ACCESS: Readonly<Record<HttpFunction, TableAccess | null>> = {
@@ -73,7 +74,7 @@ const sweepMetric = (schedule: Schedule, metricName: SweepMetric, statistic: str
     metricName,
     dimensionsMap: { ...sweepDimensions(schedule.sweep) },
     statistic,
-    period: Duration.minutes(schedule.everyMinutes),
+    period: Duration.minutes(periodMinutes(schedule.expression)),
   });
 
 /**

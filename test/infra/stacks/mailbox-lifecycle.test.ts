@@ -14,6 +14,7 @@ import type { LambdaFunction } from '../../../infra/constructs/lambda-function';
 import { createMailboxLifecycle, STACK_NAME } from '../../../infra/stacks/mailbox-lifecycle';
 import { HTTP_FUNCTIONS, ROUTES } from '../../../shared/http/routes';
 import { SCHEDULES } from '../../../shared/schedules';
+import { periodMinutes } from '../../../shared/schedule-expression';
 import { STREAM_CONSUMERS } from '../../../shared/stream/filters';
 import { TABLE } from '../../../shared/store/table';
 import { METRICS_NAMESPACE, SERVICE_NAME, SweepMetric, sweepDimensions } from '../../../shared/sweeps/metrics';
@@ -614,7 +615,7 @@ describe('alarms', () => {
     for (const schedule of SCHEDULES) {
       expect(alarms.get(schedule.sweep), schedule.sweep).toMatchObject({
         Statistic: 'Sum',
-        Period: schedule.everyMinutes * 60,
+        Period: periodMinutes(schedule.expression) * 60,
         EvaluationPeriods: 1,
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
