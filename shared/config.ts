@@ -30,6 +30,8 @@ interface Config {
     readonly platformSecret: string | undefined;
     readonly platformSecretArn: string | undefined;
     readonly retryQueueUrl: string | undefined;
+    /** Locally (no retry queue): where the retries owed are kept so that a restart re-arms them. */
+    readonly retryFile: string | undefined;
   };
   readonly sweeps: {
     readonly maxAffected: number;
@@ -84,6 +86,7 @@ const CONFIG_VARIABLES = [
   'WORKER_MAX_ATTEMPTS',
   'WORKER_FIRST_DELAY_SECONDS',
   'RETRY_QUEUE_URL',
+  'RETRY_FILE',
   'SWEEP_MAX_AFFECTED',
   'CLOCK_OVERRIDE',
   'SWEEP_TIME_BUDGET_MS',
@@ -183,6 +186,7 @@ function loadConfig(env: Env = process.env): Config {
       platformSecret: str(env, 'MAIL_PLATFORM_SECRET'),
       platformSecretArn: str(env, 'MAIL_PLATFORM_SECRET_ARN'),
       retryQueueUrl: str(env, 'RETRY_QUEUE_URL'),
+      retryFile: str(env, 'RETRY_FILE'),
     },
     sweeps: {
       maxAffected: int(env, 'SWEEP_MAX_AFFECTED', 1000, 0),

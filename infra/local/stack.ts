@@ -3,7 +3,8 @@
  * API serving the real handlers, the stream poller feeding the worker and the event publisher, and the
  * schedules. `npm start` runs it; tests and the bench start the same stack in process on free ports.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -21,12 +22,13 @@ import { DEFAULT_TABLE_NAME } from '../../shared/store/table';
 import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../shared/store/client';
 import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import type { StreamConsumer } from '../../shared/stream/filters';
+import { createWorkerDeps, releaseLocalRetries } from '../../shared/worker/deps';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { createVerifier, ensureSigningKey, signToken } from './jwt';
 import type { LocalClaims, SignOptions } from './jwt';
 import { lazyHandler } from './lambda';
-import { REPO_ROOT, localPaths } from './paths';
+import { REPO_ROOT, localPaths, privateDir } from './paths';
 import type { LocalPaths } from './paths';
 import { startLocalApi } from './server';
 import type { HttpHandler, LocalApi } from './server';
@@ -136,6 +138,7 @@ function handlerEnv(base: Env, tableName: string, dynamodbEndpoint: string, path
     CLOCK_OVERRIDE: 'true',
     ALERT_FILE: paths.alertsFile,
     EVENT_FILE: paths.eventsFile,
+    RETRY_FILE: paths.retriesFile,
     POWERTOOLS_SERVICE_NAME: base.POWERTOOLS_SERVICE_NAME || SERVICE_NAME,
     // No CloudWatch here: keep the metrics' EMF lines off the console unless asked for.
     POWERTOOLS_METRICS_DISABLED: base.POWERTOOLS_METRICS_DISABLED || 'true',
@@ -194,6 +197,98 @@ async function readStackFile(paths: LocalPaths): Promise<StackFile | null> {
     throw error;
   }
 }
+
+/** The lock file's content: which process runs the stack on this directory. */
+interface LockFile {
+  readonly pid: number;
+  readonly startedAt: string;
+}
+
+class StackRunningError extends Error {
+  override readonly name = 'StackRunningError';
+}
+
+/** Whether process `pid` is alive (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Makes this the one stack running on `paths.dir`: creates the lock file exclusively; a lock left by a
+ * process that is gone (a crash) is taken over; a live one refuses with StackRunningError naming it.
+ * Resolves to the cleanup that releases it.
+ */
+async function takeLock(paths: LocalPaths): Promise<() => Promise<void>> {
+  const mine: LockFile = { pid: process.pid, startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      await writeFile(paths.lockFile, `${JSON.stringify(mine)}\n`, { flag: 'wx', mode: 0o600 });
+      return async () => {
+        const held = await readFile(paths.lockFile, 'utf8').catch(() => '');
+        if (held.includes(`"pid":${process.pid},`) && held.includes(mine.startedAt))
+          await rm(paths.lockFile, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let other: LockFile | null = null;
+    try {
+      other = JSON.parse(await readFile(paths.lockFile, 'utf8')) as LockFile;
+    } catch {
+      // Half written by a start that is still going, or unreadable: treat as held only if it stays so.
+    }
+    if (other !== null && Number.isInteger(other.pid) && alive(other.pid)) {
+      const running = await readStackFile(paths).catch(() => null);
+      throw new StackRunningError(
+        `another local stack is already running on ${paths.dir} (pid ${other.pid}, started ${other.startedAt}` +
+          `${running ? `, API ${running.apiUrl}` : ''}): stop it first (Ctrl-C in its terminal, or kill ${other.pid}), ` +
+          'or give this one its own directory: LOCAL_DIR=/tmp/other npm start',
+      );
+    }
+    // Left by a stack that is gone: take it over.
+    await rm(paths.lockFile, { force: true });
+  }
+  throw new StackRunningError(`could not take the lock ${paths.lockFile}`);
+}
+
+/**
+ * An in-memory start begins with fresh events.jsonl and alerts.jsonl (the previous ones kept beside, with
+ * a time suffix), no stream positions and no retries owed: the data they spoke of is gone.
+ */
+async function startFresh(paths: LocalPaths): Promise<void> {
+  const suffix = new Date().toISOString().replace(/[:.]/g, '-');
+  for (const file of [paths.eventsFile, paths.alertsFile]) {
+    await rename(file, file.replace(/\.jsonl$/, `.${suffix}.jsonl`)).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    });
+  }
+  await rm(paths.retriesFile, { force: true });
+  for (const name of Object.keys(STREAM_CONSUMERS)) await rm(paths.streamPositionsFile(name), { force: true });
+}
+
+/** Arms the worker retries the retries file holds (the worker's own scheduler, shared in this process). */
+async function armOwedRetries(config: Config, log: Log): Promise<void> {
+  const owed = await readFile(config.worker.retryFile ?? '', 'utf8')
+    .then((text) => (JSON.parse(text) as { retries?: unknown[] }).retries?.length ?? 0)
+    .catch(() => 0);
+  if (owed === 0) return;
+  createWorkerDeps(config);
+  log(`[stack] re-armed ${owed} worker retr${owed === 1 ? 'y' : 'ies'} owed by the previous run`);
+}
+
+/** Stops the local worker retries (those owed stay in the retries file). */
+async function releaseRetries(config: Config): Promise<void> {
+  await releaseLocalRetries(config.worker.retryFile);
+}
+
+/** How long stopping goes on handing stream records to the consumers (SPEC §6: at most 5 s). */
+const DRAIN_MS = 5_000;
+const WORKER_DRAIN_MS = 3_000;
 
 /** setTimeout's longest delay; a later run is re-armed when this much has passed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -269,7 +364,9 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   try {
     // A bad configuration (a webhook platform without its secret, …) fails here, before anything starts.
     loadConfig(handlerEnv(base, tableName, options.dynamodbEndpoint ?? '', paths));
-    await mkdir(paths.dir, { recursive: true });
+    await privateDir(paths.dir);
+    cleanups.push(await takeLock(paths));
+    if (!options.persist) await startFresh(paths);
     const key = await ensureSigningKey(paths.signingKey);
 
     let dynamodbEndpoint = options.dynamodbEndpoint;
@@ -287,33 +384,59 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
     const config = loadConfig(process.env);
     if (await ensureTable(dynamoDbClient(config), tableName)) log(`[stack] created table ${tableName}`);
 
-    const consumers = (Object.keys(STREAM_CONSUMERS) as StreamConsumer[]).map((name) => ({
-      name,
-      patterns: STREAM_CONSUMERS[name],
-      handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(() =>
-        importEntry(STREAM_CONSUMER_ENTRIES[name]),
-      ),
-    }));
     const streams = new DynamoDBStreamsClient({
       endpoint: dynamodbEndpoint,
       region: config.region,
       credentials: LOCAL_CREDENTIALS,
     });
     cleanups.push(async () => streams.destroy());
-    const poller: StreamPoller = await startStreamPoller({
-      client: streams,
-      streamArn: await streamArn(config),
-      consumers,
-      region: config.region,
-      ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
-      // In memory the stream starts empty. Persisted, each shard resumes after the last record the previous
-      // run delivered (saved at stop), and a shard it did not know from its start.
-      ...(options.persist
-        ? { startingPosition: 'TRIM_HORIZON', positionsFile: paths.streamPositionsFile }
-        : { startingPosition: 'LATEST' }),
-      log,
+    const arn = await streamArn(config);
+    // Loaded now, not on first use: a Ctrl-C reaches tsx's compiler too, and the drain must still run them.
+    const consumerModules = Object.fromEntries(
+      await Promise.all(
+        (Object.keys(STREAM_CONSUMERS) as StreamConsumer[]).map(
+          async (name) => [name, await importEntry(STREAM_CONSUMER_ENTRIES[name])] as const,
+        ),
+      ),
+    ) as Record<StreamConsumer, { handler?: unknown }>;
+    // One poller per consumer, as the cloud has one event-source mapping per function: a slow mail platform
+    // holds up the worker's poller only, never the events'.
+    const pollers: StreamPoller[] = await Promise.all(
+      // The worker's first: it is stopped first.
+      (['worker', 'events'] as const satisfies readonly StreamConsumer[]).map((name) =>
+        startStreamPoller({
+          client: streams,
+          streamArn: arn,
+          consumers: [
+            {
+              name,
+              patterns: STREAM_CONSUMERS[name],
+              handler: lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse | undefined>(
+                async () => consumerModules[name],
+              ),
+            },
+          ],
+          region: config.region,
+          ...(options.pollIntervalMs === undefined ? {} : { intervalMs: options.pollIntervalMs }),
+          // In memory the stream starts empty. Persisted, each shard resumes after the last record the consumer
+          // was handed (saved as it goes), and a shard it did not know from its start.
+          ...(options.persist
+            ? { startingPosition: 'TRIM_HORIZON', positionsFile: paths.streamPositionsFile(name) }
+            : { startingPosition: 'LATEST' }),
+          // The worker's share of the drain, then the event publisher's: DRAIN_MS in all.
+          drainMs: name === 'worker' ? WORKER_DRAIN_MS : DRAIN_MS - WORKER_DRAIN_MS,
+          log,
+        }),
+      ),
+    );
+    // Stopping hands the consumers what is already written: the worker first (what it completes is written
+    // too), then the event publisher, which reads on meanwhile; together at most DRAIN_MS. Then the retries.
+    cleanups.push(() => releaseRetries(config));
+    cleanups.push(async () => {
+      for (const poller of pollers) await poller.stop();
     });
-    cleanups.push(() => poller.stop());
+    // The worker retries a previous run still owed (RETRY_FILE): armed now, at once if overdue.
+    if (options.persist) await armOwedRetries(config, log);
 
     const handlers = Object.fromEntries(
       HTTP_FUNCTIONS.map((fn) => [fn, lazyHandler(() => importEntry(HTTP_FUNCTION_ENTRIES[fn]))]),
@@ -331,7 +454,8 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
 
     const stackFile: StackFile = { apiUrl: api.url, dynamodbEndpoint, tableName, env: stackFileEnv(env) };
     if (options.writeStackFile ?? true) {
-      await writeFile(paths.stackFile, `${JSON.stringify(stackFile, null, 2)}\n`);
+      // Atomically: a reader never sees half a file.
+      await writeFileAtomic(paths.stackFile, `${JSON.stringify(stackFile, null, 2)}\n`, { mode: 0o600 });
       cleanups.push(async () => {
         // Only our own: another stack may have started on the same directory since.
         if ((await readStackFile(paths))?.apiUrl === api.url) await rm(paths.stackFile, { force: true });
@@ -352,5 +476,14 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
   }
 }
 
-export { startLocalStack, startSchedules, readStackFile, handlerEnv, applyEnv, applyStackEnv, runLocalSweep };
+export {
+  startLocalStack,
+  startSchedules,
+  StackRunningError,
+  readStackFile,
+  handlerEnv,
+  applyEnv,
+  applyStackEnv,
+  runLocalSweep,
+};
 export type { LocalStack, LocalStackOptions, StackFile, SweepRunner };

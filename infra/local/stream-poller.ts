@@ -5,9 +5,11 @@
  * FilterCriteria use) and invokes the consumer. Partial batch failures are retried from the lowest failed
  * record, a bounded number of times; a handler error is logged and never stops the stack. Stopping first
  * delivers what is already readable (bounded); with a positions file, the last record delivered per shard
- * is saved then and the next start resumes after it.
+ * is saved as it goes (at most every saveEveryMs, atomically) and at stop, and the next start resumes
+ * after it: after a crash it replays at most the records of the last saveEveryMs and the batch in hand.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import {
   DescribeStreamCommand,
   ExpiredIteratorException,
@@ -61,6 +63,8 @@ interface StreamPollerOptions {
   readonly positionsFile?: string;
   /** How long stop() goes on delivering what is already readable (default 5 s). */
   readonly drainMs?: number;
+  /** How often the positions file is saved while records are delivered (default 1 s). */
+  readonly saveEveryMs?: number;
   readonly log?: Log;
 }
 
@@ -176,6 +180,10 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
   const maxRetries = options.maxRetries ?? 3;
   const log: Log = options.log ?? ((message) => console.log(message));
   const drainMs = options.drainMs ?? 5_000;
+  const saveEveryMs = options.saveEveryMs ?? 1_000;
+  let savedAt = 0;
+  let deliveredAt = 0;
+  let saving: Promise<void> = Promise.resolve();
   const saved = await readPositions(options.positionsFile, streamArn);
   const shards = new Map<string, ShardState>();
   /** The poll loop goes on. */
@@ -289,6 +297,8 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
           state.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? state.lastSequence;
           state.iteratorType = 'AFTER_SEQUENCE_NUMBER';
           read += records.length;
+          deliveredAt = Date.now();
+          if (deliveredAt - savedAt >= saveEveryMs) await savePositions();
         }
         state.iterator = result.NextShardIterator;
         if (state.iterator === undefined) {
@@ -322,10 +332,16 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
     }
   }
 
+  /** Saves the positions file atomically (a crash never leaves half of it), one write at a time. */
   async function savePositions(): Promise<void> {
-    if (options.positionsFile === undefined) return;
+    const target = options.positionsFile;
+    if (target === undefined) return;
+    savedAt = Date.now();
     const file: PositionsFile = { streamArn, shards: positions() };
-    await writeFile(options.positionsFile, `${JSON.stringify(file, null, 2)}\n`);
+    saving = saving
+      .catch(() => undefined)
+      .then(() => writeFileAtomic(target, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 }));
+    await saving;
   }
 
   function positions(): Record<string, string> {
@@ -344,6 +360,8 @@ async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPo
         }
         const { read, closed } = await pollShards();
         if (closed) refreshAt = 0;
+        // Idle: save what the last busy stretch left unsaved, so a crash now replays nothing.
+        if (read === 0 && savedAt < deliveredAt) await savePositions();
         lastError = '';
         if (read === 0 && running) await sleep(intervalMs);
       } catch (error) {

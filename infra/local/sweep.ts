@@ -11,10 +11,11 @@ import { SWEEP_KINDS } from '../../shared/schedules';
 import type { SweepKind } from '../../shared/schedules';
 import { dynamoDbClient } from '../../shared/store/client';
 import type { SweepEvent } from '../../shared/sweeps/event';
+import { installReadableLogs, wantsJson } from './log-format';
 import { localPaths } from './paths';
 import { applyStackEnv, readStackFile, runLocalSweep } from './stack';
 
-const USAGE = `usage: npm run sweep -- <${SWEEP_KINDS.join('|')}> [--now <ISO 8601>] [--dry-run] [--max-affected <N>]`;
+const USAGE = `usage: npm run sweep -- <${SWEEP_KINDS.join('|')}> [--now <ISO 8601>] [--dry-run] [--max-affected <N>] [--verbose] [--json-logs]`;
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -26,13 +27,22 @@ class StackNotRunningError extends Error {
 
 const isSweep = (name: string): name is SweepKind => (SWEEP_KINDS as readonly string[]).includes(name);
 
-function request(argv: readonly string[]): { sweep: SweepKind; event: SweepEvent } {
+interface Request {
+  readonly sweep: SweepKind;
+  readonly event: SweepEvent;
+  readonly verbose: boolean;
+  readonly jsonLogs: boolean;
+}
+
+function request(argv: readonly string[]): Request {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
       now: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'max-affected': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      'json-logs': { type: 'boolean', default: false },
       help: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -51,6 +61,8 @@ function request(argv: readonly string[]): { sweep: SweepKind; event: SweepEvent
     throw new UsageError(`--max-affected must be a whole number, got "${maxAffected}"`);
   return {
     sweep,
+    verbose: values.verbose,
+    jsonLogs: values['json-logs'],
     event: {
       ...(values.now === undefined ? {} : { now: values.now }),
       ...(values['dry-run'] ? { dryRun: true } : {}),
@@ -60,7 +72,11 @@ function request(argv: readonly string[]): { sweep: SweepKind; event: SweepEvent
 }
 
 async function main(): Promise<void> {
-  const { sweep, event } = request(process.argv.slice(2));
+  const { sweep, event, verbose, jsonLogs } = request(process.argv.slice(2));
+  if (!wantsJson(process.env, jsonLogs)) installReadableLogs();
+  // The summary is printed once, as the last line: the sweep's own INFO lines (its summary among them) only
+  // with --verbose; warnings and errors always.
+  if (!verbose) process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   const paths = localPaths();
   const stack = await readStackFile(paths);
   if (stack === null)

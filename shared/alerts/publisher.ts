@@ -59,8 +59,9 @@ function localPublisher(config: Config['alerts'], options: PublisherOptions): Al
   const send = options.fetch ?? fetch;
   const timeoutMs = options.webhookTimeoutMs ?? 5_000;
   const toFile = async (file: string, line: string): Promise<void> => {
-    await mkdir(dirname(file), { recursive: true });
-    await appendFile(file, `${line}\n`);
+    // Alerts name addresses: private to its user (SPEC §6), the file 0600 when this creates it.
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await appendFile(file, `${line}\n`, { mode: 0o600 });
   };
   const toWebhook = async (url: string, line: string): Promise<void> => {
     const response = await send(url, {

@@ -115,8 +115,9 @@ function filePublisher(file: string | undefined, onError: EventPublisherOptions[
         return [];
       }
       try {
-        await mkdir(dirname(file), { recursive: true });
-        await appendFile(file, lines);
+        // Private to its user (SPEC §6): the directory 0700, the file 0600 when this creates it.
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await appendFile(file, lines, { mode: 0o600 });
         return [];
       } catch (error) {
         onError(`events not written to ${file}`, error);

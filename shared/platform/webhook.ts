@@ -19,7 +19,21 @@ interface WebhookOptions {
 /** How much of a failed response's body goes into the error message. */
 const BODY_EXCERPT_LENGTH = 200;
 
+/** Anything shaped like an email address (a platform may echo them back, dozens at a time). */
+const ADDRESS = /[^\s@<>()[\]\\,;:"']+@[^\s@<>()[\]\\,;:"']+/gu;
+
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * A platform's text fit for logs and `lastError` (SPEC §5): one line, every address masked, at most
+ * BODY_EXCERPT_LENGTH characters.
+ *
+ * @example
+ * bodyExcerpt('unknown user ana@example.org') // 'unknown user [address]'
+ */
+function bodyExcerpt(text: string): string {
+  return oneLine(text.replace(ADDRESS, '[address]')).slice(0, BODY_EXCERPT_LENGTH);
+}
 
 /** The JSON body, fields in the documented order (the signature covers these exact bytes). */
 function webhookBody(request: PlatformRequest): string {
@@ -28,7 +42,8 @@ function webhookBody(request: PlatformRequest): string {
 }
 
 async function failureOf(response: Response): Promise<string> {
-  const body = oneLine(await response.text().catch(() => '')).slice(0, BODY_EXCERPT_LENGTH);
+  // Masked before it is cut, so no half address survives the cut.
+  const body = bodyExcerpt(await response.text().catch(() => ''));
   const status = oneLine(`HTTP ${response.status} ${response.statusText}`);
   return body === '' ? status : `${status}: ${body}`;
 }
@@ -87,5 +102,5 @@ function createWebhookPlatform(options: WebhookOptions): MailPlatform {
   };
 }
 
-export { createWebhookPlatform, webhookBody };
+export { bodyExcerpt, createWebhookPlatform, webhookBody };
 export type { WebhookOptions };

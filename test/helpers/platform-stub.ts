@@ -24,8 +24,11 @@ interface PlatformStub {
   readonly url: string;
   readonly secret: string;
   readonly requests: readonly StubRequest[];
-  /** Answer the next `count` requests with `status` (default 503). */
-  failNext(count: number, status?: number): void;
+  /**
+   * Answer the next `count` requests with `status` (default 503), and the body `body` makes of the request
+   * (default `{"error":"platform unavailable"}`).
+   */
+  failNext(count: number, status?: number, body?: (request: PlatformRequest | null) => string): void;
   /** Answer nothing to the next `count` requests (until the stub closes). */
   hangNext(count: number): void;
   /** Runs before the stub answers each request (e.g. to change the account while an attempt is in flight). */
@@ -64,6 +67,7 @@ async function startPlatformStub(secret = 'test-platform-secret'): Promise<Platf
   const requests: StubRequest[] = [];
   let failures = 0;
   let failStatus = 503;
+  let failBody: ((request: PlatformRequest | null) => string) | undefined;
   let hangs = 0;
   let hook: ((request: PlatformRequest | null) => Promise<void>) | null = null;
 
@@ -84,6 +88,7 @@ async function startPlatformStub(secret = 'test-platform-secret'): Promise<Platf
     if (answer === 'hang') return;
     if (hook !== null) await hook(body);
     response.writeHead(answer, { 'content-type': 'application/json' });
+    if (answer !== 200 && answer !== 401 && failBody !== undefined) return void response.end(failBody(body));
     response.end(
       JSON.stringify(
         answer === 200 ? { accepted: true } : { error: answer === 401 ? 'bad signature' : 'platform unavailable' },
@@ -104,9 +109,10 @@ async function startPlatformStub(secret = 'test-platform-secret'): Promise<Platf
     url: `http://127.0.0.1:${port}/operations`,
     secret,
     requests,
-    failNext(count, status = 503) {
+    failNext(count, status = 503, body) {
       failures = count;
       failStatus = status;
+      failBody = body;
     },
     hangNext(count) {
       hangs = count;

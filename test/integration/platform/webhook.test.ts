@@ -68,6 +68,24 @@ describe('the webhook adapter against a platform', () => {
     expect(result).toEqual({ ok: false, error: 'HTTP 503 Service Unavailable: {"error":"platform unavailable"}' });
   });
 
+  it("masks every address in the platform's answer and keeps a bounded excerpt (60 echoed addresses)", async () => {
+    // Prepare
+    const echoed = Array.from({ length: 60 }, (_, i) => `user${i}.name+tag@sub${i}.example.org`);
+    stub.failNext(1, 400, () => JSON.stringify({ error: 'unknown mailboxes', mailboxes: echoed }));
+
+    // Act
+    const result = await platform().perform(request);
+
+    // Assess
+    expect(result.ok).toBe(false);
+    const error = (result as { error: string }).error;
+    expect(error).toMatch(
+      /^HTTP 400 Bad Request: \{"error":"unknown mailboxes","mailboxes":\["\[address\]","\[address\]"/,
+    );
+    expect(error).not.toContain('@');
+    expect(error.length).toBeLessThanOrEqual(230);
+  });
+
   it('fails when the platform refuses the signature (wrong secret)', async () => {
     const result = await platform({ secret: async () => 'wrong-secret' }).perform(request);
     expect(result).toEqual({ ok: false, error: 'HTTP 401 Unauthorized: {"error":"bad signature"}' });

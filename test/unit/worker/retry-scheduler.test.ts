@@ -1,10 +1,14 @@
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createLocalRetryScheduler,
   createSqsRetryScheduler,
   InvalidRetryMessageError,
   parseRetryMessage,
+  type OwedRetry,
   type RetryMessage,
 } from '../../../shared/worker/retry-scheduler';
 
@@ -96,7 +100,7 @@ describe('createLocalRetryScheduler', () => {
     await scheduler.schedule({ accountId: 'a2', operationId: 'a2.3' }, 10);
 
     // Act
-    scheduler.stop();
+    await scheduler.stop();
     await vi.advanceTimersByTimeAsync(60_000);
 
     // Assess
@@ -119,5 +123,48 @@ describe('createLocalRetryScheduler', () => {
     // Assess
     expect(errors).toHaveBeenCalledWith(expect.stringContaining('store unreachable'));
     errors.mockRestore();
+  });
+});
+
+describe('createLocalRetryScheduler with a retries file', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mbl-retries-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps each retry owed in the file (0600) until it has run, for the next scheduler to re-arm', async () => {
+    // Prepare
+    const file = join(dir, 'retries.json');
+    const before = createLocalRetryScheduler(async () => {}, { file });
+    await before.schedule({ accountId: 'a1', operationId: 'a1.3', round: 1 }, 600);
+    await before.schedule({ accountId: 'a2', operationId: 'a2.3', round: 1 }, 900);
+    await before.stop();
+
+    // Act: a restart, with one of the two long overdue.
+    const owed = JSON.parse(await readFile(file, 'utf8')) as { retries: OwedRetry[] };
+    const overdue = owed.retries.map((r) => (r.accountId === 'a1' ? { ...r, dueAt: '2020-01-01T00:00:00.000Z' } : r));
+    await writeFile(file, JSON.stringify({ retries: overdue }));
+    const ran: RetryMessage[] = [];
+    const after = createLocalRetryScheduler(
+      async (m) => {
+        ran.push(m);
+      },
+      { file },
+    );
+    await vi.waitFor(async () => {
+      expect((JSON.parse(await readFile(file, 'utf8')) as { retries: OwedRetry[] }).retries).toHaveLength(1);
+    });
+
+    // Assess
+    expect(owed.retries.map((r) => r.accountId)).toEqual(['a1', 'a2']);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(ran).toEqual([{ accountId: 'a1', operationId: 'a1.3', round: 1 }]);
+    expect(after.pending()).toBe(1);
+    await after.stop();
   });
 });
