@@ -199,10 +199,11 @@ describe('local stack', () => {
     }
   });
 
-  it('`npm run sweep` runs one sweep against the running stack and prints its summary last', async () => {
+  it('`npm run sweep` runs one sweep against the running stack and prints its summary once, last', async () => {
     const result = await npmRun('sweep', ['leaver', '--dry-run', '--now', '2040-01-01T00:00:00Z'], dir);
 
     expect(result.code).toBe(0);
+    expect((result.stdout + result.stderr).match(/"wouldChange"|wouldChange=/g)).toHaveLength(1);
     const summary = JSON.parse(lastLine(result.stdout)) as Record<string, unknown>;
     expect(summary).toMatchObject({ sweep: 'leaver', dryRun: true, changed: 0, now: '2040-01-01T00:00:00.000Z' });
     expect(summary).toHaveProperty('candidates');
