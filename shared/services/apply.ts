@@ -31,6 +31,11 @@ interface ApplyOptions extends WriteOptions {
    */
   readonly race: 'caller' | 'system';
   /**
+   * With race `system`: keep deciding again on fresh state until the write lands (up to 100 tries), for
+   * requests that each must count — login events, of which dozens may arrive at the same moment.
+   */
+  readonly persistent?: boolean;
+  /**
    * If-Match: the version the client saw; a mismatch is a PreconditionFailedError — after a target the
    * caller's scopes forbid (refused 403), before any other outcome (SPEC §4: 403, then 412, then 409).
    */
@@ -44,7 +49,18 @@ class PreconditionFailedError extends Error {
   override readonly name = 'PreconditionFailedError';
 }
 
+/** Tries before a lost race is given up (ConflictError): a caller's 409, a sweep's failed candidate. */
 const MAX_ATTEMPTS = 5;
+/**
+ * Tries of a request that must land however many race it (`persistent`: login events, SPEC §2: no login
+ * event answered 409 or left uncounted). Every round of conditional writes lets one writer through, so n
+ * racing writers need at most n tries; jittered pauses spread them out.
+ */
+const PERSISTENT_ATTEMPTS = 100;
+
+/** A random pause before persistent try `attempt + 1`: up to 2^attempt ms, at most 50 ms. */
+const jitter = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 /**
  * Applies `request` to the account as read, retrying lost races as `options.race` says.
@@ -77,7 +93,9 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
           return { outcome: 'refused', account, refusal: decision };
       }
     } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      const tries = options.race === 'system' && options.persistent ? PERSISTENT_ATTEMPTS : MAX_ATTEMPTS;
+      if (!(error instanceof ConflictError) || attempt >= tries) throw error;
+      if (tries === PERSISTENT_ATTEMPTS) await jitter(attempt);
       const fresh = await deps.store.get(account.accountId);
       if (fresh === null) throw new NotFoundError(`account ${account.accountId} no longer exists`);
       // A versioned change won the race: the caller loses (409, or 412 from the check above with If-Match).

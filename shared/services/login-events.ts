@@ -59,7 +59,8 @@ async function reportLoginEvent(
       deps,
       account,
       { kind: 'login', outcome: input.outcome, requestId: caller.requestId },
-      { race: 'system', ...(claim ? { claim } : {}) },
+      // Each failure counts exactly once however many race it (SPEC §2): never a 409 for a lost race.
+      { race: 'system', persistent: true, ...(claim ? { claim } : {}) },
     );
     after = applied.account;
   } catch (error) {
