@@ -6,7 +6,7 @@
  */
 import { BadClaimsError } from '../errors';
 import type { DomainGrant } from '../services/caller';
-import { DOMAIN_PATTERN } from '../services/email';
+import { DOMAIN_PATTERN } from '../domain/email';
 import type { RawClaim } from './event';
 
 interface Claims {

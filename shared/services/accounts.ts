@@ -3,13 +3,12 @@
  */
 import type { Account, HistoryEntry } from '../domain/account';
 import { newAccount } from '../domain/decide';
-import { emailDomain } from '../domain/email';
+import { emailDomain, normalizeEmail } from '../domain/email';
 import type { Done } from '../domain/requests';
 import { ForbiddenError } from '../errors';
 import type { ListQuery, Page } from '../store/port';
 import { administers, type ApiCaller } from './caller';
 import { newIdOf, nowOf, type ServiceDeps } from './deps';
-import { normalizeEmail } from './email';
 import { applyAsCaller, loadOwned } from './owned-account';
 
 interface CreateInput {

@@ -11,7 +11,7 @@ import type { Claim } from '../store/port';
 import { apply } from './apply';
 import { administers, type ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
-import { normalizeEmail } from './email';
+import { normalizeEmail } from '../domain/email';
 
 interface LoginEventInput {
   readonly email: string;
