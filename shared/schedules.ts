@@ -3,9 +3,7 @@
  * one EventBridge rule per entry; the local stack runs the same list at the times the same expressions
  * give (./schedule-expression.ts), so a daily sweep runs locally at the hour it runs in the cloud.
  */
-import type { DueKind } from './store/port';
-
-type SweepKind = 'inactivity' | 'leaver' | 'retention' | 'lockout' | 'stuck';
+import { SWEEP_KINDS, type DueKind, type SweepKind } from './domain/due';
 
 interface Schedule {
   readonly sweep: SweepKind;
@@ -61,8 +59,6 @@ const SWEEP_READS = {
   stuck: ['stuck', 'stuck_alert'],
 } as const satisfies Readonly<Record<SweepKind, readonly DueKind[]>>;
 
-const SWEEP_KINDS: readonly SweepKind[] = SCHEDULES.map((s) => s.sweep);
-
 /**
  * Whether a sweep is destructive (leaver, retention): it brakes above maxAffected candidates.
  *
@@ -73,5 +69,6 @@ function isDestructive(sweep: SweepKind): boolean {
   return SCHEDULES.some((s) => s.sweep === sweep && s.destructive);
 }
 
+/** The sweep kinds are the domain's (shared/domain/due.ts); re-exported for the code that runs the schedules. */
 export { SCHEDULES, SWEEP_KINDS, SWEEP_READS, isDestructive };
 export type { Schedule, SweepKind };

@@ -1,6 +1,6 @@
 /**
  * Readable logs for a person at a terminal (SPEC §6): the handlers log JSON lines (Powertools' Logger and
- * shared/console-log.ts, as in the cloud); the local commands show each as one short line —
+ * shared/observability.ts, as in the cloud); the local commands show each as one short line —
  * `12:01:02 WARN  [worker] attempt failed; retry scheduled accountId=01J… attempts=1 delaySeconds=30` —
  * and leave every other line as it is. LOG_FORMAT=json (or `npm start -- --json-logs`) keeps the JSON.
  */

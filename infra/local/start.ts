@@ -15,14 +15,11 @@ import { loadConfig } from '../../shared/config';
 import { installReadableLogs, wantsJson } from './log-format';
 import { StackRunningError, startLocalStack } from './stack';
 import type { LocalStack } from './stack';
+import { UsageError } from '../../shared/errors';
 
 const USAGE = 'usage: npm start [-- --port <port>] [-- --persist] [-- --json-logs]';
 /** How often it checks that the process that started it (npm) is still there. */
 const PARENT_CHECK_MS = 500;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 function parsePort(raw: string): number {
   const port = Number(raw);

@@ -8,8 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import writeFileAtomic from 'write-file-atomic';
-import { errorMessage, logLine } from '../console-log';
-import { MAX_DELAY_SECONDS } from './backoff';
+import { AppError } from '../errors';
+import { errorMessage, logLine } from '../observability';
+import { MAX_DELAY_SECONDS } from './retry-policy';
 
 /** The retry queue's message body. `round` drops a retry left over from a round an operator replaced. */
 interface RetryMessage {
@@ -49,8 +50,10 @@ interface OwedRetry extends RetryMessage {
   readonly dueAt: string;
 }
 
-class InvalidRetryMessageError extends Error {
+/** A retry message that is not one this service sent. */
+class InvalidRetryMessageError extends AppError {
   override readonly name = 'InvalidRetryMessageError';
+  readonly code = 'invalid_retry_message';
 }
 
 type SqsClient = Pick<SQSClient, 'send'>;
