@@ -14,5 +14,5 @@ const config = loadConfig();
 const persistenceStore = new TablePersistenceLayer(documentClient(config), config.tableName);
 
 export const handler = httpFunction('accounts', accountEndpoints(serviceDeps(config)), {
-  afterAuthentication: { setStatus: [idempotency({ persistenceStore, ttlSeconds: config.idempotencyTtlSeconds })] },
+  afterScopeCheck: { setStatus: [idempotency({ persistenceStore, ttlSeconds: config.idempotencyTtlSeconds })] },
 });

@@ -1,6 +1,6 @@
 /**
  * One HTTP function: the routes of ROUTES that name it, each behind the checks of SPEC §4 in their order —
- * 401 token, (Idempotency-Key lookup), 413 size, 415 JSON, 403 route scope, 400 input — then its endpoint.
+ * 401 token, 413 size, 415 JSON, 403 route scope, (Idempotency-Key lookup), 400 input — then its endpoint.
  * Around the router: request id, logs, metrics and tracing, the error handler (last) and header
  * normalization (first).
  */
@@ -47,8 +47,11 @@ type Endpoints = Readonly<
 type Middleware = MiddlewareObj<ApiEvent, ApiResult>;
 
 interface HttpFunctionOptions {
-  /** Extra middlewares of a route (by operationId), run right after authentication: the idempotency lookup. */
-  readonly afterAuthentication?: Readonly<Record<string, readonly Middleware[]>>;
+  /**
+   * Extra middlewares of a route (by operationId), run right after the route's scope check: the
+   * idempotency lookup (SPEC §4: a caller without the scope never gets a stored response).
+   */
+  readonly afterScopeCheck?: Readonly<Record<string, readonly Middleware[]>>;
 }
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<ApiResult>;
@@ -69,10 +72,10 @@ function endpoint<I>(input: InputParser<I>, handle: (request: EndpointRequest<I>
 function routeHandler(route: Route, target: Endpoints[string], options: HttpFunctionOptions) {
   const checks: Middleware[] = [
     ...(route.scope === null ? [] : [authenticate()]),
-    ...(options.afterAuthentication?.[route.operationId] ?? []),
     bodyLimit(),
     jsonContentType(),
     ...(route.scope === null ? [] : [requireScope(route.scope)]),
+    ...(options.afterScopeCheck?.[route.operationId] ?? []),
     validate(target.input),
   ];
   return middy<ApiEvent, ApiResult>(async (event: ApiEvent) => {

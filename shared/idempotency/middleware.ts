@@ -1,9 +1,12 @@
 /**
- * `Idempotency-Key` for a route (SPEC §4): looked up right after authentication; keyed by the caller's
- * `sub`, the method, the path and the key. The same body again returns the stored response and changes
- * nothing; another body is 422; while the first request still runs, 409. Only successful (2xx) responses
- * are stored: a failure releases the key. Built on Powertools' middy middleware, which this wraps so that
- * a request without the header skips it and only the request that claimed a key ever releases it.
+ * `Idempotency-Key` for a route (SPEC §4): looked up after the route's scope check; keyed by the caller's
+ * grant — `sub`, scopes and domains, as parsed — the method, the path and the key, so a caller whose grant
+ * changed gets no replay (its request is checked and processed afresh). The same body again — compared as
+ * JSON values: key order and whitespace do not matter — returns the stored response and changes nothing;
+ * another body is 422; while the first request still runs, 409. Only successful (2xx) responses are
+ * stored: a failure releases the key. A body that is not JSON is never looked up (the checks after answer
+ * it 4xx). Built on Powertools' middy middleware, which this wraps so that a request without the header
+ * skips it and only the request that claimed a key ever releases it.
  */
 import type { MiddlewareObj } from '@middy/core';
 import {
@@ -23,8 +26,25 @@ const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** The replayed response says so. */
 const REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** What identifies a request: caller, method, path and the client's key. */
-const KEY_PATH = `[requestContext.authorizer.jwt.claims.sub, requestContext.http.method, rawPath, headers."${IDEMPOTENCY_KEY_HEADER}"]`;
+/**
+ * What Powertools hashes: `key` identifies the request (the caller's grant, method, path, the client's key)
+ * and `payload` (the body as a JSON value) must match for a replay. Powertools sorts object keys before
+ * hashing, so neither key order nor whitespace matters.
+ */
+interface Keyed {
+  readonly key: {
+    readonly sub: string | null;
+    readonly scopes: readonly string[];
+    readonly domains: '*' | readonly string[];
+    readonly method: string;
+    readonly path: string;
+    readonly idempotencyKey: string;
+  };
+  readonly payload: unknown;
+}
+
+const KEY_PATH = 'key';
+const PAYLOAD_PATH = 'payload';
 
 /** Marks, on the middy request, that this request claimed its key (and so must store or release it). */
 const CLAIMED = 'mailboxLifecycle.idempotencyClaimed';
@@ -38,6 +58,31 @@ interface IdempotencyOptions {
 type Request = Parameters<NonNullable<MiddlewareObj<ApiEvent, ApiResult>['before']>>[0];
 
 const hasKey = (event: ApiEvent): boolean => (event.headers?.[IDEMPOTENCY_KEY_HEADER] ?? '') !== '';
+
+/** What to hash for `event`; null when its body is not JSON (never looked up nor stored). */
+function keyed(event: ApiEvent): Keyed | null {
+  let payload: unknown = null;
+  if (event.body !== undefined && event.body !== null && event.body !== '') {
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+  const caller = event.caller;
+  return {
+    key: {
+      sub: caller?.sub ?? null,
+      scopes: [...(caller?.scopes ?? [])].sort(),
+      domains: caller === undefined ? [] : caller.domains === '*' ? '*' : [...caller.domains].sort(),
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      idempotencyKey: event.headers?.[IDEMPOTENCY_KEY_HEADER] ?? '',
+    },
+    payload,
+  };
+}
 
 const replayed = (response: unknown): unknown => {
   const stored = response as ApiResult;
@@ -68,7 +113,7 @@ function fromPowertools(error: unknown): unknown {
 }
 
 /**
- * The middleware; put it right after authentication.
+ * The middleware; put it right after the route's scope check (it reads the caller authentication set).
  *
  * @example
  * middy(handler).use([authenticate(), idempotency({ persistenceStore, ttlSeconds: 86_400 }), ...])
@@ -76,7 +121,7 @@ function fromPowertools(error: unknown): unknown {
 function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiResult> {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: KEY_PATH,
-    payloadValidationJmesPath: 'body',
+    payloadValidationJmesPath: PAYLOAD_PATH,
     expiresAfterSeconds: options.ttlSeconds,
     hashFunction: 'sha256',
     responseHook: replayed as NonNullable<ConstructorParameters<typeof IdempotencyConfig>[0]['responseHook']>,
@@ -92,9 +137,14 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
   return {
     before: async (request) => {
       if (!hasKey(request.event)) return undefined;
-      const stored: unknown = await powertools.before(request).catch((error: unknown) => {
-        throw fromPowertools(error);
-      });
+      const event = keyed(request.event);
+      if (event === null) return undefined;
+      // Powertools hashes the event it is given; the rest of the request (internal, context) is shared.
+      const stored: unknown = await powertools
+        .before({ ...request, event } as unknown as Request)
+        .catch((error: unknown) => {
+          throw fromPowertools(error);
+        });
       if (stored !== undefined) return stored as ApiResult;
       internal(request)[CLAIMED] = true;
       return undefined;

@@ -5,7 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writer } from '../../helpers/tokens';
+import { reader, writer } from '../../helpers/tokens';
 import { createAccount, snapshot, world, type World } from './fixtures';
 
 let w: World;
@@ -197,5 +197,56 @@ describe('parallel replays', () => {
     expect(successes.length).toBeGreaterThanOrEqual(1);
     expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
     expect(new Set(successes.map((a) => a.body)).size).toBe(1);
+  });
+});
+
+describe('replays and the grant (SPEC §4)', () => {
+  const putAs = (accountId: string, body: unknown, key: string, claims: ReturnType<typeof writer>) =>
+    w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims,
+      headers: { 'Idempotency-Key': key },
+      body,
+    });
+
+  it('a caller whose grant changed gets no replay: its request is checked and processed afresh', async () => {
+    // Prepare
+    const accountId = await createAccount(w);
+    const body = { status: 'locked', reason: 'grant test' };
+    const first = await putAs(accountId, body, 'grant-1', writer(['a.org'], 'grace'));
+    expect(first.status).toBe(200);
+
+    // Act: the same sub and key, with a token for another domain, and one without accounts:write.
+    const otherDomain = await putAs(accountId, body, 'grant-1', writer(['b.org'], 'grace'));
+    const readOnly = await putAs(accountId, body, 'grant-1', reader(['a.org'], 'grace'));
+    const sameGrant = await putAs(accountId, body, 'grant-1', writer(['a.org'], 'grace'));
+
+    // Assess
+    expect(otherDomain.status).toBe(404);
+    expect(otherDomain.body).not.toContain('@');
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.body).not.toContain('@');
+    expect(sameGrant.status).toBe(200);
+    expect(sameGrant.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('a body equal as JSON (other spacing, other key order) replays; another value is 422', async () => {
+    // Prepare
+    const accountId = await createAccount(w);
+    const first = await put(accountId, '{"status":"maintenance","reason":"json equal"}', 'json-1');
+    expect(first.status).toBe(200);
+    const after = await snapshot(w, accountId);
+
+    // Act
+    const reordered = await put(accountId, '{ "reason" : "json equal",\n  "status":"maintenance" }', 'json-1');
+    const other = await put(accountId, '{"reason":"json equal!","status":"maintenance"}', 'json-1');
+
+    // Assess
+    expect(reordered.status).toBe(200);
+    expect(reordered.headers['idempotent-replayed']).toBe('true');
+    expect(reordered.body).toBe(first.body);
+    expect(other.status).toBe(422);
+    expect(await snapshot(w, accountId)).toEqual(after);
   });
 });
