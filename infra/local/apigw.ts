@@ -161,14 +161,19 @@ function collectHeaders(rawHeaders: readonly string[]): { headers: Record<string
   return { headers, cookies };
 }
 
-/** Query parameters, repeated names joined with commas. */
+/**
+ * Query parameters, repeated names joined with commas. Every name becomes an own property, as API Gateway's
+ * JSON gives it — `__proto__` and `constructor` too (plain assignment would set the prototype instead, and
+ * the parameter would vanish rather than be refused as unknown).
+ */
 function queryParameters(rawQueryString: string): Record<string, string> | undefined {
   if (rawQueryString === '') return undefined;
-  const parameters: Record<string, string> = {};
+  const parameters = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+    const previous = parameters.get(name);
+    parameters.set(name, previous === undefined ? value : `${previous},${value}`);
   }
-  return parameters;
+  return Object.fromEntries(parameters);
 }
 
 interface EventOptions {

@@ -29,6 +29,7 @@ const ProblemType = {
   BODY_TOO_LARGE: 'body-too-large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported-media-type',
   SCOPE_REQUIRED: 'scope-required',
+  CLAIM_REQUIRED: 'claim-required',
   INVALID_INPUT: 'invalid-input',
   NOT_FOUND: 'not-found',
   DOMAIN_FORBIDDEN: 'domain-forbidden',

@@ -16,11 +16,15 @@ interface InputSchemas {
   readonly query?: Schema;
   readonly headers?: Schema;
   readonly body?: Schema;
+  /** The query string is not read at all (the public routes: cache busting is fine, SPEC §4). */
+  readonly ignoreQuery?: true;
 }
+
+type Part = 'params' | 'query' | 'headers' | 'body';
 
 /** The parsed input of `S`: each part's output type, undefined where the route takes none. */
 type InputOf<S extends InputSchemas> = {
-  readonly [K in keyof Required<InputSchemas>]: S[K] extends Schema ? z.output<S[K]> : undefined;
+  readonly [K in Part]: S[K] extends Schema ? z.output<S[K]> : undefined;
 };
 
 type PathStyle = (segments: readonly PropertyKey[]) => string;
@@ -33,7 +37,7 @@ const dotted =
   (segments) =>
     `${prefix}.${String(segments[0] ?? '')}`;
 
-const STYLE: Readonly<Record<keyof InputSchemas, PathStyle>> = {
+const STYLE: Readonly<Record<Part, PathStyle>> = {
   params: dotted('path'),
   query: dotted('query'),
   headers: dotted('header'),
@@ -67,7 +71,7 @@ function zodInput<const S extends InputSchemas>(schemas: S): InputParser<InputOf
   return (raw: RawInput) => {
     const errors: FieldError[] = [];
     const value: Record<string, unknown> = {};
-    const parts: Record<keyof InputSchemas, unknown> = {
+    const parts: Record<Part, unknown> = {
       params: raw.params,
       query: raw.query,
       headers: schemas.headers ? pickHeaders(schemas.headers, raw.headers) : {},
@@ -75,6 +79,7 @@ function zodInput<const S extends InputSchemas>(schemas: S): InputParser<InputOf
     };
     for (const part of ['params', 'query', 'headers', 'body'] as const) {
       const schema = schemas[part];
+      if (part === 'query' && schemas.ignoreQuery) continue;
       if (schema === undefined && part === 'body') {
         if (raw.body !== undefined) errors.push({ path: '/', message: 'this request takes no body' });
         continue;

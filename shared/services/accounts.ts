@@ -60,16 +60,16 @@ async function listAccounts(deps: ServiceDeps, caller: ApiCaller, query: ListQue
   return deps.store.list(query);
 }
 
-/** A new display name (null clears it); `expectedVersion` from If-Match. */
+/** A new display name (null clears it); `ifMatch`: the versions If-Match accepts. */
 async function renameAccount(
   deps: ServiceDeps,
   caller: ApiCaller,
   accountId: string,
   displayName: string | null,
-  expectedVersion?: number,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, expectedVersion);
+  return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, ifMatch);
 }
 
 /** Soft delete via `deleting` (underway); an account already deleted is left alone (not underway). */
@@ -78,9 +78,10 @@ async function deleteAccount(
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'delete', reason, caller });
+  return applyAsCaller(deps, account, { kind: 'delete', reason, caller }, ifMatch);
 }
 
 /** The account's history, newest first; InvalidCursorError for a forged cursor. */

@@ -32,10 +32,12 @@ interface ApplyOptions extends WriteOptions {
    */
   readonly persistent?: boolean;
   /**
-   * If-Match: the version the client saw; a mismatch is a PreconditionFailedError — after the refusals
-   * that come first (SPEC §4: a missing scope, then If-Match, then everything else).
+   * If-Match: the versions the client accepts (its strong entity tags; empty when it sent only tags that
+   * can never match, such as weak ones); absent for none or `*`. A version not among them is a
+   * PreconditionFailedError — after the refusals that come first (SPEC §4: a missing scope, then If-Match,
+   * then everything else).
    */
-  readonly expectedVersion?: number;
+  readonly ifMatch?: readonly number[];
 }
 
 /** Refusals reported before a stale If-Match; every other outcome comes after it. */
@@ -67,8 +69,9 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
   for (let attempt = 1; ; attempt++) {
     const result = decide(account, request, now(), deps.policy);
     const first = result.outcome === 'refused' && BEFORE_PRECONDITION.has(result.reason);
-    if (!first && options.expectedVersion !== undefined && account.version !== options.expectedVersion) {
-      throw new PreconditionFailedError(`the account is at version ${account.version}, not ${options.expectedVersion}`);
+    if (!first && options.ifMatch !== undefined && !options.ifMatch.includes(account.version)) {
+      const named = options.ifMatch.length === 0 ? 'no version If-Match can match' : options.ifMatch.join(' or ');
+      throw new PreconditionFailedError(`the account is at version ${account.version}, not ${named}`);
     }
     try {
       switch (result.outcome) {
@@ -90,8 +93,7 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       const fresh = await deps.store.get(account.accountId);
       if (fresh === null) throw new NotFoundError(`account ${account.accountId} no longer exists`);
       // A versioned change won the race: the caller loses (409, or 412 from the check above with If-Match).
-      if (options.race === 'caller' && fresh.version !== account.version && options.expectedVersion === undefined)
-        throw error;
+      if (options.race === 'caller' && fresh.version !== account.version && options.ifMatch === undefined) throw error;
       account = fresh;
     }
   }

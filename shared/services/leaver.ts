@@ -27,12 +27,18 @@ async function markLeaver(
   caller: ApiCaller,
   accountId: string,
   input: LeaverInput,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const leaveDate = input.leaveDate ?? null;
   const problem = leaveDate === null ? null : leaveDateProblem(leaveDate, nowOf(deps), deps.policy);
   if (problem !== null) throw new InvalidInputError([{ path: '/leaveDate', message: problem }]);
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'mark_leaver', leaveDate, reason: input.reason ?? null, caller });
+  return applyAsCaller(
+    deps,
+    account,
+    { kind: 'mark_leaver', leaveDate, reason: input.reason ?? null, caller },
+    ifMatch,
+  );
 }
 
 /** Cancels the leaver mark; an account without one is left alone. */
@@ -41,9 +47,10 @@ async function unmarkLeaver(
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller });
+  return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller }, ifMatch);
 }
 
 export { markLeaver, unmarkLeaver };

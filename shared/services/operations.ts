@@ -8,9 +8,14 @@ import type { Done } from '../domain/requests';
 import { applyAsCaller, loadOwned } from './owned-account';
 
 /** A fresh round of attempts of the outstanding operation (underway); RefusedError when none is outstanding. */
-async function retryOperation(deps: ServiceDeps, caller: ApiCaller, accountId: string): Promise<Done<HistoryEntry>> {
+async function retryOperation(
+  deps: ServiceDeps,
+  caller: ApiCaller,
+  accountId: string,
+  ifMatch?: readonly number[],
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'retry', caller });
+  return applyAsCaller(deps, account, { kind: 'retry', caller }, ifMatch);
 }
 
 /** Gives up the outstanding operation and returns to the status before it; RefusedError when none is outstanding. */
@@ -19,9 +24,10 @@ async function cancelOperation(
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'cancel', reason, caller });
+  return applyAsCaller(deps, account, { kind: 'cancel', reason, caller }, ifMatch);
 }
 
 export { cancelOperation, retryOperation };

@@ -22,8 +22,9 @@ async function loadOwned(deps: Pick<Deps, 'store'>, caller: ApiCaller, accountId
 }
 
 /**
- * Applies an administrator's request (race `caller`); a refusal is a RefusedError. With `expectedVersion`
- * (If-Match) a stale version is a PreconditionFailedError, after a missing scope — `apply` orders them.
+ * Applies an administrator's request (race `caller`); a refusal is a RefusedError. With `ifMatch` (the
+ * versions If-Match accepts) a stale version is a PreconditionFailedError, after a missing scope — `apply`
+ * orders them.
  *
  * @example
  * const result = await applyAsCaller(deps, account, { kind: 'retry', caller });
@@ -33,12 +34,9 @@ async function applyAsCaller(
   deps: Deps,
   account: Account,
   request: Request,
-  expectedVersion?: number,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
-  const result = await apply(deps, account, request, {
-    race: 'caller',
-    ...(expectedVersion === undefined ? {} : { expectedVersion }),
-  });
+  const result = await apply(deps, account, request, { race: 'caller', ...(ifMatch === undefined ? {} : { ifMatch }) });
   if (result.outcome === 'refused') throw new RefusedError(result);
   return result;
 }

@@ -42,14 +42,14 @@ async function setStatus(
   caller: ApiCaller,
   accountId: string,
   input: StatusInput,
-  expectedVersion?: number,
+  ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(
     deps,
     account,
     { kind: 'set_status', target: input.status, reason: input.reason ?? null, caller },
-    expectedVersion,
+    ifMatch,
   );
 }
 

@@ -72,20 +72,20 @@ function accountEndpoints(deps: ServiceDeps): Endpoints {
         ),
       });
     }),
-    markLeaver: endpoint(zodInput(inputs.markLeaver), async ({ input: { params, body }, caller }) =>
-      answer(await markLeaver(deps, caller, params.accountId, body ?? {})),
+    markLeaver: endpoint(zodInput(inputs.markLeaver), async ({ input: { params, headers, body }, caller }) =>
+      answer(await markLeaver(deps, caller, params.accountId, body ?? {}, headers['if-match'])),
     ),
-    unmarkLeaver: endpoint(zodInput(inputs.unmarkLeaver), async ({ input: { params, body }, caller }) =>
-      answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null)),
+    unmarkLeaver: endpoint(zodInput(inputs.unmarkLeaver), async ({ input: { params, headers, body }, caller }) =>
+      answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
-    deleteAccount: endpoint(zodInput(inputs.deleteAccount), async ({ input: { params, body }, caller }) =>
-      answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null)),
+    deleteAccount: endpoint(zodInput(inputs.deleteAccount), async ({ input: { params, headers, body }, caller }) =>
+      answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
-    retryOperation: endpoint(zodInput(inputs.retryOperation), async ({ input: { params }, caller }) =>
-      answer(await retryOperation(deps, caller, params.accountId)),
+    retryOperation: endpoint(zodInput(inputs.retryOperation), async ({ input: { params, headers }, caller }) =>
+      answer(await retryOperation(deps, caller, params.accountId, headers['if-match'])),
     ),
-    cancelOperation: endpoint(zodInput(inputs.cancelOperation), async ({ input: { params, body }, caller }) =>
-      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null)),
+    cancelOperation: endpoint(zodInput(inputs.cancelOperation), async ({ input: { params, headers, body }, caller }) =>
+      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
     listHistory: endpoint(zodInput(inputs.listHistory), async ({ input: { params, query }, caller }) =>
       json(

@@ -1,5 +1,7 @@
 /**
- * 403 when the caller lacks the route's scope (accounts:admin includes write, write includes read).
+ * 403 when the caller lacks the route's scope (accounts:admin includes write, write includes read), or
+ * when its token has no `domains` claim at all (SPEC §4: a platform token set up by mistake is told so,
+ * rather than answered 404 for every address).
  */
 import type { MiddlewareObj } from '@middy/core';
 import { hasScope, type Scope } from '../../domain/transitions';
@@ -20,6 +22,16 @@ function requireScope(scope: Scope): MiddlewareObj<ApiEvent, ApiResult> {
         throw new ProblemError(
           problem(403, ProblemType.SCOPE_REQUIRED, 'Forbidden', `This request needs the ${scope} scope.`),
           { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
+        );
+      }
+      if (request.event.requestContext.authorizer?.jwt?.claims?.domains === undefined) {
+        throw new ProblemError(
+          problem(
+            403,
+            ProblemType.CLAIM_REQUIRED,
+            'Forbidden',
+            'The token has no domains claim: it must name the domains the caller administers (or * for all).',
+          ),
         );
       }
     },

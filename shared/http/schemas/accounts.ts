@@ -63,13 +63,16 @@ const ListQuery = z.strictObject({
 
 const PageQuery = z.strictObject({ limit: z.optional(Limit), cursor: z.optional(Cursor) });
 
+/** The headers of a route that changes one account: If-Match (SPEC §4: every such route honours it). */
+const IfMatchHeaders = z.strictObject({ 'if-match': z.optional(IfMatch) });
+
 const ACCOUNT_INPUTS = {
   createAccount: { body: CreateAccountBody },
   listAccounts: { query: ListQuery },
   getAccount: { params: AccountParams },
   renameAccount: {
     params: AccountParams,
-    headers: z.strictObject({ 'if-match': z.optional(IfMatch) }),
+    headers: IfMatchHeaders,
     body: described(z.strictObject({ displayName: DisplayName }), {
       description: 'A new display name.',
       id: 'RenameAccount',
@@ -83,6 +86,7 @@ const ACCOUNT_INPUTS = {
   bulkSetStatus: { body: BulkStatusBody },
   markLeaver: {
     params: AccountParams,
+    headers: IfMatchHeaders,
     body: z.optional(
       described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }), {
         description: 'The leave date (default today, UTC).',
@@ -90,10 +94,10 @@ const ACCOUNT_INPUTS = {
       }),
     ),
   },
-  unmarkLeaver: { params: AccountParams, body: ReasonBody },
-  deleteAccount: { params: AccountParams, body: ReasonBody },
-  retryOperation: { params: AccountParams, body: z.optional(z.strictObject({})) },
-  cancelOperation: { params: AccountParams, body: ReasonBody },
+  unmarkLeaver: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
+  deleteAccount: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
+  retryOperation: { params: AccountParams, headers: IfMatchHeaders, body: z.optional(z.strictObject({})) },
+  cancelOperation: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
   listHistory: { params: AccountParams, query: PageQuery },
 } as const;
 

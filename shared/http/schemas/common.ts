@@ -118,13 +118,57 @@ const StatusList = described(
   },
 );
 
-/** `"<version>"` as sent in ETag (or `*`); parsed to the version, undefined for `*`. */
+/** One element of an If-Match list: an entity tag, weak or strong, or nothing (RFC 9110 #rule). */
+const IF_MATCH_ELEMENT = /[ \t]*(?:(W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(?:,|$)/y;
+
+/**
+ * An If-Match field value (RFC 9110 §13.1.1): `*`, or a list of entity tags. The versions it accepts with
+ * strong comparison: a strong tag `"<version>"`; a weak tag `W/"…"` or any other opaque tag never matches
+ * (412, not 400). Undefined for `*`; null when malformed.
+ *
+ * @example
+ * parseIfMatch('"0", "13"') // [0, 13]
+ * parseIfMatch('W/"13"')    // [] — nothing can match
+ * parseIfMatch('13')        // null — malformed
+ */
+function parseIfMatch(value: string): readonly number[] | undefined | null {
+  if (value.trim() === '*') return undefined;
+  const versions: number[] = [];
+  let tags = 0;
+  IF_MATCH_ELEMENT.lastIndex = 0;
+  while (IF_MATCH_ELEMENT.lastIndex < value.length) {
+    const start = IF_MATCH_ELEMENT.lastIndex;
+    const match = IF_MATCH_ELEMENT.exec(value);
+    if (match === null || IF_MATCH_ELEMENT.lastIndex === start) return null;
+    const [, weak, opaque] = match;
+    if (opaque === undefined) continue;
+    tags += 1;
+    if (weak === undefined && /^\d{1,15}$/.test(opaque)) versions.push(Number(opaque));
+  }
+  return tags === 0 ? null : versions;
+}
+
+/** If-Match, parsed to the versions it accepts (undefined for `*`). */
 const IfMatch = described(
   z.pipe(
-    z.string().check(z.regex(/^(?:\*|"\d{1,15}")$/, 'must be an entity tag "<version>" as sent in ETag')),
-    z.transform((value: string) => (value === '*' ? undefined : Number(value.slice(1, -1)))),
+    z.string(),
+    z.transform((value: string, context) => {
+      const versions = parseIfMatch(value);
+      if (versions !== null) return versions;
+      context.issues.push({
+        code: 'custom',
+        message: 'must be * or a list of entity tags, e.g. "3" as sent in ETag',
+        input: value,
+      });
+      return z.NEVER;
+    }),
   ),
-  { description: 'Apply only if the account is still at this version (its ETag); 412 otherwise.', example: '"3"' },
+  {
+    description:
+      'Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared ' +
+      'strongly: a weak tag never matches) or `*`; 412 otherwise.',
+    example: '"3"',
+  },
 );
 
 const IdempotencyKey = described(
@@ -150,6 +194,7 @@ export {
   EventId,
   IdempotencyKey,
   IfMatch,
+  parseIfMatch,
   LeaveDate,
   Limit,
   QueryBoolean,

@@ -207,14 +207,15 @@ describe('authorization matrix', () => {
     expect(res.status).toBe(200);
   });
 
-  it('a token without a domains claim administers no domain', async () => {
+  it('a token without a domains claim is refused, naming the claim (not 404 for everything)', async () => {
     const { id } = await target('active', OWN);
     const res = await w.api.request({
       method: 'GET',
       path: `/accounts/${id}`,
       claims: { sub: 'x', scope: Scope.READ },
     });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(403);
+    expect(res.json.detail).toContain('domains claim');
   });
 
   it.each([

@@ -103,8 +103,8 @@ const CASES: readonly Case[] = [
     at: 'header.if-match',
   },
   {
-    name: 'a weak If-Match',
-    request: status({ status: 'locked' }, { headers: { 'if-match': 'W/"3"' } }),
+    name: 'an If-Match list with a malformed element',
+    request: status({ status: 'locked' }, { headers: { 'if-match': '"3", 4' } }),
     status: 400,
     at: 'header.if-match',
   },

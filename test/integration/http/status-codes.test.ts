@@ -320,6 +320,60 @@ describe('412: If-Match stale', () => {
   });
 });
 
+describe('If-Match follows RFC 9110 on every route that changes one account', () => {
+  const version = async (accountId: string) => (await w.store.get(accountId))?.version as number;
+  const lock = (accountId: string, ifMatch: string) =>
+    w.api.request({
+      method: 'PUT',
+      path: `/accounts/${accountId}/status`,
+      claims: writer(['a.org']),
+      headers: { 'If-Match': ifMatch },
+      body: { status: 'locked' },
+    });
+
+  it('a list of entity tags applies when one matches', async () => {
+    const accountId = await createAccount(w);
+    const res = await lock(accountId, `"0", "${await version(accountId)}"`);
+    expect(res.status).toBe(200);
+    expect(res.json.status).toBe('locked');
+  });
+
+  it.each(['W/"{v}"', '"{v}-other"', ' , W/"{v}" ,'])('%s never matches (strong comparison): 412', async (tag) => {
+    const accountId = await createAccount(w);
+    const ifMatch = tag.replaceAll('{v}', String(await version(accountId)));
+    const res = await unchanged(accountId, () => lock(accountId, ifMatch));
+    expect(res).toBe(412);
+  });
+
+  it('* applies whatever the version', async () => {
+    const accountId = await createAccount(w);
+    expect((await lock(accountId, '*')).status).toBe(200);
+  });
+
+  it.each([
+    ['PUT', '/leaver', { reason: 'stale' }],
+    ['DELETE', '/leaver', undefined],
+    ['DELETE', '', undefined],
+    ['POST', '/in-progress/retry', undefined],
+    ['POST', '/in-progress/cancel', undefined],
+  ])('%s /accounts/{id}%s with a stale If-Match: 412, nothing changes', async (method, suffix, body) => {
+    const accountId = await createAccount(w);
+    const stale = `"${(await version(accountId)) + 7}"`;
+    const status = await unchanged(accountId, async () => {
+      const res = await w.api.request({
+        method,
+        path: `/accounts/${accountId}${suffix}`,
+        claims: admin(['a.org']),
+        headers: { 'If-Match': stale },
+        ...(body === undefined ? {} : { body }),
+      });
+      expect(res.json.type).toBe(type('precondition-failed'));
+      return res;
+    });
+    expect(status).toBe(412);
+  });
+});
+
 describe('413 and 415', () => {
   it('a body over 16 KiB: 413', async () => {
     const status = await unchanged(id, () =>
@@ -464,4 +518,61 @@ describe('the order of the checks (SPEC §4)', () => {
     });
     expect(res.status).toBe(412);
   });
+});
+
+describe('tokens and query strings (SPEC §4)', () => {
+  it('a token without a domains claim: 403 naming the claim, for the platform and administrators alike', async () => {
+    const address = email();
+    await createAccount(w, { email: address });
+    const noDomains = { sub: 'mta', scope: 'access:check login:report accounts:admin' };
+
+    const access = await w.api.request({
+      method: 'GET',
+      path: '/access',
+      query: { email: address },
+      claims: noDomains,
+    });
+    const login = await unchanged(id, async () =>
+      w.api.request({
+        method: 'POST',
+        path: '/login-events',
+        claims: noDomains,
+        body: { email: address, outcome: 'failure' },
+      }),
+    );
+    const list = await w.api.request({
+      method: 'GET',
+      path: '/accounts',
+      query: { domain: 'a.org' },
+      claims: noDomains,
+    });
+
+    for (const res of [access, list]) {
+      expect(res.status).toBe(403);
+      expect(res.json).toMatchObject({ type: type('claim-required'), status: 403 });
+      expect(res.json.detail).toContain('domains claim');
+    }
+    expect(login).toBe(403);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'a query parameter named %s is refused like any unknown one: 400',
+    async (name) => {
+      const res = await w.api.request({
+        method: 'GET',
+        path: `/accounts?domain=a.org&${name}=x`,
+        claims: reader(['a.org']),
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.errors).toEqual([{ path: `query.${name}`, message: 'is not a known field' }]);
+    },
+  );
+
+  it.each(['/status-model?v=1', '/openapi.json?v=2&cache=bust', '/status-model?__proto__=x'])(
+    'the public route %s ignores its query string: 200',
+    async (path) => {
+      const res = await w.api.request({ method: 'GET', path });
+      expect(res.status).toBe(200);
+    },
+  );
 });

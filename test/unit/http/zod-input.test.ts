@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ACCOUNT_INPUTS } from '../../../shared/http/schemas/accounts';
+import { parseIfMatch } from '../../../shared/http/schemas/common';
 import { zodInput } from '../../../shared/http/zod-input';
 
 const raw = (parts: Partial<{ params: object; query: object; headers: object; body: unknown }>) =>
@@ -72,7 +73,24 @@ describe('account schemas', () => {
     expect(got.ok && got.value.params.accountId).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
   });
 
-  it('parses If-Match to a version (and * to none)', () => {
+  it.each([
+    ['"7"', [7]],
+    ['"0", "13"', [0, 13]],
+    ['"0","13" , ', [0, 13]],
+    ['W/"13"', []],
+    ['"a,b", "4"', [4]],
+    ['"abc"', []],
+    ['*', undefined],
+    ['13', null],
+    ['"13', null],
+    ['', null],
+    [' , ', null],
+    ['"1" "2"', null],
+  ])('parseIfMatch(%j) is %j (RFC 9110: a list of entity tags, strong comparison)', (value, expected) => {
+    expect(parseIfMatch(value)).toEqual(expected);
+  });
+
+  it('parses If-Match to the versions it accepts (and * to none)', () => {
     const parse = zodInput(ACCOUNT_INPUTS.setStatus);
     const input = (ifMatch: string) =>
       raw({
@@ -82,7 +100,7 @@ describe('account schemas', () => {
       });
     const versioned = parse(input('"7"'));
     const any = parse(input('*'));
-    expect(versioned.ok && versioned.value.headers['if-match']).toBe(7);
+    expect(versioned.ok && versioned.value.headers['if-match']).toEqual([7]);
     expect(any.ok && any.value.headers['if-match']).toBeUndefined();
   });
 

@@ -84,10 +84,10 @@ describe('domain scoping', () => {
 describe('setStatus', () => {
   it("checks a target the caller's scopes forbid before a stale If-Match (403 before 412)", async () => {
     const id = await active('ann@a.org');
-    const error = await setStatus(deps, caller('*'), id, { status: 'pending' }, 9).catch((e: unknown) => e);
+    const error = await setStatus(deps, caller('*'), id, { status: 'pending' }, [9]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefusedError);
     expect((error as RefusedError).reason).toBe('needs_scope');
-    await expect(setStatus(deps, caller('*'), id, { status: 'locked' }, 9)).rejects.toBeInstanceOf(
+    await expect(setStatus(deps, caller('*'), id, { status: 'locked' }, [9])).rejects.toBeInstanceOf(
       PreconditionFailedError,
     );
     expect(store.calls.filter((c) => c === 'change')).toEqual([]);
