@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { STATUSES, type Status } from '../../domain/statuses';
-import { DOMAIN_PATTERN, EMAIL_PATTERN } from '../../domain/email';
+import { canonicalDisplayName, canonicalDomain, canonicalEmail, type Canonical } from '../../domain/email';
 
 /** "is required" for a missing value; zod's own message otherwise. */
 const required = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : undefined) };
@@ -40,19 +40,27 @@ const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), {
   id: 'Status',
 });
 
-const Email = described(
-  z
-    .string(required)
-    .check(z.maxLength(320), z.trim(), z.toLowerCase(), z.regex(EMAIL_PATTERN, 'must be an email address')),
-  { description: 'An email address; trimmed and lower-cased.', example: 'ann@example.org' },
-);
+/** A string check that replaces the value with its canonical form, or reports why it has none. */
+const canonical = (canonicalize: (raw: string) => Canonical) =>
+  z.transform((value: string, context) => {
+    const result = canonicalize(value);
+    if (result.ok) return result.value;
+    context.issues.push({ code: 'custom', message: result.problem, input: value });
+    return z.NEVER;
+  });
 
-const Domain = described(
-  z
-    .string(required)
-    .check(z.maxLength(253), z.trim(), z.toLowerCase(), z.regex(DOMAIN_PATTERN, 'must be a domain name')),
-  { description: 'A mail domain.', example: 'example.org' },
-);
+const Email = described(z.pipe(z.string(required).check(z.maxLength(320)), canonical(canonicalEmail)), {
+  description:
+    'An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized ' +
+    'domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, ' +
+    'empty labels and IP-address domains are refused.',
+  example: 'ann@example.org',
+});
+
+const Domain = described(z.pipe(z.string(required).check(z.maxLength(253)), canonical(canonicalDomain)), {
+  description: 'A mail domain (an internationalized one in either form; ASCII IDNA in answers).',
+  example: 'example.org',
+});
 
 const text = (max: number) =>
   z
@@ -66,10 +74,14 @@ const text = (max: number) =>
 
 const Reason = described(z.optional(z.nullable(text(500))), { description: 'Why; recorded in the history entry.' });
 
-const DisplayName = described(z.nullable(text(256)), {
-  description: 'The display name; null clears it.',
-  example: 'Ann Example',
-});
+const DisplayName = described(
+  z.nullable(z.pipe(z.string().check(z.maxLength(1024)), canonical(canonicalDisplayName))),
+  {
+    description:
+      'The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.',
+    example: 'Ann Example',
+  },
+);
 
 const LeaveDate = described(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')), {
   description: 'A UTC date, YYYY-MM-DD, from 30 days ago to a year ahead (by default).',
