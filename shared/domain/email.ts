@@ -27,7 +27,7 @@ const MAX_LOCAL = 64;
 const MAX_NAME = 256;
 
 /** A joiner inside an emoji sequence (👩‍💻), and a flag's tag sequence (🏴 + tags): fine in a name. */
-const EMOJI_JOINER = /(?<=[\p{Extended_Pictographic}\u{FE0F}\u{1F3FB}-\u{1F3FF}])\u200D(?=\p{Extended_Pictographic})/gu;
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}|\u{FE0F}|\p{Emoji_Modifier})\u200D(?=\p{Extended_Pictographic})/gu;
 const FLAG_TAGS = /(?<=\u{1F3F4})[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
 /** What shows nothing on its own: format and space characters, marks, and the blank letters. */
 const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\s\u115F\u1160\u3164\uFFA0\u2800]/gu;
