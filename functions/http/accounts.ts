@@ -12,7 +12,16 @@ import { documentClient } from '../../shared/store/client';
 
 const config = loadConfig();
 const persistenceStore = new TablePersistenceLayer(documentClient(config), config.tableName);
+const deps = serviceDeps(config);
 
-export const handler = httpFunction('accounts', accountEndpoints(serviceDeps(config)), {
-  afterScopeCheck: { setStatus: [idempotency({ persistenceStore, ttlSeconds: config.idempotencyTtlSeconds })] },
+export const handler = httpFunction('accounts', accountEndpoints(deps), {
+  afterScopeCheck: {
+    setStatus: [
+      idempotency({
+        persistenceStore,
+        ttlSeconds: config.idempotencyTtlSeconds,
+        personalData: async (accountId) => deps.store.get(accountId),
+      }),
+    ],
+  },
 });

@@ -4,7 +4,8 @@
  * changed gets no replay (its request is checked and processed afresh). The same body again — compared as
  * JSON values: key order and whitespace do not matter — returns the stored response and changes nothing;
  * another body is 422; while the first request still runs, 409. Only successful (2xx) responses are
- * stored: a failure releases the key. A body that is not JSON is never looked up (the checks after answer
+ * stored, and without the account's address and name (a replay reads them from the account as it is now:
+ * null once purged, SPEC §5): a failure releases the key. A body that is not JSON is never looked up (the checks after answer
  * it 4xx). Built on Powertools' middy middleware, which this wraps so that a request without the header
  * skips it and only the request that claimed a key ever releases it.
  */
@@ -49,11 +50,22 @@ const PAYLOAD_PATH = 'payload';
 /** Marks, on the middy request, that this request claimed its key (and so must store or release it). */
 const CLAIMED = 'mailboxLifecycle.idempotencyClaimed';
 
+/** An account's personal data as it is now; null for an account that no longer exists. */
+type PersonalData = (accountId: string) => Promise<{ email: string | null; displayName: string | null } | null>;
+
 interface IdempotencyOptions {
   readonly persistenceStore: BasePersistenceLayer;
   /** How long a stored response is kept (SPEC: 24 hours). */
   readonly ttlSeconds: number;
+  /**
+   * Where a replay reads the account's address and name (SPEC §5: they are never stored with the response,
+   * so nothing of them outlives a purge); without it, replays answer them as null.
+   */
+  readonly personalData?: PersonalData;
 }
+
+/** The personal fields of an account resource: kept out of stored responses. */
+const PERSONAL_FIELDS = ['email', 'displayName'] as const;
 
 type Request = Parameters<NonNullable<MiddlewareObj<ApiEvent, ApiResult>['before']>>[0];
 
@@ -88,6 +100,41 @@ const replayed = (response: unknown): unknown => {
   const stored = response as ApiResult;
   return { ...stored, headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' } };
 };
+
+/** The body of a JSON response as an object, or null. */
+function bodyObject(response: ApiResult): Record<string, unknown> | null {
+  try {
+    const body: unknown = JSON.parse(typeof response.body === 'string' ? response.body : '');
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The response as stored: an account resource without its address and name (null in their place).
+ *
+ * @example
+ * withoutPersonalData({ statusCode: 202, body: '{"accountId":"01J…","email":"ann@a.org",…}' }).body
+ * // '{"accountId":"01J…","email":null,…}'
+ */
+function withoutPersonalData(response: ApiResult): ApiResult {
+  const body = bodyObject(response);
+  if (body === null || !PERSONAL_FIELDS.some((field) => field in body)) return response;
+  for (const field of PERSONAL_FIELDS) if (field in body) body[field] = null;
+  return { ...response, body: JSON.stringify(body) };
+}
+
+/** A stored response with the account's address and name as they are now (null once purged). */
+async function withPersonalData(response: ApiResult, personalData: PersonalData | undefined): Promise<ApiResult> {
+  const body = bodyObject(response);
+  if (body === null || typeof body.accountId !== 'string' || !PERSONAL_FIELDS.some((field) => field in body)) {
+    return response;
+  }
+  const current = personalData === undefined ? null : await personalData(body.accountId);
+  for (const field of PERSONAL_FIELDS) if (field in body) body[field] = current?.[field] ?? null;
+  return { ...response, body: JSON.stringify(body) };
+}
 
 /**
  * Powertools' idempotency errors as the family's (shared/errors.ts); anything else as it is.
@@ -145,14 +192,16 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
         .catch((error: unknown) => {
           throw fromPowertools(error);
         });
-      if (stored !== undefined) return stored as ApiResult;
+      if (stored !== undefined) return withPersonalData(stored as ApiResult, options.personalData);
       internal(request)[CLAIMED] = true;
       return undefined;
     },
     after: async (request) => {
       if (!claimed(request)) return;
       const status = request.response?.statusCode ?? 500;
-      if (status >= 200 && status < 300) await powertools.after(request);
+      // Stored without the address and name: nothing of them outlives a purge (SPEC §5).
+      const response = request.response ? withoutPersonalData(request.response) : request.response;
+      if (status >= 200 && status < 300) await powertools.after({ ...request, response } as Request);
       else await powertools.onError(request);
     },
     onError: async (request) => {
@@ -161,5 +210,5 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
   };
 }
 
-export { fromPowertools, idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER };
-export type { IdempotencyOptions };
+export { fromPowertools, idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, withoutPersonalData };
+export type { IdempotencyOptions, PersonalData };

@@ -5,8 +5,8 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reader, writer } from '../../helpers/tokens';
-import { createAccount, snapshot, world, type World } from './fixtures';
+import { admin, reader, writer } from '../../helpers/tokens';
+import { complete, createAccount, snapshot, world, type World } from './fixtures';
 
 let w: World;
 afterAll(() => w.close());
@@ -248,5 +248,49 @@ describe('replays and the grant (SPEC §4)', () => {
     expect(reordered.body).toBe(first.body);
     expect(other.status).toBe(422);
     expect(await snapshot(w, accountId)).toEqual(after);
+  });
+});
+
+describe('personal data and a purge (SPEC §5)', () => {
+  it('no item holds the address or the name after a purge, and a replay of the purge request shows neither', async () => {
+    // Prepare: an account with a name, deleted, then purged with an Idempotency-Key.
+    const address = `purge-${Date.now().toString(36)}@a.org`;
+    const name = `Purgeable Person ${Date.now().toString(36)}`;
+    const created = await w.api.request({
+      method: 'POST',
+      path: '/accounts',
+      claims: admin(['a.org']),
+      body: { email: address, displayName: name },
+    });
+    const accountId = created.json.accountId as string;
+    await complete(w, accountId);
+    await w.api.request({ method: 'DELETE', path: `/accounts/${accountId}`, claims: admin(['a.org']) });
+    await complete(w, accountId);
+    const purge = () =>
+      w.api.request({
+        method: 'PUT',
+        path: `/accounts/${accountId}/status`,
+        claims: admin(['a.org']),
+        headers: { 'Idempotency-Key': `purge-${accountId}` },
+        body: { status: 'deleted_permanent', reason: 'retention' },
+      });
+    const first = await purge();
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ email: address, displayName: name });
+
+    // Act
+    await complete(w, accountId);
+    const replay = await purge();
+    const { Items = [] } = await w.table.client.send(new ScanCommand({ TableName: w.table.tableName }));
+
+    // Assess
+    expect(replay.status).toBe(202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json).toMatchObject({ accountId, email: null, displayName: null });
+    const holding = Items.filter((item) => {
+      const text = JSON.stringify(item);
+      return text.includes(address) || text.includes(name);
+    });
+    expect(holding).toEqual([]);
   });
 });
