@@ -18,7 +18,10 @@ import { METRICS_NAMESPACE, SERVICE_NAME, SWEEP_DIMENSION, SweepMetric } from '.
 import { runScheduled, type InvocationReport } from '../../shared/sweeps/scheduled';
 
 const logger = new Logger({ serviceName: SERVICE_NAME });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+  serviceName: SERVICE_NAME,
+});
 let lambda: LambdaClient | undefined;
 
 /** The sweep this function runs, from env SWEEP. */

@@ -27,7 +27,10 @@ interface Observability {
  */
 function observability(functionName: string): Observability {
   const logger = new Logger({ serviceName: SERVICE_NAME, persistentLogAttributes: { function: functionName } });
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    serviceName: SERVICE_NAME,
+  });
   const count = (metric: string, value: number): void => {
     if (value > 0) metrics.addMetric(metric, MetricUnit.Count, value);
   };
