@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../../../functions/auth/pre-token';
-import { accessTokenAdditions } from '../../../../shared/auth/token-claims';
-import { parseClaims } from '../../../../shared/http/claims';
+import { handler } from '../../../functions/auth/pre-token';
+import { accessTokenAdditions } from '../../../shared/auth/token-claims';
+import { parseClaims } from '../../../shared/http/claims';
 
 const user = (groups: string[], domains?: string) => ({
   triggerSource: 'TokenGeneration_HostedAuth',
