@@ -6,6 +6,7 @@
  * it is recorded on the account and retried by the worker.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { groupAlerts } from '../alerts/grouped';
 import { mapLimit } from '../concurrency';
 import { describeError } from '../log';
 import { batchItemFailures, dispatchOf } from '../stream/images';
@@ -46,6 +47,25 @@ const METRIC_OF: Readonly<Record<RunResult['outcome'], WorkerMetric[]>> = {
   skipped: [WorkerMetric.SKIPPED],
 };
 
+/**
+ * Runs `work` with the batch's alerts collected, then sends them: one by one, or one grouped page per type
+ * past the threshold (SPEC §5), so a platform outage pages once per batch, not once per account.
+ */
+async function withGroupedAlerts<T>(
+  deps: WorkerDeps,
+  source: string,
+  options: BatchOptions,
+  work: (grouped: WorkerDeps) => Promise<T>,
+): Promise<T> {
+  const alerts = groupAlerts(deps.alerts, { source, logger: deps.log, requestId: options.requestId ?? null });
+  try {
+    return await work({ ...deps, alerts });
+  } finally {
+    // Undelivered alerts are logged by the group (their operations stay given up, listed by the stuck detector).
+    await alerts.flush();
+  }
+}
+
 /** Runs the attempt a trigger (stream dispatch or retry message) names, and counts its outcome. */
 async function runCounted(
   deps: WorkerDeps,
@@ -71,6 +91,14 @@ async function runStreamBatch(
   deps: WorkerDeps,
   records: readonly DynamoDBRecord[],
   options: BatchOptions = {},
+): Promise<DynamoDBBatchResponse> {
+  return withGroupedAlerts(deps, 'worker batch', options, (grouped) => streamBatch(grouped, records, options));
+}
+
+async function streamBatch(
+  deps: WorkerDeps,
+  records: readonly DynamoDBRecord[],
+  options: BatchOptions,
 ): Promise<DynamoDBBatchResponse> {
   const count = options.count ?? (() => {});
   const byAccount = new Map<string, { index: number; record: DynamoDBRecord }[]>();
@@ -115,6 +143,14 @@ async function runRetryBatch(
   deps: WorkerDeps,
   records: readonly SQSRecord[],
   options: BatchOptions = {},
+): Promise<SQSBatchResponse> {
+  return withGroupedAlerts(deps, 'retry batch', options, (grouped) => retryBatch(grouped, records, options));
+}
+
+async function retryBatch(
+  deps: WorkerDeps,
+  records: readonly SQSRecord[],
+  options: BatchOptions,
 ): Promise<SQSBatchResponse> {
   const count = options.count ?? (() => {});
   const failed = await mapLimit(records, BATCH_CONCURRENCY, async (record) => {

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,7 +14,7 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../infra/local/paths';
-import { awsClientConfig, DYNAMODB_TIMEOUTS, MAX_ATTEMPTS } from '../../../shared/aws/clients';
+import { awsClientConfig, DYNAMODB_TIMEOUTS, dynamoDbTimeouts, MAX_ATTEMPTS } from '../../../shared/aws/clients';
 import { dynamoDbClient } from '../../../shared/store/client';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -45,9 +45,24 @@ async function timeToFail(call: () => Promise<unknown>): Promise<number> {
 }
 
 describe('AWS SDK clients', () => {
-  it("the store's DynamoDB client gives up on a hung connection within its timeouts", async () => {
+  it("the store's DynamoDB client has DYNAMODB_TIMEOUTS against the real service, longer ones against DynamoDB Local", async () => {
+    // Act
+    const cloud = await dynamoDbClient({ region: 'eu-west-2', dynamodbEndpoint: undefined }).config.requestHandler;
+    const local = await dynamoDbClient({ region: 'eu-west-2', dynamodbEndpoint: endpoint }).config.requestHandler;
+
+    // Assess: the handler the SDK built from the shorthand, with its options
+    const options = async (handler: unknown) =>
+      (handler as { configProvider: Promise<Record<string, unknown>> }).configProvider;
+    expect(await options(cloud)).toMatchObject({ ...DYNAMODB_TIMEOUTS, throwOnRequestTimeout: true });
+    expect(await options(local)).toMatchObject({ ...dynamoDbTimeouts(endpoint), throwOnRequestTimeout: true });
+  });
+
+  it('a DynamoDB client with DYNAMODB_TIMEOUTS gives up on a hung connection within them', async () => {
     // Prepare
-    const client = dynamoDbClient({ region: 'eu-west-2', dynamodbEndpoint: endpoint });
+    const client = new DynamoDBClient({
+      ...awsClientConfig({ region: 'eu-west-2', endpoint }, DYNAMODB_TIMEOUTS),
+      credentials: CREDENTIALS,
+    });
 
     // Act
     const elapsed = await timeToFail(() =>
@@ -57,7 +72,7 @@ describe('AWS SDK clients', () => {
     // Assess: every attempt times out (plus the SDK's backoff between them), far under 15 s.
     expect(elapsed).toBeGreaterThanOrEqual(DYNAMODB_TIMEOUTS.requestTimeout * MAX_ATTEMPTS * 0.9);
     expect(elapsed).toBeLessThan(DYNAMODB_TIMEOUTS.requestTimeout * MAX_ATTEMPTS + 3_000);
-  }, 20_000);
+  }, 30_000);
 
   it.each([
     ['SNS', () => new SNSClient(config()).send(new ListTopicsCommand({}))],
