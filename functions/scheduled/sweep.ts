@@ -41,7 +41,7 @@ async function invokeSelf(event: SweepEvent): Promise<void> {
   const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
   if (functionName === undefined)
     throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: cannot continue the sweep');
-  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+  const { InvokeCommand, LambdaClient } = await import('../../shared/aws/lambda');
   lambda ??= new LambdaClient(awsClientConfig({ region: process.env['AWS_REGION'] ?? 'eu-west-2' }));
   await lambda.send(
     new InvokeCommand({

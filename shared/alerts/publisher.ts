@@ -45,7 +45,7 @@ function alertSubject(summary: string): string {
  * The SNS SDK, loaded when the first alert goes out: most invocations of the functions that may alert send
  * none, and need not pay for loading it at start (SPEC §8).
  */
-const loadSns = () => import('@aws-sdk/client-sns');
+const loadSns = () => import('../aws/sns');
 
 function snsPublisher(topicArn: string, region: string, injected: SnsClient | undefined): AlertPublisher {
   let sns = injected;

@@ -13,7 +13,7 @@ class SecretUnavailableError extends Error {
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;
 
 /** The Secrets Manager SDK, loaded at the first read (once per process, and only with the webhook adapter). */
-const loadSecretsManager = () => import('@aws-sdk/client-secrets-manager');
+const loadSecretsManager = () => import('../aws/secrets-manager');
 
 /**
  * A function returning the platform secret; a failed Secrets Manager read is not cached (the next call
