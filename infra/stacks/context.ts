@@ -158,6 +158,9 @@ function notExample(key: string, value: string, host: string): string {
 }
 
 function email(key: string, value: string): string {
+  if (PLACEHOLDER.test(value)) {
+    throw new ContextError(`context ${key} is a placeholder ("${value}"): give the real value (docs/deploy.md)`);
+  }
   if (!EMAIL.test(value)) throw new ContextError(`context ${key} must be an email address, got "${value}"`);
   return notExample(key, value, value.slice(value.lastIndexOf('@') + 1));
 }
