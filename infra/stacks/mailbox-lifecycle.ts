@@ -6,7 +6,7 @@
  */
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { SERVICE_NAME } from '../../shared/sweeps/metrics';
+import { SERVICE_NAME } from '../../shared/observability';
 import { readDeployContext } from './context';
 import type { DataStack } from './data-stack';
 import { ServiceStack } from './service-stack';

@@ -6,7 +6,7 @@
  * account's episode is still tracked on its own by the caller (its memory is written as for a single alert),
  * so its reminder and resolved notice stay correct.
  */
-import { describeError, SILENT, type Logger } from '../log';
+import { describeError, SILENT, type Logger } from '../observability';
 import type { Alert, AlertAccount, AlertPublisher, AlertType } from './alert';
 
 /** More alerts than this of one type in one run or batch become one grouped page. */

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
-import { reportError } from '../console-log';
+import { reportError } from '../observability';
 import type { AlertPublisher } from './alert';
 
 type SnsClient = Pick<SNSClient, 'send'>;

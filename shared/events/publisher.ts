@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
-import { reportError } from '../console-log';
+import { reportError } from '../observability';
 import type { HistoryEntry } from '../domain/account';
 
 const EVENT_SOURCE = 'mailbox-lifecycle';

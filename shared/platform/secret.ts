@@ -5,9 +5,12 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
+import { AppError } from '../errors';
 
-class SecretUnavailableError extends Error {
+/** The mail platform's webhook secret is not configured or cannot be read. */
+class SecretUnavailableError extends AppError {
   override readonly name = 'SecretUnavailableError';
+  readonly code = 'secret_unavailable';
 }
 
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;

@@ -1,8 +1,7 @@
 /**
  * The DynamoDB adapter of the AccountStore port: one table (./table.ts), keys and derived index attributes
- * from ./keys.ts. Every write is conditional on the revision (`rev`) the caller read: `rev` is bumped by
- * every write, `version` only by changes. Callers never see `rev`: the store remembers it for the account
- * objects it returned (and for the `next` objects it wrote), so `change(previous, next)` needs no extra read.
+ * from ./keys.ts. Every write is conditional on the revision the caller read, which the account carries
+ * (`account.revision`, stored as `rev`): bumped by every write, `version` only by changes. No extra read.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,7 +21,7 @@ import type { Policy } from '../domain/policy';
 import type { Status } from '../domain/statuses';
 import { documentClient } from './client';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
-import { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry, type Item } from './items';
+import { ACCOUNT_FIELDS, pick, REV, toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -67,28 +66,15 @@ interface DynamoAccountStoreOptions {
   readonly historyRetentionDays: number;
 }
 
-const REV = 'rev';
 const DAY_SECONDS = 86_400;
 
-/** The revision of each account object the store returned or wrote (never serialized, never seen by callers). */
-const revisions = new WeakMap<Account, number>();
 const nextHistoryId = monotonicFactory();
 
-function remember(account: Account, rev: number): Account {
-  revisions.set(account, rev);
-  return account;
-}
-
-/** The Account of an item the store read, remembered at the item's revision. */
-const fromItem = (item: Item): Account => remember(toAccount(item), item[REV] as number);
-
-/** JSON with sorted keys: equal for equal data whatever the property order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+/** A write's `next` is one revision after `previous`: the revision its write is conditioned on, plus one. */
+function checkRevision(previous: Account, next: Account): void {
+  if (next.revision !== previous.revision + 1) {
+    throw new TypeError(`a write over revision ${previous.revision} writes revision ${previous.revision + 1}`);
+  }
 }
 
 /** The errors of a single-item conditional write that mean another write won. */
@@ -140,12 +126,13 @@ class DynamoAccountStore implements AccountStore {
   async create(account: Account, draft: HistoryDraft): Promise<HistoryEntry> {
     const email = account.email;
     if (email === null) throw new TypeError('a new account needs an email');
+    if (account.revision !== 1) throw new TypeError('a new account is at revision 1');
     const entry = this.#entry(account, draft);
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.#table,
-          Item: this.#accountItem(null, account, 1),
+          Item: this.#accountItem(null, account),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -159,13 +146,12 @@ class DynamoAccountStore implements AccountStore {
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
     await this.#transact(items, ['account', 'email', 'history'], account.accountId);
-    remember(account, 1);
     return entry;
   }
 
   async get(accountId: string): Promise<Account | null> {
     const item = await this.#read(accountId);
-    return item === null ? null : fromItem(item);
+    return item === null ? null : toAccount(item);
   }
 
   async access(email: string): Promise<AccessRecord | null> {
@@ -193,10 +179,10 @@ class DynamoAccountStore implements AccountStore {
       throw new TypeError(`a change writes version ${previous.version + 1}, not ${next.version}`);
     if (next.email !== null && next.email !== previous.email)
       throw new TypeError('an account keeps its email (it may only be purged)');
-    const rev = await this.#revisionOf(previous);
+    checkRevision(previous, next);
     const entry = this.#entry(next, draft);
     const items: TransactItem[] = [
-      this.#conditionalPut(previous, next, rev),
+      this.#conditionalPut(previous, next),
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
     const roles: Role[] = ['account', 'history'];
@@ -216,7 +202,6 @@ class DynamoAccountStore implements AccountStore {
       roles.push('claim');
     }
     await this.#transact(items, roles, next.accountId);
-    remember(next, rev + 1);
     return entry;
   }
 
@@ -230,8 +215,8 @@ class DynamoAccountStore implements AccountStore {
     ) {
       throw new TypeError('a quiet write keeps version, status, lock and email (use change)');
     }
-    const rev = await this.#revisionOf(previous);
-    const put = this.#conditionalPut(previous, next, rev);
+    checkRevision(previous, next);
+    const put = this.#conditionalPut(previous, next);
     if (options.claim !== undefined) {
       await this.#transact([put, this.#claimPut(options.claim)], ['account', 'claim'], next.accountId);
     } else {
@@ -244,7 +229,6 @@ class DynamoAccountStore implements AccountStore {
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }
-    remember(next, rev + 1);
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -296,7 +280,7 @@ class DynamoAccountStore implements AccountStore {
       Limit: query.limit,
       ExclusiveStartKey: startKey,
     });
-    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
+    return { items: page.items.map(toAccount), nextCursor: page.nextCursor };
   }
 
   async history(accountId: string, limit: number, cursor?: string | null): Promise<Page<HistoryEntry>> {
@@ -344,7 +328,7 @@ class DynamoAccountStore implements AccountStore {
       ExclusiveStartKey: startKey,
     });
     return {
-      items: page.items.map(fromItem),
+      items: page.items.map(toAccount),
       nextCursor: page.nextCursor,
       itemsRead: page.scanned,
     };
@@ -378,45 +362,24 @@ class DynamoAccountStore implements AccountStore {
     return item ?? null;
   }
 
-  /**
-   * The stored revision `previous` was read at. For an account object this store did not hand out, the
-   * stored item is read and must hold exactly `previous`.
-   */
-  async #revisionOf(previous: Account): Promise<number> {
-    const known = revisions.get(previous);
-    if (known !== undefined) return known;
-    const item = await this.#read(previous.accountId);
-    if (
-      item === null ||
-      canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))
-    ) {
-      throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
-    }
-    return item[REV] as number;
-  }
-
-  #accountItem(previous: Account | null, account: Account, rev: number): Item {
+  #accountItem(previous: Account | null, account: Account): Item {
     return {
       ...accountKey(account.accountId),
       ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
-      [REV]: rev,
+      [REV]: account.revision,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
       ...dispatchAttribute(previous, account),
     };
   }
 
-  #conditionalPut(
-    previous: Account,
-    next: Account,
-    rev: number,
-  ): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
+  #conditionalPut(previous: Account, next: Account): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
     return {
       Put: {
         TableName: this.#table,
-        Item: this.#accountItem(previous, next, rev + 1),
+        Item: this.#accountItem(previous, next),
         ConditionExpression: '#rev = :rev',
         ExpressionAttributeNames: { '#rev': REV },
-        ExpressionAttributeValues: { ':rev': rev },
+        ExpressionAttributeValues: { ':rev': previous.revision },
       },
     };
   }

@@ -9,11 +9,13 @@ import type { AlertPublisher } from '../alerts/alert';
 import { groupAlerts, type AlertGroup } from '../alerts/grouped';
 import type { Account } from '../domain/account';
 import type { Policy } from '../domain/policy';
-import { ConflictError, type AccountStore, type DueKind } from '../store/port';
+import type { DueKind } from '../domain/due';
+import { ConflictError } from '../errors';
+import type { AccountStore } from '../store/port';
 import { SWEEP_READS } from '../schedules';
 import { candidateReader } from './candidates';
-import { describeError, SILENT, type Logger } from '../log';
-import { planStuck, type StuckPlan } from './stuck-plan';
+import { describeError, SILENT, type Logger } from '../observability';
+import { planStuck, type StuckPlan } from './stuck-policy';
 
 interface StuckDeps {
   readonly store: AccountStore;
@@ -86,7 +88,7 @@ async function remember(
   for (let attempt = 1; ; attempt++) {
     const plan = planStuck(account, now, deps.clock(), deps.policy);
     if (plan.memory === undefined) return { plan, previous: account, next: account };
-    const next: Account = { ...account, stuckAlert: plan.memory };
+    const next: Account = { ...account, stuckAlert: plan.memory, revision: account.revision + 1 };
     try {
       await deps.store.quiet(account, next);
       return { plan, previous: account, next };
@@ -105,7 +107,7 @@ async function remember(
  */
 async function send(deps: GroupedDeps, previous: Account, next: Account, plan: StuckPlan): Promise<void> {
   const undo = async (): Promise<void> => {
-    if (next !== previous) await deps.store.quiet(next, previous);
+    if (next !== previous) await deps.store.quiet(next, { ...previous, revision: next.revision + 1 });
   };
   try {
     for (const alert of plan.alerts) await deps.alerts.publish(alert, undo);

@@ -8,7 +8,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { groupAlerts } from '../alerts/grouped';
 import { mapLimit } from '../concurrency';
-import { describeError } from '../log';
+import { describeError } from '../observability';
 import { batchItemFailures, dispatchOf } from '../stream/images';
 import { matchesFilter, STREAM_CONSUMERS } from '../stream/filters';
 import { parseRetryMessage, type RetryMessage } from './retry-scheduler';

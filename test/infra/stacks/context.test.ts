@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../../infra/constructs/lambda-function';
 import { LOCAL_CONSOLE_URL, PLATFORM_CLIENTS, type AdminUserPool } from '../../../infra/constructs/user-pool';
 import { ADMIN_GROUPS, DOMAINS_ATTRIBUTE, RESOURCE_SERVER } from '../../../shared/auth/token-claims';
-import { SERVICE_NAME } from '../../../shared/sweeps/metrics';
+import { SERVICE_NAME } from '../../../shared/observability';
 import { DEFAULT_ACCESS_RESERVED_CONCURRENCY, readDeployContext } from '../../../infra/stacks/context';
 import { ConfigError } from '../../../shared/config';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertType } from '../../../shared/alerts/alert';
 import { GROUP_SAMPLE, GROUP_THRESHOLD, groupAlerts } from '../../../shared/alerts/grouped';
-import { SILENT } from '../../../shared/log';
+import { SILENT } from '../../../shared/observability';
 
 const alert = (type: AlertType, i: number): Alert => ({
   type,

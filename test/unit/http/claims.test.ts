@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidClaimsError, parseClaims } from '../../../shared/http/claims';
+import { BadClaimsError } from '../../../shared/errors';
+import { parseClaims } from '../../../shared/http/claims';
 
 describe('parseClaims', () => {
   it("reads sub, the space-separated scope and API Gateway's bracketed array", () => {
@@ -42,8 +43,8 @@ describe('parseClaims', () => {
   });
 
   it('refuses an scp claim that is not a list of scopes', () => {
-    expect(() => parseClaims({ sub: 's', scp: 42 })).toThrow(InvalidClaimsError);
-    expect(() => parseClaims({ sub: 's', scp: 'accounts:read "quoted"' })).toThrow(InvalidClaimsError);
+    expect(() => parseClaims({ sub: 's', scp: 42 })).toThrow(BadClaimsError);
+    expect(() => parseClaims({ sub: 's', scp: 'accounts:read "quoted"' })).toThrow(BadClaimsError);
   });
 
   it('treats absent scope and domains as none', () => {
@@ -73,6 +74,6 @@ describe('parseClaims', () => {
     ['a boolean scope claim', { sub: 's', scope: true }],
     ['a scope with a quote', { sub: 's', scope: 'accounts:read "x"' }],
   ])('rejects %s', (_name, raw) => {
-    expect(() => parseClaims(raw as never)).toThrow(InvalidClaimsError);
+    expect(() => parseClaims(raw as never)).toThrow(BadClaimsError);
   });
 });
