@@ -1,6 +1,6 @@
 /**
  * The administrator transition table of SPEC §2 as data. A target reached "via" an in-progress status
- * starts a platform operation (answered 202); the others change this service's record only (200).
+ * starts a platform operation (the request is then `underway`); the others change this service's record only.
  * Pure: no I/O.
  */
 import type { Status } from './statuses';

@@ -18,7 +18,7 @@ interface CreateInput {
   readonly activate?: boolean;
 }
 
-/** ForbiddenError (403) unless the caller administers `domain`: creating and listing name a domain outright. */
+/** ForbiddenError unless the caller administers `domain`: creating and listing name a domain outright. */
 function requireDomain(caller: ApiCaller, domain: string): void {
   if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
 }
