@@ -5,7 +5,7 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { AppError } from '../errors';
+import { errorKind } from '../errors';
 import { errorMessage, logLine } from '../observability';
 import { MAX_DELAY_SECONDS } from './retry-policy';
 
@@ -29,10 +29,7 @@ interface LocalRetryScheduler extends RetryScheduler {
 }
 
 /** A retry message that is not one this service sent. */
-class InvalidRetryMessageError extends AppError {
-  override readonly name = 'InvalidRetryMessageError';
-  readonly code = 'invalid_retry_message';
-}
+class InvalidRetryMessageError extends errorKind('InvalidRetryMessageError', 'invalid_retry_message') {}
 
 type SqsClient = Pick<SQSClient, 'send'>;
 
