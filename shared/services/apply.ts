@@ -92,7 +92,7 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       if (tries === PERSISTENT_ATTEMPTS) await jitter(attempt);
       const fresh = await deps.store.get(account.accountId);
       if (fresh === null) throw new NotFoundError(`account ${account.accountId} no longer exists`);
-      // A versioned change won the race: the caller loses (409, or 412 from the check above with If-Match).
+      // A versioned change won the race: the caller loses (ConflictError; with If-Match, the check above fails).
       if (options.race === 'caller' && fresh.version !== account.version && options.ifMatch === undefined) throw error;
       account = fresh;
     }

@@ -7,7 +7,7 @@ import type { ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
 import type { HistoryEntry } from '../domain/account';
 import type { Done } from '../domain/requests';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned } from './owned-account';
 
 interface LeaverInput {
   /** A UTC date, YYYY-MM-DD; default today. */
@@ -32,10 +32,10 @@ async function markLeaver(
   const leaveDate = input.leaveDate ?? null;
   const problem = leaveDate === null ? null : leaveDateProblem(leaveDate, nowOf(deps), deps.policy);
   if (problem !== null) throw new InvalidInputError([{ path: '/leaveDate', message: problem }]);
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(
+  return applyToOwned(
     deps,
-    account,
+    caller,
+    accountId,
     { kind: 'mark_leaver', leaveDate, reason: input.reason ?? null, caller },
     ifMatch,
   );
@@ -49,8 +49,7 @@ async function unmarkLeaver(
   reason: string | null,
   ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller }, ifMatch);
+  return applyToOwned(deps, caller, accountId, { kind: 'unmark_leaver', reason, caller }, ifMatch);
 }
 
 export { markLeaver, unmarkLeaver };

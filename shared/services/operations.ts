@@ -5,7 +5,7 @@ import type { ApiCaller } from './caller';
 import type { ServiceDeps } from './deps';
 import type { HistoryEntry } from '../domain/account';
 import type { Done } from '../domain/requests';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned } from './owned-account';
 
 /** A fresh round of attempts of the outstanding operation (underway); RefusedError when none is outstanding. */
 async function retryOperation(
@@ -14,8 +14,7 @@ async function retryOperation(
   accountId: string,
   ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'retry', caller }, ifMatch);
+  return applyToOwned(deps, caller, accountId, { kind: 'retry', caller }, ifMatch);
 }
 
 /** Gives up the outstanding operation and returns to the status before it; RefusedError when none is outstanding. */
@@ -26,8 +25,7 @@ async function cancelOperation(
   reason: string | null,
   ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'cancel', reason, caller }, ifMatch);
+  return applyToOwned(deps, caller, accountId, { kind: 'cancel', reason, caller }, ifMatch);
 }
 
 export { cancelOperation, retryOperation };

@@ -22,23 +22,28 @@ async function loadOwned(deps: Pick<Deps, 'store'>, caller: ApiCaller, accountId
 }
 
 /**
- * Applies an administrator's request (race `caller`); a refusal is a RefusedError. With `ifMatch` (the
- * versions If-Match accepts) a stale version is a PreconditionFailedError, after a missing scope — `apply`
- * orders them.
+ * Applies an administrator's request to the account `accountId` the caller may see (NotFoundError
+ * otherwise), race `caller`; a refusal is a RefusedError. With `ifMatch` (the versions If-Match accepts)
+ * a stale version is a PreconditionFailedError, after a missing scope — `apply` orders them.
  *
  * @example
- * const result = await applyAsCaller(deps, account, { kind: 'retry', caller });
+ * const result = await applyToOwned(deps, caller, accountId, { kind: 'retry', caller });
  * // result.underway true
  */
-async function applyAsCaller(
+async function applyToOwned(
   deps: Deps,
-  account: Account,
+  caller: ApiCaller,
+  accountId: string,
   request: Request,
   ifMatch?: readonly number[],
 ): Promise<Done<HistoryEntry>> {
-  const result = await apply(deps, account, request, { race: 'caller', ...(ifMatch === undefined ? {} : { ifMatch }) });
+  const account = await loadOwned(deps, caller, accountId);
+  const result = await apply(deps, account, request, {
+    race: 'caller',
+    ...(ifMatch === undefined ? {} : { ifMatch }),
+  });
   if (result.outcome === 'refused') throw new RefusedError(result);
   return result;
 }
 
-export { applyAsCaller, loadOwned };
+export { applyToOwned, loadOwned };

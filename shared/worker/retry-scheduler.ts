@@ -6,9 +6,10 @@
  * never re-triggers the worker through the stream).
  */
 import { readFileSync } from 'node:fs';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import writeFileAtomic from 'write-file-atomic';
-import { AppError } from '../errors';
+import { errorKind } from '../errors';
 import { errorMessage, logLine } from '../observability';
 import { MAX_DELAY_SECONDS } from './retry-policy';
 
@@ -51,10 +52,7 @@ interface OwedRetry extends RetryMessage {
 }
 
 /** A retry message that is not one this service sent. */
-class InvalidRetryMessageError extends AppError {
-  override readonly name = 'InvalidRetryMessageError';
-  readonly code = 'invalid_retry_message';
-}
+class InvalidRetryMessageError extends errorKind('InvalidRetryMessageError', 'invalid_retry_message') {}
 
 type SqsClient = Pick<SQSClient, 'send'>;
 
@@ -87,9 +85,9 @@ function parseRetryMessage(body: string): RetryMessage {
  * Retries through the SQS retry queue (RETRY_QUEUE_URL), delayed with DelaySeconds.
  *
  * @example
- * const scheduler = createSqsRetryScheduler(config.worker.retryQueueUrl, new SQSClient({}));
+ * const scheduler = createSqsRetryScheduler(config.worker.retryQueueUrl, new SQSClient(awsClientConfig(config)));
  */
-function createSqsRetryScheduler(queueUrl: string, client: SqsClient = new SQSClient({})): RetryScheduler {
+function createSqsRetryScheduler(queueUrl: string, client: SqsClient): RetryScheduler {
   return {
     async schedule(message, delaySeconds) {
       await client.send(
