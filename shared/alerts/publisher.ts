@@ -27,6 +27,17 @@ const MAX_SUBJECT_LENGTH = 100;
 const FALLBACK_SUBJECT = 'Mailbox lifecycle alert';
 
 /**
+ * Text safe for an on-call terminal: control and format characters (ESC sequences, bidi overrides,
+ * zero-width characters) shown as `\u{…}` escapes instead of acting on the terminal.
+ *
+ * @example
+ * printable('gave up: a\u202eb@example.org') // 'gave up: a\\u{202e}b@example.org'
+ */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/**
  * An SNS subject from a summary: printable ASCII on one line, at most 100 characters.
  *
  * @example
@@ -86,7 +97,7 @@ function localPublisher(config: Config['alerts'], options: PublisherOptions): Al
   return {
     async publish(alert) {
       const line = JSON.stringify(alert);
-      console.log(`ALERT ${alert.type}: ${alert.summary}`);
+      console.log(`ALERT ${alert.type}: ${printable(alert.summary)}`);
       const deliveries: Promise<void>[] = [];
       if (config.file)
         deliveries.push(

@@ -110,6 +110,20 @@ describe('createAlertPublisher locally', () => {
     expect(console.log).toHaveBeenCalledWith(`ALERT operation_gave_up: ${alert.summary}`);
   });
 
+  it('prints control and bidi characters as escapes, never raw to the on-call terminal', async () => {
+    // Prepare: an address stored before addresses were canonical.
+    const publisher = createAlertPublisher(loadConfig({}));
+    const hostile = { ...alert, summary: 'disable of moc.elpmaxe\u202e@a.org \u001b[2J gave up' };
+
+    // Act
+    await publisher.publish(hostile);
+
+    // Assess
+    expect(console.log).toHaveBeenCalledWith(
+      'ALERT operation_gave_up: disable of moc.elpmaxe\\u{202e}@a.org \\u{1b}[2J gave up',
+    );
+  });
+
   it('POSTs the alert to the webhook when one is set', async () => {
     // Prepare
     const calls: { url: string; init: RequestInit }[] = [];
