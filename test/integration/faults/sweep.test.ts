@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertPublisher } from '../../../shared/alerts/alert';
 import type { SweepKind } from '../../../shared/schedules';
-import { SILENT } from '../../../shared/log';
+import { SILENT } from '../../../shared/observability';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import type { Made } from '../../bench/seed';
 import { seededRandom } from '../../helpers/faults';
