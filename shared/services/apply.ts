@@ -6,6 +6,7 @@ import type { Account, HistoryEntry } from '../domain/account';
 import { decide } from '../domain/decide';
 import type { Policy } from '../domain/policy';
 import type { Decision, Request } from '../domain/requests';
+import { wantedRequest } from '../domain/wanted';
 import { ConflictError, type AccountStore, type WriteOptions } from '../store/port';
 
 interface Deps {
@@ -66,12 +67,15 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       switch (decision.outcome) {
         case 'changed': {
           const entry = await deps.store.change(account, decision.account, decision.entry, options);
+          await followWanted(deps, decision.account);
           return { outcome: decision.accepted ? 'accepted' : 'changed', account: decision.account, entry };
         }
         case 'quiet':
           await deps.store.quiet(account, decision.account, options);
           return { outcome: 'quiet', account: decision.account, accepted: false };
         case 'unchanged':
+          // A wish left behind (its follow-up failed) is applied by the next request that finds it.
+          await followWanted(deps, account);
           return { outcome: 'unchanged', account, accepted: decision.accepted };
         case 'refused':
           return { outcome: 'refused', account, refusal: decision };
@@ -86,6 +90,15 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       account = fresh;
     }
   }
+}
+
+/**
+ * A wish kept while an operation was in progress (shared/domain/wanted.ts) is applied as soon as the
+ * account rests again: after the worker's completion or an operator's cancel, as the one who asked.
+ */
+async function followWanted(deps: Deps, account: Account): Promise<void> {
+  const request = wantedRequest(account);
+  if (request !== null) await apply(deps, account, request, { race: 'system' });
 }
 
 export { apply, NotFoundError, PreconditionFailedError };

@@ -37,6 +37,8 @@ import {
   dispatchAttribute,
   duePartition,
   emailKey,
+  externalIdKey,
+  externalIdPk,
   historyKey,
   indexAttributes,
 } from './keys';
@@ -48,6 +50,7 @@ import {
   type AccountStore,
   type Claim,
   type DueQuery,
+  type ExternalIdRecord,
   type ListQuery,
   type Page,
   type WriteOptions,
@@ -55,7 +58,7 @@ import {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, to name the failure when it is cancelled. */
-type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim';
+type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim' | 'external_id';
 
 interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -68,6 +71,8 @@ interface DynamoAccountStoreOptions {
 }
 
 const REV = 'rev';
+/** At most this many accounts are read for one externalId (identity providers' ids are unique per provider). */
+const EXTERNAL_ID_LIMIT = 100;
 const DAY_SECONDS = 86_400;
 
 /** The revision of each account object the store returned or wrote (never serialized, never seen by callers). */
@@ -158,7 +163,12 @@ class DynamoAccountStore implements AccountStore {
       },
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
-    await this.#transact(items, ['account', 'email', 'history'], account.accountId);
+    const roles: Role[] = ['account', 'email', 'history'];
+    if (account.externalId) {
+      items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(account, account.externalId) } });
+      roles.push('external_id');
+    }
+    await this.#transact(items, roles, account.accountId);
     remember(account, 1);
     return entry;
   }
@@ -211,6 +221,17 @@ class DynamoAccountStore implements AccountStore {
       items.push({ Put: { TableName: this.#table, Item: this.#emailItem(next, next.email), ...owned } });
       roles.push('email_owner');
     }
+    const [before, after] = [previous.externalId ?? null, next.externalId ?? null];
+    if (before !== after) {
+      if (before !== null) {
+        items.push({ Delete: { TableName: this.#table, Key: externalIdKey(before, next.accountId) } });
+        roles.push('external_id');
+      }
+      if (after !== null) {
+        items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(next, after) } });
+        roles.push('external_id');
+      }
+    }
     if (options.claim !== undefined) {
       items.push(this.#claimPut(options.claim));
       roles.push('claim');
@@ -223,6 +244,7 @@ class DynamoAccountStore implements AccountStore {
   async quiet(previous: Account, next: Account, options: WriteOptions = {}): Promise<void> {
     if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
     if (
+      (next.externalId ?? null) !== (previous.externalId ?? null) ||
       next.version !== previous.version ||
       next.status !== previous.status ||
       next.email !== previous.email ||
@@ -245,6 +267,16 @@ class DynamoAccountStore implements AccountStore {
       }
     }
     remember(next, rev + 1);
+  }
+
+  async byExternalId(externalId: string): Promise<readonly ExternalIdRecord[]> {
+    const { items } = await this.#query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': externalIdPk(externalId) },
+      ConsistentRead: true,
+      Limit: EXTERNAL_ID_LIMIT,
+    });
+    return items.map((item) => ({ accountId: item.accountId as string, domain: item.domain as string }));
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -430,6 +462,10 @@ class DynamoAccountStore implements AccountStore {
       status: account.status,
       lock: account.lock,
     };
+  }
+
+  #externalIdItem(account: Account, externalId: string): Item {
+    return { ...externalIdKey(externalId, account.accountId), accountId: account.accountId, domain: account.domain };
   }
 
   #entry(account: Account, draft: HistoryDraft): HistoryEntry {

@@ -27,6 +27,9 @@ const ACCOUNT_FIELDS = [
   'createdAt',
   'failedLogins',
   'stuckAlert',
+  'externalId',
+  'name',
+  'wanted',
 ] as const satisfies readonly (keyof Account)[];
 // Compile-time check that ACCOUNT_FIELDS names every field of Account.
 const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never =

@@ -14,6 +14,12 @@ interface AccessRecord {
   readonly lock: Lock | null;
 }
 
+/** An externalId lookup item: written with the account in the same transaction as every change of it. */
+interface ExternalIdRecord {
+  readonly accountId: string;
+  readonly domain: string;
+}
+
 interface Page<T> {
   readonly items: readonly T[];
   /** Opaque; null at the end. */
@@ -68,6 +74,11 @@ interface AccountStore {
   change(previous: Account, next: Account, entry: HistoryDraft, options?: WriteOptions): Promise<HistoryEntry>;
   /** Writes `next` without version or history (activity, failure count, worker attempt, stuck memory); ConflictError if stale. */
   quiet(previous: Account, next: Account, options?: WriteOptions): Promise<void>;
+  /**
+   * The accounts whose externalId (SCIM) is `externalId`, by their lookup items: one Query of one
+   * partition, never a Scan. Several accounts (of several identity providers) may share one.
+   */
+  byExternalId(externalId: string): Promise<readonly ExternalIdRecord[]>;
   /** One domain's accounts by email. InvalidCursorError for a cursor not made by this query. */
   list(query: ListQuery): Promise<Page<Account>>;
   /** History, newest first. InvalidCursorError for a forged cursor. */
@@ -92,4 +103,4 @@ class ClaimedError extends Error {
 }
 
 export { ConflictError, DuplicateEmailError, InvalidCursorError, ClaimedError };
-export type { AccessRecord, AccountStore, Claim, DueKind, DueQuery, ListQuery, Page, WriteOptions };
+export type { AccessRecord, AccountStore, ExternalIdRecord, Claim, DueKind, DueQuery, ListQuery, Page, WriteOptions };
