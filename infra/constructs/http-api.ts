@@ -115,9 +115,18 @@ class ServiceApi extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.function),
-        authorizer: route.scope === null ? undefined : this.authorizer,
+        authorizer: route.scope === null || route.authenticatedBy === 'function' ? undefined : this.authorizer,
       });
       if (httpRoute === undefined) throw new Error(`no route made for ${route.method} ${route.path}`);
+      if (route.scope !== null && route.authenticatedBy === 'function') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.method} ${route.path} is a SCIM route (SPEC §10): its function verifies the bearer JWT ` +
+            "itself, with the authorizer's issuer and audiences, because the authorizer's 401 body cannot " +
+            'have the SCIM error schema identity providers read.',
+        });
+      }
       if (route.scope === null) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

@@ -39,7 +39,22 @@ const HTTP_TABLE_ACCESS: Readonly<Record<HttpFunction, TableAccess | null>> = {
   loginEvents: { actions: [TableAction.GET, TableAction.PUT] },
   // The status model and the OpenAPI document are built from code.
   public: null,
+  // SCIM (SPEC §10): users by id and address (Get), listed by domain on its index and by externalId on
+  // their lookup items (Query), changes in transactions (Puts; a Delete of an externalId's old lookup item).
+  scim: {
+    actions: [TableAction.GET, TableAction.QUERY, TableAction.PUT, TableAction.DELETE],
+    indexes: [Index.BY_DOMAIN],
+  },
 };
+
+/**
+ * The functions that verify tokens themselves (routes with `authenticatedBy: 'function'`, the SCIM ones)
+ * get the issuer and audiences of the API's JWT authorizer: one configuration for both.
+ */
+const selfAuthentication = (fn: HttpFunction, context: DeployContext): Record<string, string> =>
+  ROUTES.some((route) => route.function === fn && route.authenticatedBy === 'function')
+    ? { JWT_ISSUER: context.jwtIssuer, JWT_AUDIENCE: context.jwtAudience.join(',') }
+    : {};
 
 /** API errors in one alarm period that page on-call (the API never answers 5xx for bad input). */
 const API_5XX_THRESHOLD = 5;
@@ -108,7 +123,7 @@ class ServiceStack extends Stack {
     this.alerts = new AlertTopic(this, 'Alerts', { email: context.alertEmail });
     const alertTopic = this.alerts.topic;
 
-    this.httpFunctions = this.makeHttpFunctions(table, common);
+    this.httpFunctions = this.makeHttpFunctions(table, common, context);
     this.api = new ServiceApi(this, 'Api', {
       jwtIssuer: context.jwtIssuer,
       jwtAudience: context.jwtAudience,
@@ -147,14 +162,18 @@ class ServiceStack extends Stack {
     }
   }
 
-  private makeHttpFunctions(table: ITable, environment: Record<string, string>): Record<HttpFunction, LambdaFunction> {
+  private makeHttpFunctions(
+    table: ITable,
+    environment: Record<string, string>,
+    context: DeployContext,
+  ): Record<HttpFunction, LambdaFunction> {
     const entries = HTTP_FUNCTIONS.map((name) => {
       const fn = new LambdaFunction(this, `${pascal(name)}Function`, {
         entry: HTTP_FUNCTION_ENTRIES[name],
         description: httpDescription(name),
         timeout: Duration.seconds(15),
         memorySize: 1024,
-        environment,
+        environment: { ...environment, ...selfAuthentication(name, context) },
       });
       const access = HTTP_TABLE_ACCESS[name];
       if (access !== null) allowTable(fn, table, access);

@@ -23,8 +23,8 @@ const GONE: ReadonlySet<Status> = new Set(['deleted', 'deleted_permanent']);
 function targetFor(from: Status, wish: WantedStatus): Status | null {
   switch (wish) {
     case 'active':
-      // A deleted account is restored only by a new assignment (a POST), never by a late `active: true`.
-      return ENABLED.has(from) || GONE.has(from) ? null : 'active';
+      // A deleted account is restored (before purgeAfter): an identity provider assigning the user again.
+      return ENABLED.has(from) || from === 'deleted_permanent' ? null : 'active';
     case 'disabled':
       return ENABLED.has(from) ? 'disabled' : null;
     case 'deleted':

@@ -25,6 +25,7 @@ describe('a wish on a resting account', () => {
     ['locked', 'disabled', 'disabling', 'disable'],
     ['disabled', 'active', 'enabling', 'enable'],
     ['pending', 'active', 'pending', 'provision'],
+    ['deleted', 'active', 'restoring', 'restore'],
     ['active', 'deleted', 'deleting', 'delete'],
     ['disabled', 'deleted', 'deleting', 'delete'],
   ])('%s wanted %s goes through %s (%s), as the identity provider', (from, status, via, action) => {
@@ -56,7 +57,8 @@ describe('a wish on a resting account', () => {
     ['pending', 'disabled'],
     ['closed', 'disabled'],
     ['deleted', 'deleted'],
-    ['deleted', 'active'],
+    ['deleted_permanent', 'active'],
+    ['deleted_permanent', 'deleted'],
   ])('%s wanted %s changes nothing', (from, status) => {
     expect(wish(restingIn(from), status)).toEqual({ outcome: 'unchanged', accepted: false });
   });
