@@ -6,7 +6,7 @@
  * `wanted` and applied, as the one who asked, when the operation completes or is cancelled — `apply`
  * (shared/services/apply.ts) follows up with wantedRequest(). Pure: no I/O.
  */
-import type { Account, Wanted, WantedStatus } from './account';
+import type { Account, PersonName, Wanted, WantedStatus } from './account';
 import { Action } from './actions';
 import { deleteAccount, setStatus } from './admin-rules';
 import { change, quiet, unchanged } from './change';
@@ -117,14 +117,19 @@ function wantedRequest(account: Account): RequestOf<'want'> | null {
   };
 }
 
+/** Whether two names are the same, part by part (a stored map keeps no key order). */
+function sameName(a: PersonName | null, b: PersonName | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.givenName === b.givenName && a.familyName === b.familyName && a.formatted === b.formatted;
+}
+
 /** An identity provider's profile of the person (externalId, name): a change with its own history entry. */
 function updateProfile(account: Account, request: RequestOf<'update_profile'>, now: Date): Decision {
   if (account.status === 'deleted_permanent') return unchanged();
   const patch: { externalId?: string | null; name?: Account['name'] } = {};
   if (request.externalId !== undefined && request.externalId !== (account.externalId ?? null))
     patch.externalId = request.externalId;
-  if (request.name !== undefined && JSON.stringify(request.name) !== JSON.stringify(account.name ?? null))
-    patch.name = request.name;
+  if (request.name !== undefined && !sameName(request.name, account.name ?? null)) patch.name = request.name;
   if (Object.keys(patch).length === 0) return unchanged();
   const meta = {
     action: Action.UPDATE_PROFILE,

@@ -14,6 +14,7 @@ import type { Account } from '../../../shared/domain/account';
 import { createStore } from '../../../shared/store/dynamo-store';
 import type { AccountStore } from '../../../shared/store/port';
 import { allHistory } from '../../helpers/dynamo';
+import type { PlatformStub } from '../../helpers/platform-stub';
 
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 const YEAR_SECONDS = 365 * 86_400;
@@ -59,14 +60,17 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
 }
 
 /**
- * Starts the local stack for one test file.
+ * Starts the local stack for one test file; with `platform`, the worker calls that stand-in mail platform.
  *
  * @example
  * beforeAll(async () => { w = await scimWorld(); });
  * afterAll(() => w.close());
  */
-async function scimWorld(): Promise<ScimWorld> {
+async function scimWorld(options: { platform?: PlatformStub } = {}): Promise<ScimWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'mbl-scim-'));
+  const platform = options.platform
+    ? { MAIL_PLATFORM_URL: options.platform.url, MAIL_PLATFORM_SECRET: options.platform.secret }
+    : {};
   const stack = await startLocalStack({
     port: 0,
     localDir: dir,
@@ -74,7 +78,7 @@ async function scimWorld(): Promise<ScimWorld> {
     tableName: `scim-${randomUUID()}`,
     schedules: false,
     pollIntervalMs: 50,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', ...platform },
     log: () => undefined,
   });
   const store = createStore(
