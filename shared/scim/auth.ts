@@ -82,6 +82,15 @@ function bearerToken(header: string | undefined): string | null {
 const gatewayForm = (value: unknown): string | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
 
+/** The scopes of `scope` and `scp` together (each space-separated or an array), in the gateway's form. */
+function scopesOf(payload: JWTPayload): string | undefined {
+  const items = [payload.scope, payload.scp].flatMap((claim) =>
+    Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.split(' ') : [],
+  );
+  const scopes = items.filter((item) => item !== '');
+  return scopes.length === 0 ? undefined : scopes.join(' ');
+}
+
 /**
  * The SCIM authentication middleware: 401 without a valid token, 403 without the `scim:provision` scope
  * (in `scope` or `scp`) or without a `domains` claim; otherwise the caller on `event.caller`.
@@ -104,7 +113,7 @@ function scimAuthenticate(verifier: () => TokenVerifier): MiddlewareObj<ApiEvent
       const raw = Object.fromEntries(
         [
           ['sub', payload.sub],
-          ['scope', gatewayForm(payload.scope ?? payload.scp)],
+          ['scope', scopesOf(payload)],
           ['domains', gatewayForm(payload.domains)],
         ].filter((entry): entry is [string, string] => entry[1] !== undefined),
       );
