@@ -17,12 +17,14 @@ import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
 import { PUBLIC_INPUTS } from './schemas/public';
 import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
 import type { InputSchemas } from './zod-input';
+import { SCIM_ANSWERS, SCIM_INPUTS, ScimErrorSchema } from '../scim/openapi';
 
 const INPUTS: Readonly<Record<string, InputSchemas>> = {
   ...ACCOUNT_INPUTS,
   ...ACCESS_INPUTS,
   ...LOGIN_EVENT_INPUTS,
   ...PUBLIC_INPUTS,
+  ...SCIM_INPUTS,
 };
 
 const SECURITY_SCHEME = 'bearer';
@@ -52,7 +54,49 @@ function problems(route: Route): number[] {
   return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
 }
 
+/** Where a SCIM error means something else than the API's problem of the same status. */
+const SCIM_PROBLEM_TEXT: Readonly<Record<number, string>> = {
+  400: 'Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability.',
+  401: 'No or bad token (checked by the function itself, so the body is a SCIM error).',
+  403: 'The token lacks scim:provision or a domains claim, or the address is outside its domains.',
+  404: "No such user: unknown, deleted, or outside the token's domains.",
+  409: 'uniqueness: the address is held by another account; or a lost race.',
+};
+
+/** A SCIM route (SPEC §10): SCIM bodies, and the SCIM error schema for every error, 401 included. */
+function scimOperation(route: Route): ZodOpenApiOperationObject {
+  const input = INPUTS[route.operationId];
+  const answer = SCIM_ANSWERS[route.operationId];
+  if (input === undefined || answer === undefined) throw new Error(`no SCIM documentation for ${route.operationId}`);
+  const scimJson = (schema: z.ZodMiniType) => ({ 'application/scim+json': { schema } });
+  const responses: Record<string, ZodOpenApiResponseObject> = {
+    [answer.status]: {
+      description: answer.summary,
+      ...(answer.schema === null ? {} : { content: scimJson(answer.schema) }),
+    },
+  };
+  for (const status of [...new Set([400, 401, 403, 413, 415, ...answer.problems, 500])].sort((a, b) => a - b)) {
+    const description = SCIM_PROBLEM_TEXT[status] ?? PROBLEM_TEXT[status] ?? 'Error';
+    responses[status] = { description, content: scimJson(ScimErrorSchema) };
+  }
+  return {
+    operationId: route.operationId,
+    summary: answer.summary,
+    description: answer.description,
+    tags: [route.function],
+    security: [{ [SECURITY_SCHEME]: [route.scope as string] }],
+    requestParams: {
+      ...(input.params ? { path: input.params as never } : {}),
+      ...(input.query ? { query: input.query as never } : {}),
+      ...(input.headers ? { header: input.headers as never } : {}),
+    },
+    ...(input.body ? { requestBody: { required: true, content: scimJson(input.body) } } : {}),
+    responses: responses as ZodOpenApiOperationObject['responses'],
+  };
+}
+
 function operation(route: Route): ZodOpenApiOperationObject {
+  if (route.authenticatedBy === 'function') return scimOperation(route);
   const input = INPUTS[route.operationId];
   if (input === undefined) throw new Error(`no input schemas for ${route.operationId}`);
   const successes = SUCCESSES[route.operationId] ?? [];
