@@ -16,7 +16,7 @@ import { requestContext } from '../http/middleware/request-context';
 import { logger, observability } from '../http/observability';
 import { ROUTES } from '../http/routes';
 import type { ApiCaller } from '../services/caller';
-import type { ServiceDeps } from '../services/deps';
+import type { AdminDeps } from '../services/admin';
 import { scimAuthenticate, type TokenVerifier } from './auth';
 import {
   ENTERPRISE_SCHEMA,
@@ -92,7 +92,7 @@ const userId = (event: ApiEvent): string => event.pathParameters?.userId ?? '';
  * @example
  * scimHandler(serviceDeps(config), () => tokenVerifier(config.auth))
  */
-function scimEndpoints(deps: ServiceDeps): Readonly<Record<string, Handle>> {
+function scimEndpoints(deps: AdminDeps): Readonly<Record<string, Handle>> {
   const user = (event: ApiEvent, account: Account, statusCode = 200, headers: Record<string, string> = {}) => {
     const resource = toScimUser(account, baseUrl(event));
     return scim(statusCode, resource, { ETag: resource.meta.version, ...headers });
@@ -175,7 +175,7 @@ const routeNotFound = ({ method, path }: { method: string; path: string }): neve
  * The scim function's handler: every route of ROUTES with `function: 'scim'` (each must have an endpoint).
  * `verifier` is called on the first request (a function missing its issuer configuration fails there).
  */
-function scimHandler(deps: ServiceDeps, verifier: () => TokenVerifier): HttpHandler {
+function scimHandler(deps: AdminDeps, verifier: () => TokenVerifier): HttpHandler {
   const endpoints = scimEndpoints(deps);
   let verify: TokenVerifier | undefined;
   const lazyVerifier = (): TokenVerifier => (verify ??= verifier());

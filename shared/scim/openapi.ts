@@ -172,5 +172,11 @@ const SCIM_ANSWERS: Readonly<Record<string, ScimAnswer>> = {
   },
 };
 
-export { SCIM_ANSWERS, SCIM_INPUTS, ScimErrorSchema };
+/** The tag of the SCIM operations. */
+const SCIM_TAG = {
+  name: 'SCIM',
+  description: 'SCIM 2.0 provisioning for Okta and Microsoft Entra ID (RFC 7643/7644; docs/scim.md).',
+} as const;
+
+export { SCIM_ANSWERS, SCIM_INPUTS, SCIM_TAG, ScimErrorSchema };
 export type { ScimAnswer };

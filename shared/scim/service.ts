@@ -14,6 +14,7 @@ import { apply, NotFoundError } from '../services/apply';
 import { administers, type ApiCaller } from '../services/caller';
 import { newIdOf, nowOf, type ServiceDeps } from '../services/deps';
 import { settle } from '../services/load';
+import type { AdminDeps } from '../services/admin';
 import { newAccount } from '../domain/decide';
 import { DuplicateEmailError } from '../store/port';
 import { ULID_PATTERN } from '../http/schemas/common';
@@ -145,36 +146,38 @@ async function filtered(deps: ServiceDeps, caller: ApiCaller, plan: FilterPlan):
   return [...found.values()].sort((a, b) => ((a.email ?? '') < (b.email ?? '') ? -1 : 1));
 }
 
+/** How many users an unfiltered listing of `domains` has: the exact counts, less deleted accounts. */
+async function listedCount(deps: AdminDeps, domains: readonly string[]): Promise<number> {
+  const counts = await Promise.all(domains.map((domain) => deps.store.counts(domain)));
+  return counts.reduce(
+    (total, c) => total + c.accounts - (c.byStatus.deleted ?? 0) - (c.byStatus.deleted_permanent ?? 0),
+    0,
+  );
+}
+
 /**
  * One page of the caller's users, domain after domain (each by address): the `startIndex - 1` users before
  * the page are read and skipped (identity providers page small ranges; docs/scim.md gives the cost).
- * `totalResults` counts what was read, plus one while more remain, so a client paging on it reads on.
+ * `totalResults` is the domains' exact counts (SPEC §4), read from their counter items.
  */
-async function unfiltered(deps: ServiceDeps, caller: ApiCaller, input: ListInput): Promise<UserPage> {
-  if (caller.domains === '*')
-    throw new ScimError(
-      403,
-      'A token for every domain cannot list users unfiltered: give the connection a token naming its domains.',
-    );
+async function unfiltered(deps: AdminDeps, caller: ApiCaller, input: ListInput): Promise<UserPage> {
+  const domains = caller.domains === '*' ? [...(await deps.store.domains())] : [...caller.domains].sort();
   const skip = input.startIndex - 1;
   const items: Account[] = [];
   let seen = 0;
-  let more = false;
-  for (const domain of [...caller.domains].sort()) {
+  for (const domain of domains) {
     let cursor: string | null = null;
     do {
       const page = await deps.store.list({ domain, statuses: LISTED, limit: PAGE, cursor });
       for (const account of page.items.filter(visible)) {
         if (seen >= skip && items.length < input.count) items.push(account);
-        else if (seen >= skip) more = true;
         seen += 1;
       }
       cursor = page.nextCursor;
-      if (more) break;
-    } while (cursor !== null);
-    if (more) break;
+    } while (cursor !== null && items.length < input.count);
+    if (items.length >= input.count) break;
   }
-  return { totalResults: seen + (more ? 1 : 0), items };
+  return { totalResults: await listedCount(deps, domains), items };
 }
 
 /**
@@ -183,7 +186,7 @@ async function unfiltered(deps: ServiceDeps, caller: ApiCaller, input: ListInput
  * @example
  * await listUsers(deps, caller, { plan: planFilter('userName eq "ann@example.org"'), startIndex: 1, count: 100 })
  */
-async function listUsers(deps: ServiceDeps, caller: ApiCaller, input: ListInput): Promise<UserPage> {
+async function listUsers(deps: AdminDeps, caller: ApiCaller, input: ListInput): Promise<UserPage> {
   if (input.plan === null) return unfiltered(deps, caller, input);
   const all = await filtered(deps, caller, input.plan);
   return { totalResults: all.length, items: all.slice(input.startIndex - 1, input.startIndex - 1 + input.count) };

@@ -71,7 +71,7 @@ describe('Okta provisioning', () => {
 
   it('creates the user: 201 with the User, provisioned through the worker, recorded as the connection', async () => {
     // Act
-    const res = await w.scim('POST', '/Users', token, oktaUser(userName.toUpperCase()));
+    const res = await w.scim('POST', '/Users', token, { ...oktaUser(userName), userName: userName.toUpperCase() });
 
     // Assess
     expect(res.status).toBe(201);
@@ -205,6 +205,51 @@ describe('Okta provisioning', () => {
 
     expect(res.json.active).toBe(true);
     await w.settled(id, (a) => a.status === 'active' && a.inProgress === null);
+  });
+
+  it('pages with startIndex and count; totalResults is the exact count of the domains, deleted users left out', async () => {
+    // Prepare: five users in two domains, one of them deleted.
+    const token = await w.token('okta-import', ['a.example', 'b.example']);
+    const ids: string[] = [];
+    for (const domain of ['a.example', 'a.example', 'b.example', 'b.example', 'b.example']) {
+      ids.push((await w.scim('POST', '/Users', token, oktaUser(address(domain)))).json.id);
+    }
+    await w.scim('DELETE', `/Users/${ids[4]}`, token);
+    await w.settled(ids[4]!, (a) => a.status === 'deleted');
+
+    // Act
+    const pages = [];
+    for (let startIndex = 1; startIndex <= 5; startIndex += 2) {
+      pages.push((await w.scim('GET', `/Users?startIndex=${startIndex}&count=2`, token)).json);
+    }
+
+    // Assess
+    expect(pages.map((page) => [page.totalResults, page.startIndex, page.itemsPerPage])).toEqual([
+      [4, 1, 2],
+      [4, 3, 2],
+      [4, 5, 0],
+    ]);
+    const listed = pages.flatMap((page) => page.Resources.map((user: { id: string }) => user.id));
+    expect(listed.sort()).toEqual(ids.slice(0, 4).sort());
+  });
+
+  it('lists every domain that has users for a token of all domains', async () => {
+    // Prepare
+    const all = await w.token('okta-all', '*');
+    const byDomain = await Promise.all(
+      [['example.org'], ['a.example', 'b.example']].map(async (domains) => {
+        const page = await w.scim('GET', '/Users?count=0', await w.token('okta-count', domains));
+        return page.json.totalResults as number;
+      }),
+    );
+
+    // Act
+    const res = await w.scim('GET', '/Users?count=0', all);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(byDomain[1]).toBe(4);
+    expect(res.json).toMatchObject({ totalResults: byDomain[0]! + byDomain[1]!, itemsPerPage: 0, Resources: [] });
   });
 });
 
