@@ -36,7 +36,7 @@ import {
   sumCounts,
 } from './counts';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
-import { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry, type Item } from './items';
+import { toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -463,10 +463,7 @@ class DynamoAccountStore implements AccountStore, AdminStore {
     const known = revisions.get(previous);
     if (known !== undefined) return known;
     const item = await this.#read(previous.accountId);
-    if (
-      item === null ||
-      canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))
-    ) {
+    if (item === null || canonical(toAccount(item)) !== canonical(toAccount(previous as unknown as Item))) {
       throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
     }
     noteCounted(previous, item);
@@ -476,7 +473,7 @@ class DynamoAccountStore implements AccountStore, AdminStore {
   #accountItem(previous: Account | null, account: Account, rev: number): Item {
     return {
       ...accountKey(account.accountId),
-      ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
+      ...toAccount(account as unknown as Item),
       [REV]: rev,
       [COUNTED]: 1,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),

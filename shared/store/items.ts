@@ -56,13 +56,20 @@ function pick<T>(item: Item, fields: readonly string[]): T {
   return Object.fromEntries(fields.map((field) => [field, item[field] ?? null])) as T;
 }
 
+/** Fields only some accounts have (an identity provider's profile and wish): left out when absent or null. */
+const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(['externalId', 'name', 'wanted'] satisfies (keyof Account)[]);
+
 /**
- * The Account an account item holds.
+ * The Account an account item holds (also: the fields of an Account as the store writes them).
  *
  * @example
  * toAccount({ PK: 'ACCOUNT#01J…', SK: 'ACCOUNT', rev: 3, accountId: '01J…', status: 'active', … }).status // 'active'
  */
-const toAccount = (item: Item): Account => pick<Account>(item, ACCOUNT_FIELDS);
+const toAccount = (item: Item): Account =>
+  pick<Account>(
+    item,
+    ACCOUNT_FIELDS.filter((field) => !OPTIONAL_FIELDS.has(field) || (item[field] ?? null) !== null),
+  );
 
 /** The HistoryEntry a history item holds. */
 const toHistoryEntry = (item: Item): HistoryEntry => pick<HistoryEntry>(item, HISTORY_FIELDS);

@@ -213,7 +213,7 @@ describe('Entra ID provisioning', () => {
     expect(whileHeld).toMatchObject({ status: 'pending', wanted: { status: 'disabled', actor: 'entra-connection' } });
     expect((await w.scim('GET', `/Users/${userId}`, token)).json.active).toBe(false);
     const account = await w.settled(userId, (a) => a.status === 'disabled');
-    expect(account.wanted).toBeNull();
+    expect(account.wanted ?? null).toBeNull();
     expect((await w.history(userId)).map((e) => [e.action, e.actor, e.to])).toEqual([
       ['create', 'entra-connection', 'pending'],
       ['want', 'entra-connection', 'pending'],
