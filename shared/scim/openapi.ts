@@ -71,6 +71,14 @@ const UserBody = described(
     description:
       'A SCIM User. Attributes of the User schema this service does not keep, and any schema extension, are accepted and ignored.',
     id: 'ScimUserBody',
+    example: {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'ann@example.org',
+      externalId: '00u1a2b3c4',
+      name: { givenName: 'Ann', familyName: 'Example' },
+      displayName: 'Ann Example',
+      active: true,
+    },
   },
 );
 
@@ -79,10 +87,22 @@ const PatchBody = described(
     schemas: z.array(z.string()),
     Operations: z.array(z.object({ op: z.string(), path: z.optional(z.string()), value: z.optional(z.unknown()) })),
   }),
-  { description: 'A SCIM PatchOp: add, replace or remove, in any case, with or without a path.', id: 'ScimPatchOp' },
+  {
+    description: 'A SCIM PatchOp: add, replace or remove, in any case, with or without a path.',
+    id: 'ScimPatchOp',
+    example: {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    },
+  },
 );
 
-const UserParams = z.object({ userId: z.string() });
+const UserParams = z.object({
+  userId: described(z.string(), {
+    description: "The user's id (the account id); anything else is 404.",
+    example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G',
+  }),
+});
 const IfMatchHeader = z.object({ 'if-match': z.optional(z.string()) });
 
 /** The documented inputs of each SCIM route. */
@@ -92,9 +112,14 @@ const SCIM_INPUTS: Readonly<Record<string, InputSchemas>> = {
   scimSchemas: {},
   scimListUsers: {
     query: z.object({
-      filter: z.optional(z.string()),
-      startIndex: z.optional(z.string()),
-      count: z.optional(z.string()),
+      filter: z.optional(
+        described(z.string(), {
+          description: 'eq of userName, externalId or id, and/or of them.',
+          example: 'userName eq "ann@example.org"',
+        }),
+      ),
+      startIndex: z.optional(described(z.string(), { description: '1-based; default 1.', example: '1' })),
+      count: z.optional(described(z.string(), { description: '0 to 200; default 100.', example: '100' })),
     }),
   },
   scimCreateUser: { body: UserBody },

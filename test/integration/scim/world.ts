@@ -14,6 +14,7 @@ import type { Account } from '../../../shared/domain/account';
 import { createStore } from '../../../shared/store/dynamo-store';
 import type { AccountStore } from '../../../shared/store/port';
 import { allHistory } from '../../helpers/dynamo';
+import { assertDocumented } from '../../helpers/openapi';
 import type { PlatformStub } from '../../helpers/platform-stub';
 
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
@@ -108,6 +109,14 @@ async function scimWorld(options: { platform?: PlatformStub } = {}): Promise<Sci
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await response.text();
+      // Every answer is checked against GET /openapi.json, as the rest of the suite's are.
+      await assertDocumented({
+        method,
+        path: `/scim/v2${path}`,
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: text,
+      });
       return { status: response.status, headers: response.headers, json: text === '' ? undefined : JSON.parse(text) };
     },
     settled: (accountId, done) =>
