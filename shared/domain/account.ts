@@ -111,6 +111,11 @@ interface Account {
   readonly name?: PersonName | null;
   /** A wish kept while an operation is in progress (./wanted.ts); null otherwise. */
   readonly wanted?: Wanted | null;
+  /**
+   * The stored revision of this state: 1 when created, + 1 by every write (changes and quiet writes alike).
+   * The store writes `next` only over the revision `previous` carries; not part of the resource.
+   */
+  readonly revision: number;
 }
 
 /** What the access endpoint and login-event responses answer. */

@@ -10,7 +10,7 @@ import type { Account, PersonName, Wanted, WantedStatus } from './account';
 import { Action } from './actions';
 import { deleteAccount, setStatus } from './admin-rules';
 import { change, quiet, unchanged } from './change';
-import type { Caller, Decision, Request } from './requests';
+import type { Caller, Request, Result } from './requests';
 import type { Status } from './statuses';
 
 type RequestOf<K extends Request['kind']> = Extract<Request, { kind: K }>;
@@ -61,10 +61,10 @@ function wantedStatus(account: Account): WantedStatus {
 const reasonOf = (wish: WantedStatus): string => `wanted ${wish} by the identity provider`;
 
 /** The resting account moved towards the wish through SPEC §2's transitions, with any kept wish cleared. */
-function reach(account: Account, wish: WantedStatus, caller: Caller, now: Date): Decision {
+function reach(account: Account, wish: WantedStatus, caller: Caller, now: Date): Result {
   const target = targetFor(account.status, wish);
   const clearing = account.wanted != null;
-  if (target === null) return clearing ? quiet(account, { wanted: null }) : unchanged();
+  if (target === null) return clearing ? quiet(account, { wanted: null }) : unchanged(account);
   const reason = reasonOf(wish);
   const decision =
     target === 'deleted'
@@ -84,20 +84,20 @@ function reach(account: Account, wish: WantedStatus, caller: Caller, now: Date):
  * want(provisioningAccount, { kind: 'want', status: 'disabled', caller }, now)
  * // { outcome: 'changed', account: { status: 'pending', wanted: { status: 'disabled', actor: caller.sub, … } } }
  */
-function want(account: Account, request: RequestOf<'want'>, now: Date): Decision {
+function want(account: Account, request: RequestOf<'want'>, now: Date): Result {
   const { status: wish, caller } = request;
   const op = account.inProgress;
   if (op === null) return reach(account, wish, caller, now);
   const meta = { action: Action.WANT, actor: caller.sub, requestId: caller.requestId };
   if (satisfies(op.target, wish)) {
-    if (account.wanted == null) return unchanged(true);
+    if (account.wanted == null) return unchanged(account, true);
     const reason = `${reasonOf(wish)}: the ${op.operation} in progress already leads there`;
-    return change(account, { wanted: null }, now, { ...meta, reason, accepted: true });
+    return change(account, { wanted: null }, now, { ...meta, reason, underway: true });
   }
-  if (account.wanted?.status === wish) return unchanged(true);
+  if (account.wanted?.status === wish) return unchanged(account, true);
   const wanted: Wanted = { status: wish, actor: caller.sub, requestId: caller.requestId, at: now.toISOString() };
   const reason = `${reasonOf(wish)}: applied when the ${op.operation} in progress ends`;
-  return change(account, { wanted }, now, { ...meta, reason, accepted: true });
+  return change(account, { wanted }, now, { ...meta, reason, underway: true });
 }
 
 /**
@@ -124,13 +124,13 @@ function sameName(a: PersonName | null, b: PersonName | null): boolean {
 }
 
 /** An identity provider's profile of the person (externalId, name): a change with its own history entry. */
-function updateProfile(account: Account, request: RequestOf<'update_profile'>, now: Date): Decision {
-  if (account.status === 'deleted_permanent') return unchanged();
+function updateProfile(account: Account, request: RequestOf<'update_profile'>, now: Date): Result {
+  if (account.status === 'deleted_permanent') return unchanged(account);
   const patch: { externalId?: string | null; name?: Account['name'] } = {};
   if (request.externalId !== undefined && request.externalId !== (account.externalId ?? null))
     patch.externalId = request.externalId;
   if (request.name !== undefined && !sameName(request.name, account.name ?? null)) patch.name = request.name;
-  if (Object.keys(patch).length === 0) return unchanged();
+  if (Object.keys(patch).length === 0) return unchanged(account);
   const meta = {
     action: Action.UPDATE_PROFILE,
     actor: request.caller.sub,

@@ -10,13 +10,12 @@ import type { Account } from '../domain/account';
 import { emailDomain } from '../domain/email';
 import type { Request } from '../domain/requests';
 import { STATUSES, type Status } from '../domain/statuses';
-import { apply, NotFoundError } from '../services/apply';
+import { apply } from '../services/apply';
 import { administers, type ApiCaller } from '../services/caller';
 import { newIdOf, nowOf, type ServiceDeps } from '../services/deps';
-import { settle } from '../services/load';
 import type { AdminDeps } from '../services/admin';
 import { newAccount } from '../domain/decide';
-import { DuplicateEmailError } from '../store/port';
+import { DuplicateEmailError, NotFoundError, RefusedError } from '../errors';
 import { ULID_PATTERN } from '../http/schemas/common';
 import { ScimError, ScimType } from './errors';
 import type { FilterPlan, Term } from './filter';
@@ -50,13 +49,14 @@ async function loadUser(deps: ServiceDeps, caller: ApiCaller, id: string): Promi
 
 /** Applies one request: with If-Match (`expectedVersion`) as a caller (412 when stale), else decided again on fresh state. */
 async function step(deps: ServiceDeps, account: Account, request: Request, expectedVersion?: number): Promise<Account> {
-  const applied = await apply(
+  const result = await apply(
     deps,
     account,
     request,
     expectedVersion === undefined ? { race: 'system' } : { race: 'caller', expectedVersion },
   );
-  return settle(applied).account;
+  if (result.outcome === 'refused') throw new RefusedError(result);
+  return result.account;
 }
 
 /**
@@ -251,7 +251,7 @@ async function restore(
     restored = await step(deps, account, { kind: 'want', status: 'active', caller });
   } catch (error) {
     // Past its restore period: the address is still held until the account is purged.
-    if ((error as Error).name === 'RefusedError') throw taken();
+    if (error instanceof RefusedError) throw taken();
     throw error;
   }
   return reconcile(deps, caller, restored, desired);

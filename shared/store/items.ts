@@ -1,6 +1,6 @@
 /**
  * The domain objects an item holds, as the store and the stream consumers read them alike: every field of
- * the type, absent ones as null; keys, `rev`, TTL and derived index attributes left out. No AWS imports, so
+ * the type, absent ones as null, the revision from `rev`; keys, TTL and derived index attributes left out. No AWS imports, so
  * a stream consumer reads its images without loading the store.
  */
 import type { Account, HistoryEntry } from '../domain/account';
@@ -31,9 +31,13 @@ const ACCOUNT_FIELDS = [
   'name',
   'wanted',
 ] as const satisfies readonly (keyof Account)[];
-// Compile-time check that ACCOUNT_FIELDS names every field of Account.
-const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never =
-  true;
+// Compile-time check that ACCOUNT_FIELDS names every field of Account but the revision (kept as `rev`).
+const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number] | 'revision'>] extends [never]
+  ? true
+  : never = true;
+
+/** The item attribute holding the account's revision. */
+const REV = 'rev';
 
 const HISTORY_FIELDS = [
   'id',
@@ -60,19 +64,23 @@ function pick<T>(item: Item, fields: readonly string[]): T {
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(['externalId', 'name', 'wanted'] satisfies (keyof Account)[]);
 
 /**
- * The Account an account item holds (also: the fields of an Account as the store writes them).
+ * The Account an account item holds, at the item's revision (also: an Account's fields as the store
+ * writes them). An identity provider's profile and wish are there only where the account has them.
  *
  * @example
- * toAccount({ PK: 'ACCOUNT#01J…', SK: 'ACCOUNT', rev: 3, accountId: '01J…', status: 'active', … }).status // 'active'
+ * toAccount({ PK: 'ACCOUNT#01J…', SK: 'ACCOUNT', rev: 3, accountId: '01J…', status: 'active', … }).revision // 3
  */
-const toAccount = (item: Item): Account =>
-  pick<Account>(
-    item,
-    ACCOUNT_FIELDS.filter((field) => !OPTIONAL_FIELDS.has(field) || (item[field] ?? null) !== null),
-  );
+const toAccount = (item: Item): Account => ({ ...accountAttributes(item), revision: item[REV] as number });
+
+/** The attributes an account item holds for `account` (its fields, the revision apart). */
+function accountAttributes(account: Item | Account): Omit<Account, 'revision'> {
+  const item = account as Item;
+  const present = ACCOUNT_FIELDS.filter((field) => !OPTIONAL_FIELDS.has(field) || (item[field] ?? null) !== null);
+  return pick<Omit<Account, 'revision'>>(item, present);
+}
 
 /** The HistoryEntry a history item holds. */
 const toHistoryEntry = (item: Item): HistoryEntry => pick<HistoryEntry>(item, HISTORY_FIELDS);
 
-export { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry };
+export { accountAttributes, ACCOUNT_FIELDS, REV, pick, toAccount, toHistoryEntry };
 export type { Item };

@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import { STATUSES, type Status } from '../../../shared/domain/statuses';
-import { planStuck } from '../../../shared/sweeps/stuck-plan';
+import { planStuck } from '../../../shared/sweeps/stuck-policy';
 import { runSweep } from '../../../shared/sweeps/sweep';
 import { COUNT_SHARDS, isStuck } from '../../../shared/store/counts';
 import { injectFaults, seededRandom, type FaultInjector } from '../../helpers/faults';
@@ -100,7 +100,7 @@ describe('domain counts', () => {
     // The stuck detector pages for the account left in progress, as it does: a quiet write of its memory.
     const stuckOne = await w.get(id(3));
     const plan = planStuck(stuckOne, at(t0, 2 * DAY), at(t0, 2 * DAY), w.config.policy);
-    await w.store.quiet(stuckOne, { ...stuckOne, stuckAlert: plan.memory ?? null });
+    await w.store.quiet(stuckOne, { ...stuckOne, revision: stuckOne.revision + 1, stuckAlert: plan.memory ?? null });
 
     // Assess
     const listed = await listAll(w);

@@ -38,7 +38,7 @@ describe('a wish on a resting account', () => {
     // Assess
     expect(decision.account.status).toBe(via);
     expect(decision.account.inProgress?.operation).toBe(action);
-    expect(decision.accepted).toBe(true);
+    expect(decision.underway).toBe(true);
     expect(decision.entry).toMatchObject({ action, actor: IDP.sub, requestId: IDP.requestId, from });
   });
 
@@ -46,7 +46,7 @@ describe('a wish on a resting account', () => {
     const decision = asChanged(wish(restingIn('closed'), 'active'));
 
     expect(decision.account.status).toBe('active');
-    expect(decision.accepted).toBe(false);
+    expect(decision.underway).toBe(false);
   });
 
   it.each<[Status, 'active' | 'disabled' | 'deleted']>([
@@ -60,7 +60,7 @@ describe('a wish on a resting account', () => {
     ['deleted_permanent', 'active'],
     ['deleted_permanent', 'deleted'],
   ])('%s wanted %s changes nothing', (from, status) => {
-    expect(wish(restingIn(from), status)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(wish(restingIn(from), status)).toMatchObject({ outcome: 'unchanged', underway: false });
   });
 });
 
@@ -87,13 +87,13 @@ describe('a wish while an operation is in progress', () => {
   });
 
   it('that the operation already reaches changes nothing (202)', () => {
-    expect(wish(provisioning(), 'active')).toEqual({ outcome: 'unchanged', accepted: true });
+    expect(wish(provisioning(), 'active')).toMatchObject({ outcome: 'unchanged', underway: true });
   });
 
   it('asked again changes nothing', () => {
     const kept = asChanged(wish(provisioning(), 'disabled')).account;
 
-    expect(wish(kept, 'disabled')).toEqual({ outcome: 'unchanged', accepted: true });
+    expect(wish(kept, 'disabled')).toMatchObject({ outcome: 'unchanged', underway: true });
   });
 
   it('back to where the operation goes clears the kept wish', () => {
@@ -199,9 +199,9 @@ describe('a profile from the identity provider', () => {
   it('that is the same changes nothing', () => {
     const account = restingIn('active', { externalId: 'ext-1' });
 
-    expect(decide(account, { kind: 'update_profile', externalId: 'ext-1', caller: IDP }, NOW, POLICY)).toEqual({
+    expect(decide(account, { kind: 'update_profile', externalId: 'ext-1', caller: IDP }, NOW, POLICY)).toMatchObject({
       outcome: 'unchanged',
-      accepted: false,
+      underway: false,
     });
   });
 });
