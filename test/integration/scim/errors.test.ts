@@ -3,9 +3,13 @@
  * changing nothing: tokens (401/403 checked in the function), addresses outside the token's domains (404
  * to read, 403 to create), bad filters, unknown attributes, malformed PATCHes, stale If-Match.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../infra/local/paths';
 import { address, scimWorld, type ScimWorld } from './world';
 
+const run = promisify(execFile);
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -94,6 +98,33 @@ describe('SCIM refusals', () => {
 
       expect(res.status).toBe(200);
     });
+  });
+
+  it('accepts the token `npm run token -- --scope scim:provision --domains example.org --ttl 365d` prints', async () => {
+    // Prepare
+    const { stdout } = await run(
+      'npm',
+      ['run', '-s', 'token', '--', '--scope', 'scim:provision', '--domains', 'example.org', '--ttl', '365d'],
+      { cwd: REPO_ROOT, env: { ...process.env, LOCAL_DIR: w.stack.paths.dir }, timeout: 60_000 },
+    );
+    const printed = stdout.trim().split('\n').at(-1) ?? '';
+    const [, payload = ''] = printed.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp: number;
+      iat: number;
+      sub: string;
+    };
+
+    // Act
+    const res = await w.scim('PATCH', `/Users/${id}`, printed, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed Locally' }],
+    });
+
+    // Assess
+    expect(claims.exp - claims.iat).toBe(365 * 86_400);
+    expect(res.status).toBe(200);
+    expect((await w.history(id)).at(-1)).toMatchObject({ action: 'rename', actor: 'scim-local' });
   });
 
   describe('domains', () => {
@@ -210,6 +241,17 @@ describe('SCIM refusals', () => {
 
       expect(res.status).toBe(415);
       expect(res.json).toEqual(scimError(415));
+    });
+
+    it('answers a body over 16 KiB 413 with the SCIM body', async () => {
+      const res = await w.scim('POST', '/Users', token, {
+        schemas: [USER],
+        userName: address(),
+        title: 'x'.repeat(17_000),
+      });
+
+      expect(res.status).toBe(413);
+      expect(res.json).toEqual(scimError(413));
     });
 
     it('answers a stale If-Match 412 and changes nothing', async () => {
