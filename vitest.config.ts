@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Every unit and integration test makes at least one assertion. */
+const HAS_ASSERTIONS = 'test/helpers/has-assertions.ts';
+
 /**
  * Three projects: pure unit tests, integration tests against DynamoDB Local (started once by the global
  * setup, each test file on its own table), and assertions on the synthesized CDK template.
@@ -7,11 +10,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: [HAS_ASSERTIONS] } },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: [HAS_ASSERTIONS],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

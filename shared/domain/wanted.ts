@@ -92,12 +92,12 @@ function want(account: Account, request: RequestOf<'want'>, now: Date): Result {
   if (satisfies(op.target, wish)) {
     if (account.wanted == null) return unchanged(account, true);
     const reason = `${reasonOf(wish)}: the ${op.operation} in progress already leads there`;
-    return change(account, { wanted: null }, now, { ...meta, reason, underway: true });
+    return change(account, { wanted: null }, now, { ...meta, reason });
   }
   if (account.wanted?.status === wish) return unchanged(account, true);
   const wanted: Wanted = { status: wish, actor: caller.sub, requestId: caller.requestId, at: now.toISOString() };
   const reason = `${reasonOf(wish)}: applied when the ${op.operation} in progress ends`;
-  return change(account, { wanted }, now, { ...meta, reason, underway: true });
+  return change(account, { wanted }, now, { ...meta, reason });
 }
 
 /**
