@@ -222,4 +222,40 @@ describe('Entra ID provisioning', () => {
       ['complete', 'BackgroundTasks', 'disabled'],
     ]);
   });
+  it('a DELETE while a disable is under way is kept, and applied when an operator cancels the disable', async () => {
+    // Prepare: an active user whose disable the platform holds.
+    const created = await w.scim('POST', '/Users', token, entraUser(address(), crypto.randomUUID()));
+    const userId = created.json.id as string;
+    await w.settled(userId, (a) => a.status === 'active' && a.inProgress === null);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    platform.beforeAnswer(async (request) => {
+      if (request?.operation === 'disable' && request.accountId === userId) await held;
+    });
+    await w.scim('PATCH', `/Users/${userId}`, token, patch({ op: 'Replace', path: 'active', value: 'False' }));
+    const ops = await w.stack.token({ sub: 'ops', scope: 'accounts:admin', domains: '*' });
+
+    // Act
+    const deleted = await w.scim('DELETE', `/Users/${userId}`, token);
+    const whileHeld = await w.store.get(userId);
+    const cancelled = await fetch(`${w.stack.apiUrl}/accounts/${userId}/in-progress/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'platform stuck' }),
+    });
+    release();
+
+    // Assess
+    expect(deleted.status).toBe(204);
+    expect(whileHeld).toMatchObject({ status: 'disabling', wanted: { status: 'deleted', actor: 'entra-connection' } });
+    expect(cancelled.status).toBe(200);
+    await w.settled(userId, (a) => a.status === 'deleted');
+    const tail = (await w.history(userId)).slice(-4).map((e) => [e.action, e.actor, e.to]);
+    expect(tail).toEqual([
+      ['want', 'entra-connection', 'disabling'],
+      ['cancel', 'ops', 'active'],
+      ['delete', 'entra-connection', 'deleting'],
+      ['complete', 'BackgroundTasks', 'deleted'],
+    ]);
+  });
 });
