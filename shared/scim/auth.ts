@@ -61,15 +61,21 @@ function tokenVerifier(auth: Config['auth']): TokenVerifier {
   const keys = keySource(auth, issuer);
   return {
     async verify(token) {
-      const { payload } = await jwtVerify(token, keys, {
-        algorithms: ALGORITHMS,
-        issuer,
-        audience: [...audience],
-        requiredClaims: ['exp'],
-      });
+      const { payload } = await jwtVerify(token, keys, { algorithms: ALGORITHMS, issuer, requiredClaims: ['exp'] });
+      if (!forAudience(payload, audience)) throw new Error('the token is for another audience');
       return payload;
     },
   };
+}
+
+/**
+ * Whether the token is for one of `audience`, as API Gateway's JWT authorizer decides: its `aud` (a string
+ * or an array), or else its `client_id` (Cognito's access tokens carry no `aud`).
+ */
+function forAudience(payload: JWTPayload, audience: readonly string[]): boolean {
+  const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (aud.length > 0) return aud.some((a) => audience.includes(a));
+  return typeof payload.client_id === 'string' && audience.includes(payload.client_id);
 }
 
 /** The token of `Authorization: Bearer <token>`; null without one. */
@@ -131,5 +137,5 @@ function scimAuthenticate(verifier: () => TokenVerifier): MiddlewareObj<ApiEvent
   };
 }
 
-export { bearerToken, scimAuthenticate, tokenVerifier };
+export { bearerToken, forAudience, scimAuthenticate, tokenVerifier };
 export type { TokenVerifier };
