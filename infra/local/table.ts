@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type CreateTableCommandInput,
@@ -23,6 +24,7 @@ const POLL_MS = 50;
 
 const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 const ACTIVE_TIMEOUT_MS = 60_000;
+const INDEX_TIMEOUT_MS = 300_000;
 
 const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute): CreateTableCommandInput['KeySchema'] => [
   { AttributeName: partitionKey.name, KeyType: 'HASH' },
@@ -53,14 +55,13 @@ function createTableInput(tableName: string, definition: TableDefinition = TABLE
   };
 }
 
-async function waitUntilActive(client: AnyClient, tableName: string): Promise<void> {
-  const deadline = Date.now() + ACTIVE_TIMEOUT_MS;
+async function waitUntilActive(client: AnyClient, tableName: string, timeoutMs = ACTIVE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table: table } = await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline)
-      throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -91,16 +92,45 @@ async function deleteTable(client: AnyClient, tableName: string): Promise<void> 
   }
 }
 
-/** Creates `tableName` unless it exists (a persisted local database keeps its table); true if created. */
+/**
+ * Adds the indexes of TABLE that `tableName` lacks (a table persisted by an earlier version), one at a time
+ * as DynamoDB requires; the names of those added.
+ */
+async function addMissingIndexes(client: AnyClient, tableName: string): Promise<string[]> {
+  const { Table: table } = await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const input = createTableInput(tableName);
+  const added: string[] = [];
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === undefined || present.has(index.IndexName)) continue;
+    await raw(client).send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    // DynamoDB Local builds a new index in the background; on a busy machine that can take a while.
+    await waitUntilActive(client, tableName, INDEX_TIMEOUT_MS);
+    added.push(index.IndexName);
+  }
+  return added;
+}
+
+/**
+ * Creates `tableName` unless it exists (a persisted local database keeps its table), adding any index it
+ * lacks; true if created.
+ */
 async function ensureTable(client: AnyClient, tableName: string): Promise<boolean> {
   try {
     await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
-    return false;
   } catch (error) {
     if (!isNamed(error, 'ResourceNotFoundException')) throw error;
+    await createTable(client, tableName);
+    return true;
   }
-  await createTable(client, tableName);
-  return true;
+  await addMissingIndexes(client, tableName);
+  return false;
 }
 
-export { createTable, deleteTable, ensureTable, createTableInput };
+export { addMissingIndexes, createTable, deleteTable, ensureTable, createTableInput };

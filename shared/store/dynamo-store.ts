@@ -8,6 +8,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactGetCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
@@ -19,9 +20,23 @@ import type { Account, HistoryDraft, HistoryEntry, Lock } from '../domain/accoun
 import { sameLock } from '../domain/change';
 import type { Policy } from '../domain/policy';
 import type { Status } from '../domain/statuses';
+import type { AdminStore, DomainCounts } from './admin-port';
 import { documentClient } from './client';
+import {
+  COUNTED,
+  DOMAINS_PK,
+  countDelta,
+  countKeys,
+  counterUpdate,
+  countedCondition,
+  isCounted,
+  noteRead,
+  registryUpdate,
+  reshard,
+  sumCounts,
+} from './counts';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
-import { ACCOUNT_FIELDS, pick, REV, toAccount, toHistoryEntry, type Item } from './items';
+import { accountAttributes, REV, toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -36,6 +51,8 @@ import {
   dispatchAttribute,
   duePartition,
   emailKey,
+  externalIdKey,
+  externalIdPk,
   historyKey,
   indexAttributes,
 } from './keys';
@@ -47,14 +64,18 @@ import {
   type AccountStore,
   type Claim,
   type DueQuery,
+  type ExternalIdRecord,
   type ListQuery,
   type Page,
   type WriteOptions,
 } from './port';
+import { previewCandidates, type PreviewPage, type PreviewQuery } from './preview';
+import { searchAccounts, tokenWrites, type SearchPage, type SearchQuery } from './search';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, to name the failure when it is cancelled. */
-type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim';
+type Role =
+  'account' | 'email' | 'email_owner' | 'history' | 'claim' | 'counter' | 'token' | 'registry' | 'external_id';
 
 interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -66,9 +87,17 @@ interface DynamoAccountStoreOptions {
   readonly historyRetentionDays: number;
 }
 
+/** At most this many accounts are read for one externalId (identity providers' ids are unique per provider). */
+const EXTERNAL_ID_LIMIT = 100;
 const DAY_SECONDS = 86_400;
 
 const nextHistoryId = monotonicFactory();
+
+/** The Account of an item the store read, at its revision, noting whether the counters hold it yet. */
+const fromItem = (item: Item): Account => noteRead(toAccount(item), item);
+
+/** A transaction cancelled only by a conflict on its counter item is retried on another shard, this many times. */
+const COUNTER_RETRIES = 8;
 
 /** A write's `next` is one revision after `previous`: the revision its write is conditioned on, plus one. */
 function checkRevision(previous: Account, next: Account): void {
@@ -94,7 +123,10 @@ function transactionError(error: unknown, roles: readonly Role[], accountId: str
   if (failed.has('email')) return new DuplicateEmailError('an account with this email address exists', options);
   if (failed.has('email_owner'))
     return new Error(`the email item of account ${accountId} belongs to another account`, options);
-  if (failed.has('account') || reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+  if (
+    failed.has('account') ||
+    reasons.some((reason, i) => reason.Code === 'TransactionConflict' && roles[i] !== 'counter')
+  ) {
     return new ConflictError(`account ${accountId} was changed concurrently`, options);
   }
   return error;
@@ -104,13 +136,25 @@ function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 
-/** DynamoDB adapter of {@link AccountStore}. */
-class DynamoAccountStore implements AccountStore {
+/** Whether a cancelled transaction failed only for conflicts on counter items (retried on another shard). */
+function counterConflictOnly(error: unknown, roles: readonly Role[]): boolean {
+  if (errorName(error) !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: readonly { Code?: string }[] }).CancellationReasons ?? [];
+  const failing = reasons.flatMap((reason, i) => (reason.Code !== undefined && reason.Code !== 'None' ? [i] : []));
+  return (
+    failing.length > 0 && failing.every((i) => roles[i] === 'counter' && reasons[i]?.Code === 'TransactionConflict')
+  );
+}
+
+/** DynamoDB adapter of {@link AccountStore} and {@link AdminStore}. */
+class DynamoAccountStore implements AccountStore, AdminStore {
   readonly shards: number;
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #policy: Policy;
   readonly #historyRetentionSeconds: number;
+  /** Domains this process has registered (the registry is written once per domain and process). */
+  readonly #registered = new Set<string>();
 
   constructor(options: DynamoAccountStoreOptions) {
     if (!Number.isInteger(options.shards) || options.shards < 1 || options.shards > 100) {
@@ -145,13 +189,20 @@ class DynamoAccountStore implements AccountStore {
       },
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
-    await this.#transact(items, ['account', 'email', 'history'], account.accountId);
+    const roles: Role[] = ['account', 'email', 'history'];
+    if (account.externalId) {
+      items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(account, account.externalId) } });
+      roles.push('external_id');
+    }
+    this.#counting(null, account, items, roles);
+    await this.#transact(items, roles, account.accountId);
+    this.#registered.add(account.domain);
     return entry;
   }
 
   async get(accountId: string): Promise<Account | null> {
     const item = await this.#read(accountId);
-    return item === null ? null : toAccount(item);
+    return item === null ? null : fromItem(item);
   }
 
   async access(email: string): Promise<AccessRecord | null> {
@@ -197,10 +248,22 @@ class DynamoAccountStore implements AccountStore {
       items.push({ Put: { TableName: this.#table, Item: this.#emailItem(next, next.email), ...owned } });
       roles.push('email_owner');
     }
+    const [before, after] = [previous.externalId ?? null, next.externalId ?? null];
+    if (before !== after) {
+      if (before !== null) {
+        items.push({ Delete: { TableName: this.#table, Key: externalIdKey(before, next.accountId) } });
+        roles.push('external_id');
+      }
+      if (after !== null) {
+        items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(next, after) } });
+        roles.push('external_id');
+      }
+    }
     if (options.claim !== undefined) {
       items.push(this.#claimPut(options.claim));
       roles.push('claim');
     }
+    this.#counting(previous, next, items, roles);
     await this.#transact(items, roles, next.accountId);
     return entry;
   }
@@ -208,6 +271,7 @@ class DynamoAccountStore implements AccountStore {
   async quiet(previous: Account, next: Account, options: WriteOptions = {}): Promise<void> {
     if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
     if (
+      (next.externalId ?? null) !== (previous.externalId ?? null) ||
       next.version !== previous.version ||
       next.status !== previous.status ||
       next.email !== previous.email ||
@@ -217,8 +281,15 @@ class DynamoAccountStore implements AccountStore {
     }
     checkRevision(previous, next);
     const put = this.#conditionalPut(previous, next);
+    const items: TransactItem[] = [put];
+    const roles: Role[] = ['account'];
     if (options.claim !== undefined) {
-      await this.#transact([put, this.#claimPut(options.claim)], ['account', 'claim'], next.accountId);
+      items.push(this.#claimPut(options.claim));
+      roles.push('claim');
+    }
+    this.#counting(previous, next, items, roles);
+    if (items.length > 1) {
+      await this.#transact(items, roles, next.accountId);
     } else {
       try {
         await this.#client.send(new PutCommand(put.Put));
@@ -229,6 +300,16 @@ class DynamoAccountStore implements AccountStore {
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }
+  }
+
+  async byExternalId(externalId: string): Promise<readonly ExternalIdRecord[]> {
+    const { items } = await this.#query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': externalIdPk(externalId) },
+      ConsistentRead: true,
+      Limit: EXTERNAL_ID_LIMIT,
+    });
+    return items.map((item) => ({ accountId: item.accountId as string, domain: item.domain as string }));
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -280,7 +361,7 @@ class DynamoAccountStore implements AccountStore {
       Limit: query.limit,
       ExclusiveStartKey: startKey,
     });
-    return { items: page.items.map(toAccount), nextCursor: page.nextCursor };
+    return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
   }
 
   async history(accountId: string, limit: number, cursor?: string | null): Promise<Page<HistoryEntry>> {
@@ -328,7 +409,7 @@ class DynamoAccountStore implements AccountStore {
       ExclusiveStartKey: startKey,
     });
     return {
-      items: page.items.map(toAccount),
+      items: page.items.map(fromItem),
       nextCursor: page.nextCursor,
       itemsRead: page.scanned,
     };
@@ -365,8 +446,9 @@ class DynamoAccountStore implements AccountStore {
   #accountItem(previous: Account | null, account: Account): Item {
     return {
       ...accountKey(account.accountId),
-      ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
+      ...accountAttributes(account),
       [REV]: account.revision,
+      [COUNTED]: 1,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
       ...dispatchAttribute(previous, account),
     };
@@ -393,6 +475,10 @@ class DynamoAccountStore implements AccountStore {
       status: account.status,
       lock: account.lock,
     };
+  }
+
+  #externalIdItem(account: Account, externalId: string): Item {
+    return { ...externalIdKey(externalId, account.accountId), accountId: account.accountId, domain: account.domain };
   }
 
   #entry(account: Account, draft: HistoryDraft): HistoryEntry {
@@ -429,12 +515,93 @@ class DynamoAccountStore implements AccountStore {
   }
 
   async #transact(items: TransactItem[], roles: readonly Role[], accountId: string): Promise<void> {
-    try {
-      // The token makes an SDK retry of a transaction that did commit succeed instead of failing its own condition.
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
-    } catch (error) {
-      throw transactionError(error, roles, accountId);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // The token makes an SDK retry of a transaction that did commit succeed instead of failing its own condition.
+        await this.#client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+        return;
+      } catch (error) {
+        // Another transaction held our counter item: nothing of ours was written; add the delta to another shard.
+        if (attempt < COUNTER_RETRIES && counterConflictOnly(error, roles)) {
+          items = items.map((item, i) => (roles[i] === 'counter' ? reshard(item) : item));
+          continue;
+        }
+        throw transactionError(error, roles, accountId);
+      }
     }
+  }
+
+  /**
+   * Adds to a write's transaction what keeps the counts and the search index in step: the counter delta
+   * (one shard), the token items when the name's words change, and the domain's registration. An account
+   * not counted yet (written before counting existed) adds its whole contribution and all its tokens.
+   */
+  #counting(previous: Account | null, next: Account, items: TransactItem[], roles: Role[]): void {
+    const counted = previous !== null && isCounted(previous) ? previous : null;
+    // The account's write is conditioned on the counters holding it (or not) as assumed here: never counted twice.
+    if (previous !== null) items[0] = countedCondition(items[0] as TransactItem, counted !== null);
+    const delta = countDelta(counted, next);
+    if (Object.keys(delta).length > 0) {
+      items.push(counterUpdate(this.#table, next.domain, delta));
+      roles.push('counter');
+    }
+    for (const write of tokenWrites(this.#table, counted, next)) {
+      items.push(write);
+      roles.push('token');
+    }
+    if (counted === null && !this.#registered.has(next.domain)) {
+      items.push(registryUpdate(this.#table, next.domain, next.updatedAt));
+      roles.push('registry');
+    }
+  }
+
+  async counts(domain: string): Promise<DomainCounts & { readonly itemsRead: number }> {
+    const keys = countKeys(domain);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const output = await this.#client.send(
+          new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: this.#table, Key } })) }),
+        );
+        const items = (output.Responses ?? []).map((response) => response.Item);
+        return { ...sumCounts(domain, items), itemsRead: items.filter((item) => item !== undefined).length };
+      } catch (error) {
+        // A write in flight on a counter item cancels the read; it is over in milliseconds.
+        if (attempt < COUNTER_RETRIES && errorName(error) === 'TransactionCanceledException') continue;
+        throw error;
+      }
+    }
+  }
+
+  async domains(): Promise<readonly string[]> {
+    const domains: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': DOMAINS_PK },
+          ProjectionExpression: 'SK',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      domains.push(...(output.Items ?? []).map((item) => item.SK as string));
+      start = output.LastEvaluatedKey;
+    } while (start !== undefined);
+    return domains;
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    checkLimit(query.limit);
+    return searchAccounts({ client: this.#client, tableName: this.#table, fromItem }, query);
+  }
+
+  async preview(query: PreviewQuery): Promise<PreviewPage> {
+    checkLimit(query.limit);
+    if (Number.isNaN(Date.parse(query.until)))
+      throw new RangeError(`until must be an ISO 8601 instant, got "${query.until}"`);
+    return previewCandidates({ client: this.#client, tableName: this.#table, shards: this.shards, fromItem }, query);
   }
 }
 
@@ -445,7 +612,7 @@ class DynamoAccountStore implements AccountStore {
  * const store = createStore(loadConfig());
  * const account = await store.get(accountId);
  */
-function createStore(config: Config): AccountStore {
+function createStore(config: Config): AccountStore & AdminStore {
   return new DynamoAccountStore({
     client: documentClient(config),
     tableName: config.tableName,

@@ -7,7 +7,7 @@
 import type { Account } from '../domain/account';
 import { DUE_KINDS, dueAt, type DueKind } from '../domain/due';
 import type { Policy } from '../domain/policy';
-import { DUE_KIND_INDEX, Index, TABLE } from './table';
+import { DOMAIN_KIND_INDEX, DUE_KIND_INDEX, Index, TABLE } from './table';
 
 type ItemKey = { readonly PK: string; readonly SK: string };
 
@@ -17,6 +17,8 @@ const HISTORY_PREFIX = 'HISTORY#';
 const EMAIL_PREFIX = 'EMAIL#';
 const EMAIL_SK = 'EMAIL';
 const CLAIM_PREFIX = 'CLAIM#';
+/** The externalId lookup items: `EXTERNAL#<externalId>` / `ACCOUNT#<accountId>`, one per account holding it. */
+const EXTERNAL_PREFIX = 'EXTERNAL#';
 const CLAIM_SK = 'CLAIM';
 
 /** A live account's list key: `live#<email>`, so one domain lists by email whatever characters an address holds. */
@@ -32,6 +34,11 @@ const historyKey = (accountId: string, entryId: string): ItemKey => ({
 });
 const emailKey = (email: string): ItemKey => ({ PK: `${EMAIL_PREFIX}${email}`, SK: EMAIL_SK });
 const claimKey = (key: string): ItemKey => ({ PK: `${CLAIM_PREFIX}${key}`, SK: CLAIM_SK });
+const externalIdPk = (externalId: string): string => `${EXTERNAL_PREFIX}${externalId}`;
+const externalIdKey = (externalId: string, accountId: string): ItemKey => ({
+  PK: externalIdPk(externalId),
+  SK: `${ACCOUNT_PREFIX}${accountId}`,
+});
 
 interface IndexKeys {
   readonly index: Index;
@@ -52,6 +59,14 @@ const BY_DOMAIN = indexKeys(Index.BY_DOMAIN);
 const DUE_INDEX = Object.fromEntries(
   Object.entries(DUE_KIND_INDEX).map(([kind, index]) => [kind, indexKeys(index)]),
 ) as Readonly<Record<DueKind, IndexKeys>>;
+
+/** The per-domain index keys serving each previewable sweep (DOMAIN_KIND_INDEX, with its key names). */
+const DOMAIN_DUE_INDEX = Object.fromEntries(
+  Object.entries(DOMAIN_KIND_INDEX).map(([kind, index]) => [kind, indexKeys(index)]),
+) as Readonly<Record<keyof typeof DOMAIN_KIND_INDEX, IndexKeys>>;
+
+/** The partition of a per-domain due-time index: `example.org#inactivity`. */
+const domainDuePartition = (domain: string, kind: keyof typeof DOMAIN_KIND_INDEX): string => `${domain}#${kind}`;
 
 /** The worker's trigger: `<operationId>#<round>`, only on the write that starts a round. */
 const DISPATCH = 'dispatch';
@@ -103,6 +118,9 @@ function indexAttributes(account: Account, options: LayoutOptions): Record<strin
     }
     attributes[partitionKey] = duePartition(kind, shard);
     attributes[sortKey] = at;
+    // One domain's candidates of each sweep, for its preview (sorted by the same due time).
+    if (kind !== 'stuck' && kind !== 'stuck_alert')
+      attributes[DOMAIN_DUE_INDEX[kind].partitionKey] = domainDuePartition(account.domain, kind);
   }
   return attributes;
 }
@@ -129,15 +147,19 @@ export {
   LIVE_PREFIX,
   BY_DOMAIN,
   DUE_INDEX,
+  DOMAIN_DUE_INDEX,
   DISPATCH,
   accountPk,
   accountKey,
   historyKey,
   emailKey,
   claimKey,
+  externalIdKey,
+  externalIdPk,
   indexKeys,
   shardOf,
   duePartition,
+  domainDuePartition,
   indexAttributes,
   dispatchAttribute,
 };

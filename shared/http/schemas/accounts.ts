@@ -12,12 +12,15 @@ import {
   IdempotencyKey,
   IfMatch,
   LeaveDate,
+  Instant,
   Limit,
-  QueryBoolean,
+  queryBoolean,
   Reason,
   ReasonBody,
   StatusList,
+  SearchText,
   StatusSchema,
+  SweepSchema,
   described,
 } from './common';
 
@@ -29,12 +32,17 @@ const CreateAccountBody = described(
       description: 'Provision to active now (default, 202); false leaves it pending (201).',
     }),
   }),
-  { description: 'A new account.', id: 'CreateAccount' },
+  {
+    description: 'A new account.',
+    id: 'CreateAccount',
+    example: { email: 'Ann@Example.org', displayName: 'Ann Example' },
+  },
 );
 
 const StatusBody = described(z.strictObject({ status: StatusSchema, reason: Reason }), {
   description: 'A status to set.',
   id: 'SetStatus',
+  example: { status: 'locked', reason: 'Unusual activity' },
 });
 
 const BulkStatusBody = described(
@@ -47,16 +55,26 @@ const BulkStatusBody = described(
     status: StatusSchema,
     reason: Reason,
   }),
-  { description: 'One status for many accounts, each on its own.', id: 'BulkSetStatus' },
+  {
+    description: 'One status for many accounts, each on its own.',
+    id: 'BulkSetStatus',
+    example: { accountIds: ['01JD3W6Q8M4T2V9X5Z7B1C3E5G'], status: 'maintenance', reason: 'Mailbox move' },
+  },
 );
 
 const ListQuery = z.strictObject({
   domain: Domain,
   status: z.optional(StatusList),
-  leaver: z.optional(described(QueryBoolean, { description: 'Only leavers (true) or only others (false).' })),
-  inProgress: z.optional(
-    described(QueryBoolean, { description: 'Only accounts in progress (true) or resting (false).' }),
-  ),
+  leaver: z.optional(queryBoolean('Only leavers (true) or only others (false).')),
+  inProgress: z.optional(queryBoolean('Only accounts in progress (true) or resting (false).')),
+  q: z.optional(SearchText),
+  limit: z.optional(Limit),
+  cursor: z.optional(Cursor),
+});
+
+const PreviewQuery = z.strictObject({
+  domain: z.optional(Domain),
+  until: z.optional(Instant),
   limit: z.optional(Limit),
   cursor: z.optional(Cursor),
 });
@@ -76,6 +94,7 @@ const ACCOUNT_INPUTS = {
     body: described(z.strictObject({ displayName: DisplayName }), {
       description: 'A new display name.',
       id: 'RenameAccount',
+      example: { displayName: 'Ann Example-Smith' },
     }),
   },
   setStatus: {
@@ -91,6 +110,7 @@ const ACCOUNT_INPUTS = {
       described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }), {
         description: 'The leave date (default today, UTC).',
         id: 'MarkLeaver',
+        example: { reason: 'Contract ends' },
       }),
     ),
   },
@@ -99,6 +119,9 @@ const ACCOUNT_INPUTS = {
   retryOperation: { params: AccountParams, headers: IfMatchHeaders, body: z.optional(z.strictObject({})) },
   cancelOperation: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
   listHistory: { params: AccountParams, query: PageQuery },
+  listDomains: { query: z.strictObject({}) },
+  getDomainSummary: { params: z.strictObject({ domain: Domain }), query: z.strictObject({}) },
+  previewSweep: { params: z.strictObject({ sweep: SweepSchema }), query: PreviewQuery },
 } as const;
 
 export { ACCOUNT_INPUTS };

@@ -14,6 +14,12 @@ interface Meta {
   /** Registers the schema as a reusable OpenAPI component. */
   readonly id?: string;
   readonly example?: unknown;
+  /**
+   * What the document says in place of zod's rendering, where zod renders the value after a transform: a
+   * pattern that accepts what the server accepts as sent (any case, surrounding whitespace), not only its
+   * canonical form.
+   */
+  readonly override?: Readonly<Record<string, unknown>>;
 }
 
 /** Attaches OpenAPI metadata (description, example, component id) in zod's global registry. */
@@ -23,6 +29,23 @@ function described<T extends z.ZodMiniType>(schema: T, meta: Meta): T {
 }
 
 const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
+
+/**
+ * A JSON Schema pattern (ECMA-262, no flags) for what a trimmed, lower-cased pattern accepts as sent: letters
+ * in either case, whitespace around.
+ *
+ * @example
+ * asSent(/^[a-z]+$/) // the pattern ^\s*[a-zA-Z]+\s*$
+ */
+function asSent(pattern: RegExp): string {
+  const body = pattern.source
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replaceAll('[a-z0-9]', '[a-zA-Z0-9]')
+    .replaceAll('[a-z0-9-]', '[a-zA-Z0-9-]')
+    .replace(/\(\?=\.\{(\d+),(\d+)\}\$\)/, '(?=.{$1,$2}\\s*$$)');
+  return `^\\s*${body}\\s*$`;
+}
 // eslint-disable-next-line no-control-regex -- the point is to reject control characters
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
@@ -32,7 +55,11 @@ const AccountId = described(
     z.string(required).check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)')),
     z.transform((id: string) => id.toUpperCase()),
   ),
-  { description: 'The account id, a ULID.', example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G' },
+  {
+    description: 'The account id, a ULID (either case).',
+    example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G',
+    override: { pattern: '^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$' },
+  },
 );
 
 const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), {
@@ -106,11 +133,51 @@ const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)), {
   description: 'The nextCursor of the previous page.',
 });
 
-/** `true` or `false` in a query string. */
-const QueryBoolean = z.pipe(
-  z.enum(['true', 'false'], 'must be true or false'),
-  z.transform((value: 'true' | 'false') => value === 'true'),
+/**
+ * `true` or `false` in a query string, with its own description: a new schema each call, so two parameters
+ * never share one instance (the registry keeps one description per instance; the second would overwrite it).
+ */
+const queryBoolean = (description: string) =>
+  described(
+    z.pipe(
+      z.enum(['true', 'false'], 'must be true or false'),
+      z.transform((value: 'true' | 'false') => value === 'true'),
+    ),
+    { description },
+  );
+
+/** What an address or a word of a display name starts with (`q`): case- and accent-insensitive. */
+const SearchText = described(
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be blank'),
+      z.maxLength(254),
+      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    ),
+  {
+    description:
+      "Only accounts whose address (its local part or the whole of it), or a word of whose display name, starts with this; case- and accent-insensitive ('jose' finds José). Address matches come first, by address.",
+    example: 'jo',
+    override: { pattern: '^\\s*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' },
+  },
 );
+
+/** A sweep that has a preview. */
+const SweepSchema = described(
+  z.enum(['inactivity', 'leaver', 'retention', 'lockout'], 'must be inactivity, leaver, retention or lockout'),
+  {
+    description: 'A sweep: inactivity, leaver, retention or lockout.',
+    example: 'inactivity',
+  },
+);
+
+/** An instant, ISO 8601 with a time zone. */
+const Instant = described(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }), {
+  description: 'An instant, ISO 8601 with a time zone (default now; at most a year ahead).',
+  example: '2026-12-31T00:00:00Z',
+});
 
 /** Comma-separated statuses in a query string; a repeat counts once (at most the 14 statuses reach the store). */
 const StatusList = described(
@@ -208,13 +275,17 @@ export {
   IfMatch,
   parseIfMatch,
   LeaveDate,
+  Instant,
   Limit,
-  QueryBoolean,
+  queryBoolean,
   Reason,
   ReasonBody,
   StatusList,
+  SearchText,
   StatusSchema,
+  SweepSchema,
   ULID_PATTERN,
+  asSent,
   described,
   required,
 };

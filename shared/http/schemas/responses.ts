@@ -3,7 +3,7 @@
  * decisions, problems — and which statuses each route answers.
  */
 import * as z from 'zod/mini';
-import { LoginPolicy, MailPolicy } from '../../domain/statuses';
+import { LoginPolicy, MailPolicy, STATUSES } from '../../domain/statuses';
 import { OPERATIONS } from '../../domain/transitions';
 import { described, StatusSchema } from './common';
 
@@ -117,6 +117,44 @@ const StatusModel = described(
   },
 );
 
+const count = z.int().check(z.minimum(0));
+
+const DomainList = described(z.object({ items: z.array(z.object({ domain: z.string(), accounts: count })) }), {
+  description: 'Domains with their number of accounts (purged tombstones included).',
+  id: 'DomainList',
+});
+
+const DomainSummary = described(
+  z.object({
+    domain: z.string(),
+    accounts: count,
+    byStatus: z.object(Object.fromEntries(STATUSES.map((status) => [status, count]))),
+    leavers: count,
+    inProgress: count,
+    stuck: count,
+  }),
+  {
+    description:
+      "A domain's accounts counted by status (every status present, purged tombstones as deleted_permanent), plus leavers, accounts in progress, and those stuck (on-call paged, the operation still outstanding). Exact at the moment it was read.",
+    id: 'DomainSummary',
+  },
+);
+
+const PreviewItem = described(
+  z.object({
+    accountId: z.string(),
+    email: z.nullable(z.string()),
+    displayName: z.nullable(z.string()),
+    status: StatusSchema,
+    dueAt: Time,
+    to: StatusSchema,
+  }),
+  {
+    description: 'An account the sweep would change: when it became due, and the status it would end in.',
+    id: 'PreviewItem',
+  },
+);
+
 interface Success {
   readonly status: number;
   readonly description: string;
@@ -154,6 +192,9 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
   retryOperation: [accepted],
   cancelOperation: [ok('Cancelled; back in the status before the operation.', Account, ['ETag'])],
   listHistory: [ok('History entries, newest first.', page(HistoryEntry))],
+  listDomains: [ok("The caller's domains.", DomainList)],
+  getDomainSummary: [ok("The domain's counts.", DomainSummary)],
+  previewSweep: [ok('One page of the accounts the sweep would change.', page(PreviewItem))],
   reportLoginEvent: [ok('The access decision after the event.', LoginAnswer)],
   checkAccess: [ok('The access decision.', AccessAnswer)],
   getStatusModel: [ok('The status model.', StatusModel)],
@@ -161,7 +202,7 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
 };
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
-  400: 'Invalid input; `errors` lists the offending fields.',
+  400: 'Invalid input (a public route: a body sent to it); `errors` lists the offending fields.',
   401: 'No or bad token: API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json).',
   403: "The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use.",
   404: "No such account (or one outside the caller's domains).",

@@ -1,6 +1,9 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { deleteTable, ensureTable } from '../../../infra/local/table';
+import { startDynamoDbLocal } from '../../../infra/local/dynamodb-local';
+import { createTableInput, deleteTable, ensureTable } from '../../../infra/local/table';
+import { loadConfig } from '../../../shared/config';
+import { dynamoDbClient } from '../../../shared/store/client';
 import { TABLE } from '../../../shared/store/table';
 import { freshTable } from '../../helpers/dynamo';
 
@@ -35,5 +38,35 @@ describe('the local table', () => {
     await deleteTable(client, tableName);
     expect(await ensureTable(client, tableName)).toBe(true);
     expect((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  // On an emulator of its own, as `npm start --persist` runs one: the suite's shared emulator, busy with
+  // every other test file, can leave a new index CREATING for minutes.
+  it('ensureTable adds the indexes a table persisted by an earlier version lacks', { timeout: 180_000 }, async () => {
+    // Prepare: a table as a version without the per-domain leaver index made it.
+    const local = await startDynamoDbLocal();
+    try {
+      const client = dynamoDbClient(
+        loadConfig({ DYNAMODB_ENDPOINT: local.endpoint, AWS_REGION: 'eu-west-2', TABLE_NAME: 'old' }),
+      );
+      const old = createTableInput('old', {
+        ...TABLE,
+        indexes: TABLE.indexes.filter((i) => i.name !== 'domainLeaver'),
+      });
+      await client.send(new CreateTableCommand(old));
+
+      // Act
+      const created = await ensureTable(client, 'old');
+
+      // Assess
+      const { Table: table } = await client.send(new DescribeTableCommand({ TableName: 'old' }));
+      expect(created).toBe(false);
+      expect((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+        TABLE.indexes.map((i) => i.name).sort(),
+      );
+      expect(table?.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')).toBe(true);
+    } finally {
+      await local.stop();
+    }
   });
 });
