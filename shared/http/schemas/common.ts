@@ -76,17 +76,31 @@ const canonical = (canonicalize: (raw: string) => Canonical) =>
     return z.NEVER;
   });
 
+/**
+ * The documented shape of what canonicalEmail and canonicalDomain accept as sent (any case, any script,
+ * whitespace around): labels without spaces, separators or dots, not empty, a domain's not starting or
+ * ending with a hyphen. The server's checks (control, bidi and invisible characters, IP domains, IDNA
+ * validity) are stricter than a pattern can say; the description says them.
+ */
+const LABEL_CHAR = String.raw`[^\s@<>()[\]\\,;:".]`;
+const DOMAIN_LABEL = String.raw`[^\s@<>()[\]\\,;:".-](?:${LABEL_CHAR}*[^\s@<>()[\]\\,;:".-])?`;
+const DOMAIN_SHAPE = String.raw`(?:${DOMAIN_LABEL}\.)+${DOMAIN_LABEL}`;
+const EMAIL_AS_SENT = String.raw`^\s*(?=\S{3,254}\s*$)${LABEL_CHAR}+(?:\.${LABEL_CHAR}+)*@${DOMAIN_SHAPE}\s*$`;
+const DOMAIN_AS_SENT = String.raw`^\s*(?=\S{1,253}\s*$)${DOMAIN_SHAPE}\s*$`;
+
 const Email = described(z.pipe(z.string(required).check(z.maxLength(320)), canonical(canonicalEmail)), {
   description:
     'An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized ' +
     'domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, ' +
     'empty labels and IP-address domains are refused.',
   example: 'ann@example.org',
+  override: { pattern: EMAIL_AS_SENT },
 });
 
 const Domain = described(z.pipe(z.string(required).check(z.maxLength(253)), canonical(canonicalDomain)), {
   description: 'A mail domain (an internationalized one in either form; ASCII IDNA in answers).',
   example: 'example.org',
+  override: { pattern: DOMAIN_AS_SENT },
 });
 
 const text = (max: number) =>
