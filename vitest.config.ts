@@ -1,13 +1,23 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: pure unit tests, integration tests against DynamoDB Local (started once by the global
+ * Projects: pure unit tests, the console's component tests (jsdom), integration tests against DynamoDB Local (started once by the global
  * setup, each test file on its own table), and assertions on the synthesized CDK template.
  */
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        plugins: [react()],
+        test: {
+          name: 'console',
+          include: ['test/console/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['test/console/setup.ts'],
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -20,6 +20,7 @@ import { DEFAULT_TABLE_NAME } from '../../shared/store/table';
 import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../shared/store/client';
 import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import type { StreamConsumer } from '../../shared/stream/filters';
+import { consoleSite } from './console';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { createVerifier, ensureSigningKey, signToken } from './jwt';
@@ -295,6 +296,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       ...(options.host === undefined ? {} : { host: options.host }),
       handlers,
       verifier: createVerifier(key),
+      site: consoleSite({ sign: (claims) => signToken(key, claims) }),
       log,
     });
     cleanups.push(() => api.stop());

@@ -43,6 +43,7 @@ function banner(stack: LocalStack, persist: boolean): string {
   return [
     '',
     'Mailbox Lifecycle is running locally.',
+    `  Console    ${stack.apiUrl}/   (sign in with the local issuer: User, Scopes, Domains)`,
     `  API        ${stack.apiUrl}   (public: ${stack.apiUrl}/status-model, ${stack.apiUrl}/openapi.json)`,
     `  DynamoDB   ${stack.dynamodbEndpoint}   table ${stack.tableName}, ${persist ? `persisted in ${shown(stack.paths.dynamodbDir)}` : 'in memory'}` +
       ' (any credentials and region)',
