@@ -40,7 +40,16 @@ async function isStale(): Promise<boolean> {
 async function ensureConsoleBuilt({ force = false, quiet = false } = {}): Promise<boolean> {
   if (!force && !(await isStale())) return false;
   const { build } = await import('vite');
-  await build({ configFile: CONFIG_FILE, logLevel: quiet ? 'warn' : 'info' });
+  // A production build even when called from a test run (vitest sets NODE_ENV=test, which would give
+  // React's development build).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: CONFIG_FILE, mode: 'production', logLevel: quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }
 

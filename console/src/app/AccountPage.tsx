@@ -118,8 +118,8 @@ function AccountPage({ accountId }: { accountId: string }) {
         setTarget(null);
         setReason('');
       }
+      setWaiting(updated.inProgress !== null);
       if (updated.inProgress !== null) {
-        setWaiting(true);
         setNotice(
           `Saved: ${updated.statusLabel} now; the account becomes ${label(model, updated.inProgress.target)} when the mail platform is done.`,
         );
@@ -230,7 +230,7 @@ function AccountPage({ accountId }: { accountId: string }) {
       </dl>
 
       {current.inProgress && (
-        <div className="operation" aria-labelledby="operation-title">
+        <section className="operation" aria-labelledby="operation-title">
           <h2 id="operation-title">Operation in progress</h2>
           <label>
             Operation progress
@@ -266,7 +266,7 @@ function AccountPage({ accountId }: { accountId: string }) {
               </button>
             )}
           </div>
-        </div>
+        </section>
       )}
 
       {canWrite && (
@@ -309,7 +309,7 @@ function AccountPage({ accountId }: { accountId: string }) {
       )}
 
       {canWrite && (
-        <div className="leaver" aria-labelledby="leaver-title">
+        <section className="leaver" aria-labelledby="leaver-title">
           <h2 id="leaver-title">Leaver</h2>
           {current.leaver ? (
             <button type="button" onClick={() => write.mutate({ kind: 'unleaver' })} disabled={write.isPending}>
@@ -333,11 +333,11 @@ function AccountPage({ accountId }: { accountId: string }) {
           ) : (
             <p>This account cannot be marked as a leaver now.</p>
           )}
-        </div>
+        </section>
       )}
 
       {(canDelete || canRestore || canPurge) && (
-        <div className="danger-zone" aria-labelledby="delete-title">
+        <section className="danger-zone" aria-labelledby="delete-title">
           <h2 id="delete-title">Delete</h2>
           {canDelete && (
             <button type="button" className="danger" onClick={() => setDialog('delete')}>
@@ -358,7 +358,7 @@ function AccountPage({ accountId }: { accountId: string }) {
               Delete permanently
             </button>
           )}
-        </div>
+        </section>
       )}
 
       <h2 id="history-title">History</h2>
