@@ -14,6 +14,7 @@ import { SCHEDULES, type Schedule } from '../../shared/schedules';
 import { Index } from '../../shared/store/table';
 import { METRICS_NAMESPACE, SweepMetric, sweepDimensions } from '../../shared/sweeps/metrics';
 import { AlertTopic } from '../constructs/alert-topic';
+import { ConsoleSite } from '../constructs/console-site';
 import { ALARM_PERIOD, onCallAlarm, queueDepth } from '../constructs/alerting';
 import { EventPublisher } from '../constructs/event-publisher';
 import { ServiceApi } from '../constructs/http-api';
@@ -93,6 +94,8 @@ class ServiceStack extends Stack {
   readonly sweeps: Sweeps;
   readonly alerts: AlertTopic;
   readonly platformSecret: Secret | undefined;
+  /** The admin console (S3 + CloudFront), with the API on its origin. */
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -131,6 +134,13 @@ class ServiceStack extends Stack {
     });
 
     this.makeAlarms();
+
+    this.console = new ConsoleSite(this, 'Console', {
+      api: this.api.api,
+      issuer: context.jwtIssuer,
+      clientId: context.jwtAudience[0]!,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The admin console' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The DynamoDB table' });

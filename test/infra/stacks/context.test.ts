@@ -116,6 +116,7 @@ describe('the app with only the required context', () => {
     expect(Object.keys(app.serviceTemplate.findOutputs('*')).sort()).toEqual([
       'AlertTopicArn',
       'ApiUrl',
+      'ConsoleUrl',
       'EventBusName',
       'TableName',
     ]);
