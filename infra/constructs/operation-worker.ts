@@ -108,8 +108,11 @@ class OperationWorker extends Construct {
     });
 
     for (const fn of [this.worker, this.retry]) {
-      // Read the account, write attempts and completions; completing a purge deletes the email item.
-      allowTable(fn, props.table, { actions: [TableAction.GET, TableAction.PUT, TableAction.DELETE] });
+      // Read the account, write attempts and completions (and the domain's counter item); completing a purge
+      // deletes the email item and the search tokens.
+      allowTable(fn, props.table, {
+        actions: [TableAction.GET, TableAction.PUT, TableAction.UPDATE, TableAction.DELETE],
+      });
       this.retryQueue.grantSendMessages(fn);
       allowAlerts(fn, props.alertTopic);
       props.platformSecret?.grantRead(fn);

@@ -112,10 +112,10 @@ class Sweeps extends Construct {
         }),
       );
     }
-    // Read an account again (a lost race), write a change or a stuck mark (Puts in a transaction). A sweep
-    // only starts a purge; the worker completes it, so no Delete here.
+    // Read an account again (a lost race), write a change or a stuck mark (Puts in a transaction, an Update
+    // of the domain's counter item). A sweep only starts a purge; the worker completes it, so no Delete here.
     allowTable(fn, props.table, {
-      actions: [TableAction.GET, TableAction.PUT],
+      actions: [TableAction.GET, TableAction.PUT, TableAction.UPDATE],
       indexes: SWEEP_INDEXES[schedule.sweep],
     });
     if (publishesAlerts(schedule)) allowAlerts(fn, props.alertTopic);

@@ -9,10 +9,12 @@ import type { LambdaFunction } from './lambda-function';
 
 /**
  * The item actions. A transaction needs no action of its own: TransactWriteItems is authorised by the
- * actions of its parts (the store's transactions are Puts and, when an account is purged, a Delete).
+ * actions of its parts (the store's transactions are Puts, an Update adding to a domain's counter item, and,
+ * when an account is purged or renamed, Deletes of its search tokens); TransactGetItems by GetItem.
  */
 const TableAction = {
   GET: 'dynamodb:GetItem',
+  BATCH_GET: 'dynamodb:BatchGetItem',
   QUERY: 'dynamodb:Query',
   PUT: 'dynamodb:PutItem',
   UPDATE: 'dynamodb:UpdateItem',

@@ -30,14 +30,24 @@ import { DataStack } from './data-stack';
 const HTTP_TABLE_ACCESS: Readonly<Record<HttpFunction, TableAccess | null>> = {
   // Accounts and history pages (Get, Query; list by domain on its index), changes (Puts in a transaction),
   // idempotency records (Put to claim, Update to complete, Delete to release a failed request).
+  // Counts (TransactGetItems), searches (token Query, BatchGetItem of the accounts found) and sweep previews
+  // (the per-domain due indexes; every domain's through the sweeps' own).
   accounts: {
-    actions: [TableAction.GET, TableAction.QUERY, TableAction.PUT, TableAction.UPDATE, TableAction.DELETE],
-    indexes: [Index.BY_DOMAIN],
+    actions: [
+      TableAction.GET,
+      TableAction.BATCH_GET,
+      TableAction.QUERY,
+      TableAction.PUT,
+      TableAction.UPDATE,
+      TableAction.DELETE,
+    ],
+    indexes: [Index.BY_DOMAIN, Index.DOMAIN_DUE, Index.DOMAIN_LEAVER, Index.DUE, Index.LEAVER],
   },
   // The access decision is one GetItem.
   access: { actions: [TableAction.GET] },
-  // Read the email item and the account; count a failure, lock or unlock, claim the event id (Puts).
-  loginEvents: { actions: [TableAction.GET, TableAction.PUT] },
+  // Read the email item and the account; count a failure, lock or unlock, claim the event id (Puts); the
+  // domain's counter item (Update).
+  loginEvents: { actions: [TableAction.GET, TableAction.PUT, TableAction.UPDATE] },
   // The status model and the OpenAPI document are built from code.
   public: null,
 };

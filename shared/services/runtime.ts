@@ -4,13 +4,13 @@
  */
 import type { Config } from '../config';
 import { createStore } from '../store/dynamo-store';
-import type { ServiceDeps } from './deps';
+import type { AdminDeps } from './admin';
 
 /**
  * @example
  * const deps = serviceDeps(loadConfig());
  */
-function serviceDeps(config: Config): ServiceDeps {
+function serviceDeps(config: Config): AdminDeps {
   return { store: createStore(config), policy: config.policy, loginEventTtlSeconds: config.loginEventTtlSeconds };
 }
 

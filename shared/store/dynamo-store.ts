@@ -9,6 +9,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactGetCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
@@ -20,7 +21,20 @@ import type { Account, HistoryDraft, HistoryEntry, Lock } from '../domain/accoun
 import { sameLock } from '../domain/change';
 import type { Policy } from '../domain/policy';
 import type { Status } from '../domain/statuses';
+import type { AdminStore, DomainCounts } from './admin-port';
 import { documentClient } from './client';
+import {
+  COUNTED,
+  DOMAINS_PK,
+  countDelta,
+  countKeys,
+  counterUpdate,
+  isCounted,
+  noteCounted,
+  registryUpdate,
+  reshard,
+  sumCounts,
+} from './counts';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
 import { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry, type Item } from './items';
 import {
@@ -52,10 +66,12 @@ import {
   type Page,
   type WriteOptions,
 } from './port';
+import { previewCandidates, type PreviewPage, type PreviewQuery } from './preview';
+import { searchAccounts, tokenWrites, type SearchPage, type SearchQuery } from './search';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, to name the failure when it is cancelled. */
-type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim';
+type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim' | 'counter' | 'token' | 'registry';
 
 interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -80,7 +96,10 @@ function remember(account: Account, rev: number): Account {
 }
 
 /** The Account of an item the store read, remembered at the item's revision. */
-const fromItem = (item: Item): Account => remember(toAccount(item), item[REV] as number);
+const fromItem = (item: Item): Account => noteCounted(remember(toAccount(item), item[REV] as number), item);
+
+/** A transaction cancelled only by a conflict on its counter item is retried on another shard, this many times. */
+const COUNTER_RETRIES = 8;
 
 /** JSON with sorted keys: equal for equal data whatever the property order. */
 function canonical(value: unknown): string {
@@ -108,7 +127,10 @@ function transactionError(error: unknown, roles: readonly Role[], accountId: str
   if (failed.has('email')) return new DuplicateEmailError('an account with this email address exists', options);
   if (failed.has('email_owner'))
     return new Error(`the email item of account ${accountId} belongs to another account`, options);
-  if (failed.has('account') || reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+  if (
+    failed.has('account') ||
+    reasons.some((reason, i) => reason.Code === 'TransactionConflict' && roles[i] !== 'counter')
+  ) {
     return new ConflictError(`account ${accountId} was changed concurrently`, options);
   }
   return error;
@@ -118,13 +140,25 @@ function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
 }
 
-/** DynamoDB adapter of {@link AccountStore}. */
-class DynamoAccountStore implements AccountStore {
+/** Whether a cancelled transaction failed only for conflicts on counter items (retried on another shard). */
+function counterConflictOnly(error: unknown, roles: readonly Role[]): boolean {
+  if (errorName(error) !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: readonly { Code?: string }[] }).CancellationReasons ?? [];
+  const failing = reasons.flatMap((reason, i) => (reason.Code !== undefined && reason.Code !== 'None' ? [i] : []));
+  return (
+    failing.length > 0 && failing.every((i) => roles[i] === 'counter' && reasons[i]?.Code === 'TransactionConflict')
+  );
+}
+
+/** DynamoDB adapter of {@link AccountStore} and {@link AdminStore}. */
+class DynamoAccountStore implements AccountStore, AdminStore {
   readonly shards: number;
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #policy: Policy;
   readonly #historyRetentionSeconds: number;
+  /** Domains this process has registered (the registry is written once per domain and process). */
+  readonly #registered = new Set<string>();
 
   constructor(options: DynamoAccountStoreOptions) {
     if (!Number.isInteger(options.shards) || options.shards < 1 || options.shards > 100) {
@@ -158,8 +192,11 @@ class DynamoAccountStore implements AccountStore {
       },
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
-    await this.#transact(items, ['account', 'email', 'history'], account.accountId);
-    remember(account, 1);
+    const roles: Role[] = ['account', 'email', 'history'];
+    this.#counting(null, account, items, roles);
+    await this.#transact(items, roles, account.accountId);
+    this.#registered.add(account.domain);
+    noteCounted(remember(account, 1), true);
     return entry;
   }
 
@@ -215,8 +252,9 @@ class DynamoAccountStore implements AccountStore {
       items.push(this.#claimPut(options.claim));
       roles.push('claim');
     }
+    this.#counting(previous, next, items, roles);
     await this.#transact(items, roles, next.accountId);
-    remember(next, rev + 1);
+    noteCounted(remember(next, rev + 1), true);
     return entry;
   }
 
@@ -232,8 +270,15 @@ class DynamoAccountStore implements AccountStore {
     }
     const rev = await this.#revisionOf(previous);
     const put = this.#conditionalPut(previous, next, rev);
+    const items: TransactItem[] = [put];
+    const roles: Role[] = ['account'];
     if (options.claim !== undefined) {
-      await this.#transact([put, this.#claimPut(options.claim)], ['account', 'claim'], next.accountId);
+      items.push(this.#claimPut(options.claim));
+      roles.push('claim');
+    }
+    this.#counting(previous, next, items, roles);
+    if (items.length > 1) {
+      await this.#transact(items, roles, next.accountId);
     } else {
       try {
         await this.#client.send(new PutCommand(put.Put));
@@ -244,7 +289,7 @@ class DynamoAccountStore implements AccountStore {
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }
-    remember(next, rev + 1);
+    noteCounted(remember(next, rev + 1), true);
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -392,6 +437,7 @@ class DynamoAccountStore implements AccountStore {
     ) {
       throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
     }
+    noteCounted(previous, item);
     return item[REV] as number;
   }
 
@@ -400,6 +446,7 @@ class DynamoAccountStore implements AccountStore {
       ...accountKey(account.accountId),
       ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
       [REV]: rev,
+      [COUNTED]: 1,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
       ...dispatchAttribute(previous, account),
     };
@@ -466,12 +513,91 @@ class DynamoAccountStore implements AccountStore {
   }
 
   async #transact(items: TransactItem[], roles: readonly Role[], accountId: string): Promise<void> {
-    try {
-      // The token makes an SDK retry of a transaction that did commit succeed instead of failing its own condition.
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
-    } catch (error) {
-      throw transactionError(error, roles, accountId);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // The token makes an SDK retry of a transaction that did commit succeed instead of failing its own condition.
+        await this.#client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+        return;
+      } catch (error) {
+        // Another transaction held our counter item: nothing of ours was written; add the delta to another shard.
+        if (attempt < COUNTER_RETRIES && counterConflictOnly(error, roles)) {
+          items = items.map((item, i) => (roles[i] === 'counter' ? reshard(item) : item));
+          continue;
+        }
+        throw transactionError(error, roles, accountId);
+      }
     }
+  }
+
+  /**
+   * Adds to a write's transaction what keeps the counts and the search index in step: the counter delta
+   * (one shard), the token items when the name's words change, and the domain's registration. An account
+   * not counted yet (written before counting existed) adds its whole contribution and all its tokens.
+   */
+  #counting(previous: Account | null, next: Account, items: TransactItem[], roles: Role[]): void {
+    const counted = previous !== null && isCounted(previous) ? previous : null;
+    const delta = countDelta(counted, next);
+    if (Object.keys(delta).length > 0) {
+      items.push(counterUpdate(this.#table, next.domain, delta));
+      roles.push('counter');
+    }
+    for (const write of tokenWrites(this.#table, counted, next)) {
+      items.push(write);
+      roles.push('token');
+    }
+    if (counted === null && !this.#registered.has(next.domain)) {
+      items.push(registryUpdate(this.#table, next.domain, next.updatedAt));
+      roles.push('registry');
+    }
+  }
+
+  async counts(domain: string): Promise<DomainCounts & { readonly itemsRead: number }> {
+    const keys = countKeys(domain);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const output = await this.#client.send(
+          new TransactGetCommand({ TransactItems: keys.map((Key) => ({ Get: { TableName: this.#table, Key } })) }),
+        );
+        const items = (output.Responses ?? []).map((response) => response.Item);
+        return { ...sumCounts(domain, items), itemsRead: items.filter((item) => item !== undefined).length };
+      } catch (error) {
+        // A write in flight on a counter item cancels the read; it is over in milliseconds.
+        if (attempt < COUNTER_RETRIES && errorName(error) === 'TransactionCanceledException') continue;
+        throw error;
+      }
+    }
+  }
+
+  async domains(): Promise<readonly string[]> {
+    const domains: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': DOMAINS_PK },
+          ProjectionExpression: 'SK',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      domains.push(...(output.Items ?? []).map((item) => item.SK as string));
+      start = output.LastEvaluatedKey;
+    } while (start !== undefined);
+    return domains;
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    checkLimit(query.limit);
+    return searchAccounts({ client: this.#client, tableName: this.#table, fromItem }, query);
+  }
+
+  async preview(query: PreviewQuery): Promise<PreviewPage> {
+    checkLimit(query.limit);
+    if (Number.isNaN(Date.parse(query.until)))
+      throw new RangeError(`until must be an ISO 8601 instant, got "${query.until}"`);
+    return previewCandidates({ client: this.#client, tableName: this.#table, shards: this.shards, fromItem }, query);
   }
 }
 
@@ -482,7 +608,7 @@ class DynamoAccountStore implements AccountStore {
  * const store = createStore(loadConfig());
  * const account = await store.get(accountId);
  */
-function createStore(config: Config): AccountStore {
+function createStore(config: Config): AccountStore & AdminStore {
   return new DynamoAccountStore({
     client: documentClient(config),
     tableName: config.tableName,

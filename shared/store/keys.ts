@@ -6,7 +6,7 @@
 import type { Account } from '../domain/account';
 import { stuckAfterMs, type Policy } from '../domain/policy';
 import type { DueKind } from './port';
-import { DUE_KIND_INDEX, Index, TABLE } from './table';
+import { DOMAIN_KIND_INDEX, DUE_KIND_INDEX, Index, TABLE } from './table';
 
 type ItemKey = { readonly PK: string; readonly SK: string };
 
@@ -53,6 +53,14 @@ const BY_DOMAIN = indexKeys(Index.BY_DOMAIN);
 const DUE_INDEX = Object.fromEntries(
   Object.entries(DUE_KIND_INDEX).map(([kind, index]) => [kind, indexKeys(index)]),
 ) as Readonly<Record<DueKind, IndexKeys>>;
+
+/** The per-domain index keys serving each previewable sweep (DOMAIN_KIND_INDEX, with its key names). */
+const DOMAIN_DUE_INDEX = Object.fromEntries(
+  Object.entries(DOMAIN_KIND_INDEX).map(([kind, index]) => [kind, indexKeys(index)]),
+) as Readonly<Record<keyof typeof DOMAIN_KIND_INDEX, IndexKeys>>;
+
+/** The partition of a per-domain due-time index: `example.org#inactivity`. */
+const domainDuePartition = (domain: string, kind: keyof typeof DOMAIN_KIND_INDEX): string => `${domain}#${kind}`;
 
 /** The worker's trigger: `<operationId>#<round>`, only on the write that starts a round. */
 const DISPATCH = 'dispatch';
@@ -125,11 +133,14 @@ function indexAttributes(account: Account, options: LayoutOptions): Record<strin
     const { partitionKey, sortKey } = DUE_INDEX[due.kind];
     attributes[partitionKey] = duePartition(due.kind, shard);
     attributes[sortKey] = due.at;
+    if (due.kind === 'inactivity' || due.kind === 'lockout' || due.kind === 'retention')
+      attributes[DOMAIN_DUE_INDEX[due.kind].partitionKey] = domainDuePartition(account.domain, due.kind);
   }
   if (isLeaverCandidate(account) && account.leaver !== null) {
     const { partitionKey, sortKey } = DUE_INDEX.leaver;
     attributes[partitionKey] = duePartition('leaver', shard);
     attributes[sortKey] = account.leaver.windowEndsAt;
+    attributes[DOMAIN_DUE_INDEX.leaver.partitionKey] = domainDuePartition(account.domain, 'leaver');
   }
   const alert = account.stuckAlert;
   if (alert !== null) {
@@ -163,6 +174,7 @@ export {
   DUE_AT_ONCE,
   BY_DOMAIN,
   DUE_INDEX,
+  DOMAIN_DUE_INDEX,
   DISPATCH,
   accountPk,
   accountKey,
@@ -172,6 +184,7 @@ export {
   indexKeys,
   shardOf,
   duePartition,
+  domainDuePartition,
   indexAttributes,
   dispatchAttribute,
 };

@@ -39,6 +39,10 @@ const Index = {
   LEAVER: 'leaver',
   /** Sparse, sharded: open stuck episodes, by when the detector must look at them again. */
   ALERTS: 'alerts',
+  /** Sparse, by due time: one domain's inactivity, lockout expiry and retention candidates (`<domain>#<kind>`), for sweep previews. */
+  DOMAIN_DUE: 'domainDue',
+  /** Sparse, by window end: one domain's leavers (`<domain>#leaver`), for the leaver sweep's preview. */
+  DOMAIN_LEAVER: 'domainLeaver',
 } as const;
 type Index = (typeof Index)[keyof typeof Index];
 
@@ -50,6 +54,8 @@ const TABLE: TableDefinition = {
     { name: Index.DUE, partitionKey: s('duePk'), sortKey: s('dueAt'), projection: 'ALL' },
     { name: Index.LEAVER, partitionKey: s('leaverPk'), sortKey: s('leaverDueAt'), projection: 'ALL' },
     { name: Index.ALERTS, partitionKey: s('alertPk'), sortKey: s('alertAt'), projection: 'ALL' },
+    { name: Index.DOMAIN_DUE, partitionKey: s('domainDuePk'), sortKey: s('dueAt'), projection: 'ALL' },
+    { name: Index.DOMAIN_LEAVER, partitionKey: s('domainLeaverPk'), sortKey: s('leaverDueAt'), projection: 'ALL' },
   ],
   ttlAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
@@ -65,8 +71,16 @@ const DUE_KIND_INDEX: Readonly<Record<DueKind, Index>> = {
   stuck_alert: Index.ALERTS,
 };
 
+/** Which index serves one domain's candidates of each sweep, for its preview. */
+const DOMAIN_KIND_INDEX = {
+  inactivity: Index.DOMAIN_DUE,
+  lockout: Index.DOMAIN_DUE,
+  retention: Index.DOMAIN_DUE,
+  leaver: Index.DOMAIN_LEAVER,
+} as const satisfies Readonly<Partial<Record<DueKind, Index>>>;
+
 /** The table name when nothing sets TABLE_NAME (the local stack and tests). */
 const DEFAULT_TABLE_NAME = 'mailbox-lifecycle';
 
-export { TABLE, Index, DUE_KIND_INDEX, DEFAULT_TABLE_NAME };
+export { TABLE, Index, DUE_KIND_INDEX, DOMAIN_KIND_INDEX, DEFAULT_TABLE_NAME };
 export type { TableDefinition, IndexDefinition, KeyAttribute };

@@ -10,11 +10,12 @@ import { loadConfig, type Config } from '../../shared/config';
 import { documentClient } from '../../shared/store/client';
 import { createStore } from '../../shared/store/dynamo-store';
 import type { HistoryEntry } from '../../shared/domain/account';
+import type { AdminStore } from '../../shared/store/admin-port';
 import type { AccountStore } from '../../shared/store/port';
 
 interface FreshTable {
   readonly config: Config;
-  readonly store: AccountStore;
+  readonly store: AccountStore & AdminStore;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   /** TABLE_NAME, DYNAMODB_ENDPOINT, AWS_REGION, dummy AWS credentials, plus the overrides. */

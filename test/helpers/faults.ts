@@ -49,6 +49,12 @@ interface FaultPlan {
   readonly throttleError?: ThrottleError;
   /** Milliseconds added before every call (every SDK attempt). */
   readonly latencyMs?: number;
+  /**
+   * Which item of a cancelled transaction the conflict is on: the first (default: the account, a lost race)
+   * or the domain's counter item (`COUNT#…`; the store retries those on another shard). A transaction without
+   * a counter item is not faulted under `counter`.
+   */
+  readonly conflictOn?: 'first' | 'counter';
   /** Only these operations are faulted (`GetItem`, `Query`, `TransactWriteItems`, …); default all. */
   readonly operations?: readonly string[];
   /** At most this many conflicts and throttles in all (then calls pass): "the first two writes conflict". */
@@ -105,25 +111,37 @@ function operationOf(request: Request): string {
   return target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
 }
 
-/** How many items a TransactWriteItems request holds (its cancellation reasons have one entry each). */
-function transactionSize(request: Request): number {
+/** The items of a TransactWriteItems request (its cancellation reasons have one entry each). */
+function transactionItems(request: Request): unknown[] {
   try {
     const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array);
     const items = (JSON.parse(body) as { TransactItems?: unknown[] }).TransactItems;
-    return Array.isArray(items) && items.length > 0 ? items.length : 1;
+    return Array.isArray(items) && items.length > 0 ? items : [{}];
   } catch {
-    return 1;
+    return [{}];
   }
 }
 
+/** The index of the domain counter item (`COUNT#…`) of a transaction, -1 if it has none. */
+function counterIndex(request: Request): number {
+  return transactionItems(request).findIndex((item) => /"PK":\{"S":"COUNT#/.test(JSON.stringify(item)));
+}
+
 /** DynamoDB's error body for `fault` on `operation`. */
-function errorBody(fault: Fault, operation: string, request: Request): { type: string; body: Record<string, unknown> } {
+function errorBody(
+  fault: Fault,
+  operation: string,
+  request: Request,
+  conflictAt = 0,
+): { type: string; body: Record<string, unknown> } {
   if (fault === Fault.TRANSACTION_CONFLICT) {
     if (operation !== 'TransactWriteItems') {
       return { type: 'TransactionConflictException', body: { message: 'Transaction is ongoing for the item' } };
     }
-    const reasons = Array.from({ length: transactionSize(request) }, (_, i) =>
-      i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
+    const reasons = Array.from({ length: transactionItems(request).length }, (_, i) =>
+      i === conflictAt
+        ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+        : { Code: 'None' },
     );
     const codes = reasons.map((r) => r.Code).join(', ');
     return {
@@ -144,8 +162,13 @@ function errorBody(fault: Fault, operation: string, request: Request): { type: s
 let faultSequence = 0;
 
 /** The HTTP response DynamoDB sends for `fault`: 400 with an awsJson 1.0 error body. */
-function faultResponse(fault: Fault, operation: string, request: Request): DeserializeHandlerOutput<object> {
-  const { type, body } = errorBody(fault, operation, request);
+function faultResponse(
+  fault: Fault,
+  operation: string,
+  request: Request,
+  conflictAt = 0,
+): DeserializeHandlerOutput<object> {
+  const { type, body } = errorBody(fault, operation, request, conflictAt);
   const text = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...body });
   return {
     response: {
@@ -200,16 +223,18 @@ function faultMiddleware(plan: () => FaultPlan, stats: FaultStats): DeserializeM
         current.throttleError ?? (throttleTurn++ % 2 === 0 ? Fault.THROTTLING : Fault.PROVISIONED_THROUGHPUT);
       return faultResponse(fault, operation, request);
     }
+    const conflictAt = current.conflictOn === 'counter' ? counterIndex(request) : 0;
     if (
       !spent &&
       (current.transactionConflict ?? 0) > 0 &&
       CONFLICTING_WRITES.includes(operation) &&
+      conflictAt >= 0 &&
       random() < (current.transactionConflict ?? 0)
     ) {
       injected += 1;
       stats.conflicts += 1;
       own.conflicts += 1;
-      return faultResponse(Fault.TRANSACTION_CONFLICT, operation, request);
+      return faultResponse(Fault.TRANSACTION_CONFLICT, operation, request, conflictAt);
     }
     return next(args);
   };

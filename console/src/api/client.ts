@@ -3,15 +3,13 @@
  * generated from it). Every request carries the session's token; a 401 ends the session.
  */
 import createClient from 'openapi-fetch';
-import type { AdminPaths } from './admin-paths';
 import type { components, paths } from './schema';
 
 type Account = components['schemas']['Account'];
 type HistoryEntry = components['schemas']['HistoryEntry'];
 type Problem = components['schemas']['Problem'];
 type Status = components['schemas']['Status'];
-type ApiPaths = paths & AdminPaths;
-type Api = ReturnType<typeof createClient<ApiPaths>>;
+type Api = ReturnType<typeof createClient<paths>>;
 
 /** A failed call, with the problem the API answered (or one made up for a network failure). */
 class ApiError extends Error {
@@ -29,7 +27,7 @@ class ApiError extends Error {
  * const { data } = await api.GET('/accounts/{accountId}', { params: { path: { accountId } } });
  */
 function apiClient(baseUrl: string, token: () => string | null, onUnauthorized: () => void): Api {
-  const client = createClient<ApiPaths>({ baseUrl: baseUrl || window.location.origin });
+  const client = createClient<paths>({ baseUrl: baseUrl || window.location.origin });
   client.use({
     onRequest({ request }) {
       const value = token();

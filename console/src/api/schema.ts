@@ -147,6 +147,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/domains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['listDomains'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/domains/{domain}/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['getDomainSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/login-events': {
     parameters: {
       query?: never;
@@ -187,6 +219,22 @@ export interface paths {
       cookie?: never;
     };
     get: operations['getStatusModel'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sweeps/{sweep}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['previewSweep'];
     put?: never;
     post?: never;
     delete?: never;
@@ -270,6 +318,24 @@ export interface components {
        */
       email: string;
     };
+    /** @description Domains with their number of accounts (purged tombstones included). */
+    DomainList: {
+      items: {
+        accounts: number;
+        domain: string;
+      }[];
+    };
+    /** @description A domain's accounts counted by status (every status present, purged tombstones as deleted_permanent), plus leavers, accounts in progress, and those stuck (on-call paged, the operation still outstanding). Exact at the moment it was read. */
+    DomainSummary: {
+      accounts: number;
+      byStatus: {
+        [key: string]: number;
+      };
+      domain: string;
+      inProgress: number;
+      leavers: number;
+      stuck: number;
+    };
     /**
      * @description API Gateway's own answer, given before any function runs (application/json, not a problem).
      * @example {
@@ -313,6 +379,16 @@ export interface components {
       leaveDate?: string | null;
       /** @description Why; recorded in the history entry. */
       reason?: string | null;
+    };
+    /** @description An account the sweep would change: when it became due, and the status it would end in. */
+    PreviewItem: {
+      accountId: string;
+      displayName: string | null;
+      /** Format: date-time */
+      dueAt: string;
+      email: string | null;
+      status: components['schemas']['Status'];
+      to: components['schemas']['Status'];
     };
     /** @description An RFC 9457 problem. */
     Problem: {
@@ -492,6 +568,7 @@ export interface operations {
         inProgress?: 'true' | 'false';
         leaver?: 'true' | 'false';
         limit?: string;
+        q?: string;
         status?: string;
       };
       header?: never;
@@ -1828,6 +1905,177 @@ export interface operations {
       };
     };
   };
+  listDomains: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The caller's domains. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DomainList'];
+        };
+      };
+      /** @description Invalid input; `errors` lists the offending fields. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDomainSummary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A mail domain. */
+        domain: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The domain's counts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DomainSummary'];
+        };
+      };
+      /** @description Invalid input; `errors` lists the offending fields. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   reportLoginEvent: {
     parameters: {
       query?: never;
@@ -1979,6 +2227,101 @@ export interface operations {
       };
       /** @description Failed on our side. */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  previewSweep: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        domain?: string;
+        limit?: string;
+        until?: string;
+      };
+      header?: never;
+      path: {
+        /** @description A sweep: inactivity, leaver, retention or lockout. */
+        sweep: 'inactivity' | 'leaver' | 'retention' | 'lockout';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the accounts the sweep would change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PreviewItem'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input; `errors` lists the offending fields. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Failed on our side. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -5,10 +5,12 @@
 import { useQueries } from '@tanstack/react-query';
 import { useState } from 'react';
 import { unwrap } from '../api/client';
-import type { Sweep } from '../api/admin-paths';
+import type { operations } from '../api/schema';
 import { label, when } from '../model';
 import { useConsole, useDomain } from './context';
 import { ProblemNotice } from './ProblemNotice';
+
+type Sweep = operations['previewSweep']['parameters']['path']['sweep'];
 
 const SWEEPS: readonly { sweep: Sweep; title: string; what: string }[] = [
   {

@@ -4,15 +4,9 @@
  */
 import type { Account } from '../../domain/account';
 import { toResource } from '../../domain/resource';
-import {
-  accountHistory,
-  createAccount,
-  deleteAccount,
-  getAccount,
-  listAccounts,
-  renameAccount,
-} from '../../services/accounts';
-import { nowOf, type ServiceDeps } from '../../services/deps';
+import { accountHistory, createAccount, deleteAccount, getAccount, renameAccount } from '../../services/accounts';
+import { domainSummary, findAccounts, listDomains, previewSweep, type AdminDeps } from '../../services/admin';
+import { nowOf } from '../../services/deps';
 import { markLeaver, unmarkLeaver } from '../../services/leaver';
 import type { Outcome } from '../../services/load';
 import { cancelOperation, retryOperation } from '../../services/operations';
@@ -32,7 +26,7 @@ const DEFAULT_LIMIT = 50;
  * @example
  * httpFunction('accounts', accountEndpoints({ store, policy, loginEventTtlSeconds }))
  */
-function accountEndpoints(deps: ServiceDeps): Endpoints {
+function accountEndpoints(deps: AdminDeps): Endpoints {
   const resource = (account: Account, statusCode: number, headers: Record<string, string> = {}) =>
     json(statusCode, toResource(account, nowOf(deps)), { ETag: etag(account.version), ...headers });
   const answer = ({ account, accepted }: Outcome) => resource(account, accepted ? 202 : 200);
@@ -43,8 +37,9 @@ function accountEndpoints(deps: ServiceDeps): Endpoints {
       return resource(account, accepted ? 202 : 201, { Location: `/accounts/${account.accountId}` });
     }),
     listAccounts: endpoint(zodInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
-      const page = await listAccounts(deps, caller, {
+      const page = await findAccounts(deps, caller, {
         domain: query.domain,
+        ...(query.q !== undefined ? { q: query.q } : {}),
         statuses: query.status,
         leaver: query.leaver,
         inProgress: query.inProgress,
@@ -90,6 +85,24 @@ function accountEndpoints(deps: ServiceDeps): Endpoints {
       json(
         200,
         await accountHistory(deps, caller, params.accountId, query.limit ?? DEFAULT_LIMIT, query.cursor ?? null),
+      ),
+    ),
+    listDomains: endpoint(zodInput(inputs.listDomains), async ({ caller }) =>
+      json(200, { items: await listDomains(deps, caller) }),
+    ),
+    getDomainSummary: endpoint(zodInput(inputs.getDomainSummary), async ({ input: { params }, caller }) =>
+      json(200, await domainSummary(deps, caller, params.domain)),
+    ),
+    previewSweep: endpoint(zodInput(inputs.previewSweep), async ({ input: { params, query }, caller }) =>
+      json(
+        200,
+        await previewSweep(deps, caller, {
+          sweep: params.sweep,
+          ...(query.domain !== undefined ? { domain: query.domain } : {}),
+          ...(query.until !== undefined ? { until: query.until } : {}),
+          limit: query.limit ?? DEFAULT_LIMIT,
+          cursor: query.cursor ?? null,
+        }),
       ),
     ),
   };

@@ -12,12 +12,15 @@ import {
   IdempotencyKey,
   IfMatch,
   LeaveDate,
+  Instant,
   Limit,
-  QueryBoolean,
+  queryBoolean,
   Reason,
   ReasonBody,
   StatusList,
+  SearchText,
   StatusSchema,
+  SweepSchema,
   described,
 } from './common';
 
@@ -53,10 +56,16 @@ const BulkStatusBody = described(
 const ListQuery = z.strictObject({
   domain: Domain,
   status: z.optional(StatusList),
-  leaver: z.optional(described(QueryBoolean, { description: 'Only leavers (true) or only others (false).' })),
-  inProgress: z.optional(
-    described(QueryBoolean, { description: 'Only accounts in progress (true) or resting (false).' }),
-  ),
+  leaver: z.optional(queryBoolean('Only leavers (true) or only others (false).')),
+  inProgress: z.optional(queryBoolean('Only accounts in progress (true) or resting (false).')),
+  q: z.optional(SearchText),
+  limit: z.optional(Limit),
+  cursor: z.optional(Cursor),
+});
+
+const PreviewQuery = z.strictObject({
+  domain: z.optional(Domain),
+  until: z.optional(Instant),
   limit: z.optional(Limit),
   cursor: z.optional(Cursor),
 });
@@ -95,6 +104,9 @@ const ACCOUNT_INPUTS = {
   retryOperation: { params: AccountParams, body: z.optional(z.strictObject({})) },
   cancelOperation: { params: AccountParams, body: ReasonBody },
   listHistory: { params: AccountParams, query: PageQuery },
+  listDomains: { query: z.strictObject({}) },
+  getDomainSummary: { params: z.strictObject({ domain: Domain }), query: z.strictObject({}) },
+  previewSweep: { params: z.strictObject({ sweep: SweepSchema }), query: PreviewQuery },
 } as const;
 
 export { ACCOUNT_INPUTS };

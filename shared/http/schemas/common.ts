@@ -94,11 +94,50 @@ const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)), {
   description: 'The nextCursor of the previous page.',
 });
 
-/** `true` or `false` in a query string. */
-const QueryBoolean = z.pipe(
-  z.enum(['true', 'false'], 'must be true or false'),
-  z.transform((value: 'true' | 'false') => value === 'true'),
+/**
+ * `true` or `false` in a query string, with its own description: a new schema each call, so two parameters
+ * never share one instance (the registry keeps one description per instance; the second would overwrite it).
+ */
+const queryBoolean = (description: string) =>
+  described(
+    z.pipe(
+      z.enum(['true', 'false'], 'must be true or false'),
+      z.transform((value: 'true' | 'false') => value === 'true'),
+    ),
+    { description },
+  );
+
+/** What an address or a word of a display name starts with (`q`): case- and accent-insensitive. */
+const SearchText = described(
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be blank'),
+      z.maxLength(254),
+      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+    ),
+  {
+    description:
+      "Only accounts whose address (its local part or the whole of it), or a word of whose display name, starts with this; case- and accent-insensitive ('jose' finds José). Address matches come first, by address.",
+    example: 'jo',
+  },
 );
+
+/** A sweep that has a preview. */
+const SweepSchema = described(
+  z.enum(['inactivity', 'leaver', 'retention', 'lockout'], 'must be inactivity, leaver, retention or lockout'),
+  {
+    description: 'A sweep: inactivity, leaver, retention or lockout.',
+    example: 'inactivity',
+  },
+);
+
+/** An instant, ISO 8601 with a time zone. */
+const Instant = described(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }), {
+  description: 'An instant, ISO 8601 with a time zone (default now; at most a year ahead).',
+  example: '2026-12-31T00:00:00Z',
+});
 
 /** Comma-separated statuses in a query string; a repeat counts once (at most the 14 statuses reach the store). */
 const StatusList = described(
@@ -151,12 +190,15 @@ export {
   IdempotencyKey,
   IfMatch,
   LeaveDate,
+  Instant,
   Limit,
-  QueryBoolean,
+  queryBoolean,
   Reason,
   ReasonBody,
   StatusList,
+  SearchText,
   StatusSchema,
+  SweepSchema,
   ULID_PATTERN,
   described,
   required,

@@ -117,6 +117,44 @@ const StatusModel = described(
   },
 );
 
+const count = z.int().check(z.minimum(0));
+
+const DomainList = described(z.object({ items: z.array(z.object({ domain: z.string(), accounts: count })) }), {
+  description: 'Domains with their number of accounts (purged tombstones included).',
+  id: 'DomainList',
+});
+
+const DomainSummary = described(
+  z.object({
+    domain: z.string(),
+    accounts: count,
+    byStatus: z.record(StatusSchema, count),
+    leavers: count,
+    inProgress: count,
+    stuck: count,
+  }),
+  {
+    description:
+      "A domain's accounts counted by status (every status present, purged tombstones as deleted_permanent), plus leavers, accounts in progress, and those stuck (on-call paged, the operation still outstanding). Exact at the moment it was read.",
+    id: 'DomainSummary',
+  },
+);
+
+const PreviewItem = described(
+  z.object({
+    accountId: z.string(),
+    email: z.nullable(z.string()),
+    displayName: z.nullable(z.string()),
+    status: StatusSchema,
+    dueAt: Time,
+    to: StatusSchema,
+  }),
+  {
+    description: 'An account the sweep would change: when it became due, and the status it would end in.',
+    id: 'PreviewItem',
+  },
+);
+
 interface Success {
   readonly status: number;
   readonly description: string;
@@ -154,6 +192,9 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
   retryOperation: [accepted],
   cancelOperation: [ok('Cancelled; back in the status before the operation.', Account, ['ETag'])],
   listHistory: [ok('History entries, newest first.', page(HistoryEntry))],
+  listDomains: [ok("The caller's domains.", DomainList)],
+  getDomainSummary: [ok("The domain's counts.", DomainSummary)],
+  previewSweep: [ok('One page of the accounts the sweep would change.', page(PreviewItem))],
   reportLoginEvent: [ok('The access decision after the event.', LoginAnswer)],
   checkAccess: [ok('The access decision.', AccessAnswer)],
   getStatusModel: [ok('The status model.', StatusModel)],
