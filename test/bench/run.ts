@@ -5,7 +5,7 @@
  *
  *   npm run bench                 the full run (about 10–15 minutes on 2 cores)
  *   npm run bench -- --quick      a smoke run (about a minute): few samples, small tables, one sweep under faults
- *   npm run bench -- --only=latency,faults,scale,bundles   some phases only
+ *   npm run bench -- --only=latency,faults,scale,bundles,console   some phases only
  *   npm run bench -- --out=path.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { REPO_ROOT } from '../../infra/local/paths';
 import { loadHandlers } from './api';
 import { runBundles, type BundleOptions } from './bundles';
+import { runConsole, type ConsoleOptions } from './console';
 import { startBenchDb } from './env';
 import { runFaults, type FaultOptions } from './fault-scenarios';
 import { runLatency, type LatencyOptions } from './latency';
@@ -21,7 +22,7 @@ import { muted, print, progress } from './output';
 import { renderReport, targets, type BenchReport } from './report';
 import { runScale, type ScaleOptions } from './scale';
 
-const PHASES = ['bundles', 'latency', 'faults', 'scale'] as const;
+const PHASES = ['bundles', 'latency', 'faults', 'scale', 'console'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Profile {
@@ -29,6 +30,7 @@ interface Profile {
   readonly faults: FaultOptions;
   readonly scale: ScaleOptions;
   readonly bundles: BundleOptions;
+  readonly console: ConsoleOptions;
 }
 
 const FULL: Profile = {
@@ -36,6 +38,7 @@ const FULL: Profile = {
   faults: { samples: 300, concurrency: 4, sweepCandidates: 150 },
   scale: { sizes: [10_000, 100_000], candidates: 1000 },
   bundles: { runs: 15 },
+  console: { accounts: 10_000, runs: 7 },
 };
 
 const QUICK: Profile = {
@@ -43,6 +46,7 @@ const QUICK: Profile = {
   faults: { samples: 30, concurrency: 4, sweepCandidates: 10, sweeps: ['inactivity'] },
   scale: { sizes: [500, 5_000], candidates: 50 },
   bundles: { runs: 3 },
+  console: { accounts: 1_000, runs: 2 },
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; out: string } {
@@ -61,7 +65,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; 
       phases = PHASES.filter((p) => wanted.includes(p));
     } else if (arg.startsWith('--out=')) out = resolve(arg.slice('--out='.length));
     else if (arg === '--help' || arg === '-h') {
-      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale] [--out=file.json]');
+      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale,console] [--out=file.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
       await db.stop();
     }
   }
+
+  if (args.phases.includes('console')) report.console = await runConsole(profile.console);
 
   const finished = new Date();
   report.finishedAt = finished.toISOString();
