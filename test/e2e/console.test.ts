@@ -5,6 +5,7 @@
  * passes axe-core (no serious or critical violation) at 1280 and 390 px, and the run saves the docs'
  * screenshots.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -438,5 +439,80 @@ describe('each capability', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate('sessionStorage.getItem("mailbox-lifecycle.session")')).toBeNull();
     expect(cspViolations).toEqual([]);
+  });
+});
+
+describe('signing in with OpenID Connect (as in the cloud)', () => {
+  it('uses Authorization Code with PKCE against the issuer config.json names, and keeps no code in the address', async () => {
+    // Prepare: an issuer played by the browser's request routing. The page's CSP admits only its own origin
+    // locally (in the cloud it adds the issuer's): this context bypasses it to reach the stand-in issuer.
+    const issuer = 'https://id.example.test';
+    const cors = { 'access-control-allow-origin': new URL(world.url).origin };
+    const oidc = await browser.newContext({ bypassCSP: true });
+    const tab = await oidc.newPage();
+    let authorize: URL | undefined;
+    let tokenRequest: URLSearchParams | undefined;
+    const accessToken = await world.stack.token({ sub: 'carol', scope: 'accounts:read', domains: DOMAIN });
+    const unsigned = (claims: object) =>
+      ['{"alg":"none"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.';
+    await tab.route(`${world.url}config.json`, (route) =>
+      route.fulfill({ json: { apiUrl: '', issuer, clientId: 'console-client', scope: 'openid accounts:read' } }),
+    );
+    await tab.route(`${issuer}/.well-known/openid-configuration`, (route) =>
+      route.fulfill({
+        headers: cors,
+        json: {
+          issuer,
+          authorization_endpoint: `${issuer}/authorize`,
+          token_endpoint: `${issuer}/token`,
+          jwks_uri: `${issuer}/jwks`,
+          response_types_supported: ['code'],
+          code_challenge_methods_supported: ['S256'],
+        },
+      }),
+    );
+    await tab.route(`${issuer}/authorize?*`, (route) => {
+      authorize = new URL(route.request().url());
+      const back = `${world.url}?code=the-code&state=${authorize.searchParams.get('state')}`;
+      return route.fulfill({ status: 302, headers: { location: back } });
+    });
+    await tab.route(`${issuer}/token`, (route) => {
+      tokenRequest = new URLSearchParams(route.request().postData() ?? '');
+      const now = Math.floor(Date.now() / 1000);
+      return route.fulfill({
+        headers: cors,
+        json: {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 3600,
+          scope: 'openid accounts:read',
+          id_token: unsigned({ iss: issuer, aud: 'console-client', sub: 'carol', iat: now, exp: now + 3600 }),
+        },
+      });
+    });
+
+    // Act
+    await tab.goto(world.url);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { level: 1, name: 'Mailboxes' }).waitFor();
+
+    // Assess
+    expect(authorize?.searchParams.get('response_type')).toBe('code');
+    expect(authorize?.searchParams.get('client_id')).toBe('console-client');
+    expect(authorize?.searchParams.get('redirect_uri')).toBe(world.url);
+    expect(authorize?.searchParams.get('code_challenge_method')).toBe('S256');
+    const verifier = tokenRequest?.get('code_verifier') ?? '';
+    expect(tokenRequest?.get('grant_type')).toBe('authorization_code');
+    expect(tokenRequest?.get('code')).toBe('the-code');
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
+      authorize?.searchParams.get('code_challenge'),
+    );
+    expect(tab.url()).toBe(world.url);
+    expect(await tab.getByText('Signed in as carol').isVisible()).toBe(true);
+    // A reader: the list shows, but no Block access.
+    await tab.getByRole('row', { name: new RegExp(`gus@${DOMAIN.replace('.', '\\.')}`) }).waitFor();
+    expect(await tab.getByRole('button', { name: 'Block access' }).count()).toBe(0);
+    expect((await oidc.cookies()).length).toBe(0);
+    await oidc.close();
   });
 });
