@@ -1,6 +1,9 @@
 /**
  * GET /openapi.json: the OpenAPI 3.1 document of every route of ROUTES, built from the same zod schemas
- * that validate the requests. Bearer JWT security with each route's scope.
+ * that validate the requests. Complete and true (SPEC §4): every answer a route can give is declared —
+ * API Gateway's own (`{"message"}` JSON: 401 bad token, 404 no such route, 413 over 10 MB, 429 throttled,
+ * 500 function failed, 503 integration timeout) beside the function's problems — and every operation has a
+ * summary, a description and a tag. Linted by Redocly `recommended` and Spectral `spectral:oas` (npm run lint).
  */
 import * as z from 'zod/mini';
 import {
@@ -14,6 +17,7 @@ import { ROUTES, type Route } from './routes';
 import { ACCESS_INPUTS } from './schemas/access';
 import { ACCOUNT_INPUTS } from './schemas/accounts';
 import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
+import { OPERATIONS, TAGS } from './schemas/operations';
 import { PUBLIC_INPUTS } from './schemas/public';
 import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
 import type { InputSchemas } from './zod-input';
@@ -27,34 +31,57 @@ const INPUTS: Readonly<Record<string, InputSchemas>> = {
 
 const SECURITY_SCHEME = 'bearer';
 
+const header = (description: string) => z.string().register(z.globalRegistry, { description });
+
 const RESPONSE_HEADERS = {
-  Location: z.string().register(z.globalRegistry, { description: "The new account's URL." }),
-  ETag: z
-    .string()
-    .register(z.globalRegistry, { description: 'The account version, "<version>"; send it back in If-Match.' }),
+  Location: header("The new account's URL."),
+  ETag: header('The account version, "<version>"; send it back in If-Match.'),
 };
+const WWW_AUTHENTICATE = header('`Bearer`: the token is required (the function found its claims unusable).');
+const RETRY_AFTER = header('Seconds to wait before retrying (sent with the problem, not by API Gateway).');
+const APIGW_REQUEST_ID = header("API Gateway's id of the request.");
 
 const isOptional = (schema: z.ZodMiniType): boolean => schema._zod.optin === 'optional';
 
-/**
- * The body of an error status: a problem, but API Gateway's own `{message}` JSON for what it answers
- * before any function runs — a missing or bad token (401), and a body over its 10 MB limit (413).
- */
-function errorContent(status: number): ZodOpenApiResponseObject['content'] {
-  const gateway = { 'application/json': { schema: GatewayMessage } };
-  const problem = { 'application/problem+json': { schema: Problem } };
-  if (status === 401) return gateway;
-  return status === 413 ? { ...problem, ...gateway } : problem;
-}
+/** What API Gateway itself answers, for every operation, before or instead of the function. */
+const GATEWAY_TEXT: Readonly<Record<number, string>> = {
+  401: 'API Gateway\'s JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`.',
+  404: 'API Gateway found no route for the path: `{"message": "Not Found"}`.',
+  413: 'The body is over API Gateway\'s 10 MB: `{"message": "Request Entity Too Large"}`.',
+  429: 'API Gateway throttled the request (the stage\'s or route\'s rate limit): `{"message": "Too Many Requests"}`. Retry with backoff.',
+  500: 'The function failed without an answer: `{"message": "Internal Server Error"}`.',
+  503: 'The function did not answer in time: `{"message": "Service Unavailable"}`.',
+};
 
+/** The problem statuses of a route: what its function answers itself. */
 function problems(route: Route): number[] {
   const common = route.scope === null ? [] : [400, 401, 403, 413, 415, 503];
   return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
 }
 
+/** One error status: the function's problem, API Gateway's `{message}`, or both (two media types). */
+function errorResponse(status: number, problem: boolean): ZodOpenApiResponseObject {
+  const gateway = GATEWAY_TEXT[status];
+  const parts = [problem ? PROBLEM_TEXT[status] : undefined, gateway].filter((p): p is string => p !== undefined);
+  const headers: Record<string, z.ZodMiniType> = {};
+  if (status === 401 && problem) headers['WWW-Authenticate'] = WWW_AUTHENTICATE;
+  if (status === 503 && problem) headers['Retry-After'] = RETRY_AFTER;
+  if (status === 429) headers['apigw-requestid'] = APIGW_REQUEST_ID;
+  return {
+    description: parts.join(' Otherwise: ') || 'Problem',
+    content: {
+      ...(problem ? { 'application/problem+json': { schema: Problem } } : {}),
+      ...(gateway !== undefined ? { 'application/json': { schema: GatewayMessage } } : {}),
+    },
+    ...(Object.keys(headers).length > 0 ? { headers: z.object(headers) } : {}),
+  };
+}
+
 function operation(route: Route): ZodOpenApiOperationObject {
   const input = INPUTS[route.operationId];
   if (input === undefined) throw new Error(`no input schemas for ${route.operationId}`);
+  const docs = OPERATIONS[route.operationId];
+  if (docs === undefined) throw new Error(`no summary, description or tag for ${route.operationId}`);
   const successes = SUCCESSES[route.operationId] ?? [];
   const responses: Record<string, ZodOpenApiResponseObject> = {};
   for (const success of successes) {
@@ -66,13 +93,18 @@ function operation(route: Route): ZodOpenApiOperationObject {
         : {}),
     };
   }
-  for (const status of problems(route)) {
-    responses[status] = { description: PROBLEM_TEXT[status] ?? 'Problem', content: errorContent(status) };
+  const own = problems(route);
+  const gateway = [...(route.scope === null ? [] : [401]), 404, 413, 429, 500, 503];
+  for (const status of [...new Set([...own, ...gateway])].sort((a, b) => a - b)) {
+    responses[status] = errorResponse(status, own.includes(status));
   }
+  const scope = route.scope === null ? '' : ` Needs the \`${route.scope}\` scope.`;
   return {
     operationId: route.operationId,
-    tags: [route.function],
-    security: route.scope === null ? [] : [{ [SECURITY_SCHEME]: [route.scope] }],
+    summary: docs.summary,
+    description: `${docs.description}${scope}`,
+    tags: [docs.tag],
+    ...(route.scope === null ? { security: [] } : { security: [{ [SECURITY_SCHEME]: [] }], 'x-scope': route.scope }),
     requestParams: {
       ...(input.params ? { path: input.params as never } : {}),
       ...(input.query ? { query: input.query as never } : {}),
@@ -101,8 +133,22 @@ function openApiDocument(): ReturnType<typeof createDocument> {
     info: {
       title: 'Mailbox Lifecycle',
       version: '1.0.0',
-      description: 'Whether a mailbox owner may log in, what happens to their mail, and safe moves between statuses.',
+      description:
+        'Whether a mailbox owner may log in, what happens to their mail, and safe moves between statuses. Errors are `application/problem+json` (RFC 9457), except the answers API Gateway gives itself (`application/json` `{"message"}`).',
+      contact: { name: 'Mailbox Lifecycle maintainers (docs/runbook.md)' },
     },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'The local stack (`npm start`; PORT or --port changes the port).' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: "The deployed HTTP API's $default stage (the stack's ApiUrl output).",
+        variables: {
+          apiId: { default: 'apiId', description: "The HTTP API's id." },
+          region: { default: 'eu-west-2', description: 'The AWS region it is deployed in.' },
+        },
+      },
+    ],
+    tags: [...TAGS],
     paths,
     components: {
       securitySchemes: {
@@ -110,7 +156,7 @@ function openApiDocument(): ReturnType<typeof createDocument> {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: `Claims: sub, scope (space-separated: ${Object.values(Scope).join(', ')}) and domains (or "*").`,
+          description: `Claims: sub, scope or scp (${Object.values(Scope).join(', ')}; each operation's \`x-scope\` names the one it needs) and domains (or "*").`,
         },
       },
     },

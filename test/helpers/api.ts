@@ -6,6 +6,8 @@
  * - `lambdaApi`: in process, API Gateway HTTP API (payload 2.0) events — routed by ROUTES to the right
  *   function, claims under `requestContext.authorizer.jwt.claims` as given — handed to the real handlers.
  *   Only for what API Gateway would never let reach a function (no claims, a route it does not have).
+ * Every response either gives is checked against GET /openapi.json (./openapi.ts): one that departs from the
+ * document fails the test that saw it.
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -17,6 +19,7 @@ import { startLocalApi } from '../../infra/local/server';
 import type { ApiEvent } from '../../shared/http/event';
 import type { HttpHandler } from '../../shared/http/http-function';
 import { HTTP_FUNCTIONS, ROUTES, type HttpFunction } from '../../shared/http/routes';
+import { assertDocumented } from './openapi';
 import { signClaims, testSigningKey, type Claims } from './tokens';
 
 interface ApiRequest {
@@ -206,7 +209,9 @@ function lambdaApi(handlers: Handlers): Api {
       const headers = Object.fromEntries(
         Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
       );
-      return { status: result.statusCode, headers, body: result.body, json: parse(result.body) };
+      const response = { status: result.statusCode, headers, body: result.body, json: parse(result.body) };
+      await assertDocumented({ method: request.method, path: request.path, ...response });
+      return response;
     },
     close: async () => undefined,
   };
@@ -286,8 +291,15 @@ async function serverApi(handlers: Handlers): Promise<ServerApi> {
   return {
     url: server.url,
     token: (claims, options) => signClaims(key, claims, options),
-    request: async (request) =>
-      send(server.url, request, request.claims === undefined ? null : await tokenFor(request.claims)),
+    request: async (request) => {
+      const response = await send(
+        server.url,
+        request,
+        request.claims === undefined ? null : await tokenFor(request.claims),
+      );
+      await assertDocumented({ method: request.method, path: request.path, ...response });
+      return response;
+    },
     close: () => server.stop(),
   };
 }

@@ -10,6 +10,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Check access
+     * @description Whether the owner of an address may log in and what the MTA does with mail to it: one read. Needs the `access:check` scope.
+     */
     get: operations['checkAccess'];
     put?: never;
     post?: never;
@@ -26,8 +30,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * List or find a domain's accounts
+     * @description One domain's accounts by address, filtered by status, leaver mark and in-progress. With `q`, only those whose address (its local part or the whole of it) or a word of whose display name starts with `q`, case- and accent-insensitive: address matches first, by address, then name matches. A page may be short; `nextCursor` is null at the end and a cursor only continues the query that made it. Needs the `accounts:read` scope.
+     */
     get: operations['listAccounts'];
     put?: never;
+    /**
+     * Create an account
+     * @description Creates an account in a domain the caller administers. By default it is provisioned to active through the mail platform (202, in progress); `activate: false` leaves it resting in pending (201). The address is trimmed, NFC-normalized and lower-cased; an address already taken is 409. Needs the `accounts:write` scope.
+     */
     post: operations['createAccount'];
     delete?: never;
     options?: never;
@@ -42,12 +54,24 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Get an account
+     * @description The whole account resource, with its version as `ETag`. Needs the `accounts:read` scope.
+     */
     get: operations['getAccount'];
     put?: never;
     post?: never;
+    /**
+     * Delete an account
+     * @description Soft delete via deleting (202); restorable until `purgeAfter`. An account already deleted is left alone (200). Needs the `accounts:write` scope.
+     */
     delete: operations['deleteAccount'];
     options?: never;
     head?: never;
+    /**
+     * Rename an account
+     * @description Sets (or with null clears) the display name; honours `If-Match`. Needs the `accounts:write` scope.
+     */
     patch: operations['renameAccount'];
     trace?: never;
   };
@@ -58,6 +82,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * An account's history
+     * @description Every recorded change of the account, newest first, page by page. Needs the `accounts:read` scope.
+     */
     get: operations['listHistory'];
     put?: never;
     post?: never;
@@ -76,6 +104,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Cancel an operation
+     * @description Gives up the outstanding operation and returns the account to the status before it; the runbook says how to reconcile the mail platform. Needs the `accounts:admin` scope.
+     */
     post: operations['cancelOperation'];
     delete?: never;
     options?: never;
@@ -92,6 +124,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Retry an operation now
+     * @description Drives the account's outstanding operation again at once, with a fresh round of attempts. Needs the `accounts:write` scope.
+     */
     post: operations['retryOperation'];
     delete?: never;
     options?: never;
@@ -107,8 +143,16 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    /**
+     * Mark a leaver
+     * @description Records the leave date (default today, UTC); the leaver sweep deletes the account when the window after it ends. The status does not change. Needs the `accounts:write` scope.
+     */
     put: operations['markLeaver'];
     post?: never;
+    /**
+     * Cancel the leaver mark
+     * @description Removes the leaver mark; the account stays as it is. Needs the `accounts:write` scope.
+     */
     delete: operations['unmarkLeaver'];
     options?: never;
     head?: never;
@@ -123,6 +167,10 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    /**
+     * Set an account's status
+     * @description Moves the account to a target status (SPEC §2): 200 when the change is done, 202 when it goes through an in-progress status and the mail platform. A target not allowed now is 409 with `allowed`. Honours `If-Match` and `Idempotency-Key`. Needs the `accounts:write` scope.
+     */
     put: operations['setStatus'];
     post?: never;
     delete?: never;
@@ -140,6 +188,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Set the status of many accounts
+     * @description Applies one target to up to 100 accounts, each on its own; each result says changed, accepted, unchanged, refused (with the problem) or not_found. Needs the `accounts:write` scope.
+     */
     post: operations['bulkSetStatus'];
     delete?: never;
     options?: never;
@@ -154,6 +206,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The caller's domains
+     * @description The domains the caller administers, each with its number of accounts; for a `*` caller, every domain that has accounts. Each count is exact and reads a few items, never the accounts. Needs the `accounts:read` scope.
+     */
     get: operations['listDomains'];
     put?: never;
     post?: never;
@@ -170,6 +226,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * A domain's summary
+     * @description The domain's accounts counted by status, plus leavers, accounts in progress and stuck ones, exact at the moment of reading: kept in step with every change in the same transaction. Reads at most 20 items. Needs the `accounts:read` scope.
+     */
     get: operations['getDomainSummary'];
     put?: never;
     post?: never;
@@ -188,6 +248,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Report a login event
+     * @description A login success, failure or lockout from the login service; a repeated `eventId` (per caller, 24 hours) counts once. Answers the access decision after the event. Needs the `login:report` scope.
+     */
     post: operations['reportLoginEvent'];
     delete?: never;
     options?: never;
@@ -202,6 +266,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * This document
+     * @description The OpenAPI 3.1 document of the API.
+     */
     get: operations['getOpenApi'];
     put?: never;
     post?: never;
@@ -218,6 +286,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * The status model
+     * @description The statuses, their login and mail policies, the transition table and the durations, machine-readable.
+     */
     get: operations['getStatusModel'];
     put?: never;
     post?: never;
@@ -234,6 +306,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /**
+     * Preview a sweep's changes
+     * @description The accounts the sweep would change if it ran at `until` (default now, at most a year ahead), each with when it became due and the status it would end in; reading it changes nothing. `domain` is required unless the caller administers every domain. Reads only the sweep's candidates. Needs the `accounts:read` scope.
+     */
     get: operations['previewSweep'];
     put?: never;
     post?: never;
@@ -296,14 +372,29 @@ export interface components {
       updatedBy: string;
       version: number;
     };
-    /** @description One status for many accounts, each on its own. */
+    /**
+     * @description One status for many accounts, each on its own.
+     * @example {
+     *       "accountIds": [
+     *         "01JD3W6Q8M4T2V9X5Z7B1C3E5G"
+     *       ],
+     *       "status": "maintenance",
+     *       "reason": "Mailbox move"
+     *     }
+     */
     BulkSetStatus: {
       accountIds: string[];
       /** @description Why; recorded in the history entry. */
       reason?: string | null;
       status: components['schemas']['Status'];
     };
-    /** @description A new account. */
+    /**
+     * @description A new account.
+     * @example {
+     *       "email": "Ann@Example.org",
+     *       "displayName": "Ann Example"
+     *     }
+     */
     CreateAccount: {
       /** @description Provision to active now (default, 202); false leaves it pending (201). */
       activate?: boolean;
@@ -313,7 +404,7 @@ export interface components {
        */
       displayName?: string | null;
       /**
-       * @description An email address; trimmed and lower-cased.
+       * @description An email address, in any case; trimmed and lower-cased.
        * @example ann@example.org
        */
       email: string;
@@ -329,7 +420,20 @@ export interface components {
     DomainSummary: {
       accounts: number;
       byStatus: {
-        [key: string]: number;
+        active: number;
+        closed: number;
+        deleted: number;
+        deleted_permanent: number;
+        deleting: number;
+        disabled: number;
+        disabling: number;
+        enabling: number;
+        inactive: number;
+        locked: number;
+        maintenance: number;
+        migration_pending: number;
+        pending: number;
+        restoring: number;
       };
       domain: string;
       inProgress: number;
@@ -359,10 +463,17 @@ export interface components {
       requestId: string | null;
       to: components['schemas']['Status'];
     };
-    /** @description A login event. */
+    /**
+     * @description A login event.
+     * @example {
+     *       "email": "ann@example.org",
+     *       "outcome": "failure",
+     *       "eventId": "evt-2f9c1b"
+     *     }
+     */
     LoginEvent: {
       /**
-       * @description An email address; trimmed and lower-cased.
+       * @description An email address, in any case; trimmed and lower-cased.
        * @example ann@example.org
        */
       email: string;
@@ -374,7 +485,12 @@ export interface components {
        */
       outcome: 'success' | 'failure' | 'lockout';
     };
-    /** @description The leave date (default today, UTC). */
+    /**
+     * @description The leave date (default today, UTC).
+     * @example {
+     *       "reason": "Contract ends"
+     *     }
+     */
     MarkLeaver: {
       leaveDate?: string | null;
       /** @description Why; recorded in the history entry. */
@@ -402,7 +518,12 @@ export interface components {
       title: string;
       type: string;
     };
-    /** @description A new display name. */
+    /**
+     * @description A new display name.
+     * @example {
+     *       "displayName": "Ann Example-Smith"
+     *     }
+     */
     RenameAccount: {
       /**
        * @description The display name; null clears it.
@@ -410,7 +531,13 @@ export interface components {
        */
       displayName: string | null;
     };
-    /** @description A status to set. */
+    /**
+     * @description A status to set.
+     * @example {
+     *       "status": "locked",
+     *       "reason": "Unusual activity"
+     *     }
+     */
     SetStatus: {
       /** @description Why; recorded in the history entry. */
       reason?: string | null;
@@ -458,7 +585,7 @@ export interface operations {
   checkAccess: {
     parameters: {
       query: {
-        /** @description An email address; trimmed and lower-cased. */
+        /** @description An email address, in any case; trimmed and lower-cased. */
         email: string;
       };
       header?: never;
@@ -493,13 +620,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -511,16 +641,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -539,21 +670,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -563,7 +709,7 @@ export interface operations {
     parameters: {
       query: {
         cursor?: string;
-        /** @description A mail domain. */
+        /** @description A mail domain, in any case; trimmed and lower-cased. */
         domain: string;
         inProgress?: 'true' | 'false';
         leaver?: 'true' | 'false';
@@ -598,13 +744,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -616,7 +765,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -635,21 +793,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -703,13 +876,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -721,6 +897,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
         headers: {
@@ -730,7 +915,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -749,21 +934,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -774,7 +974,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -801,13 +1001,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -819,16 +1022,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -847,21 +1051,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -872,7 +1091,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -917,13 +1136,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -935,12 +1157,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -953,7 +1176,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -972,21 +1195,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -999,7 +1237,7 @@ export interface operations {
         'if-match'?: string;
       };
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1030,13 +1268,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1048,12 +1289,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1075,7 +1317,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1094,21 +1336,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1122,7 +1379,7 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1150,13 +1407,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1168,16 +1428,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1196,21 +1457,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1221,7 +1497,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1255,13 +1531,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1273,12 +1552,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1291,7 +1571,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1310,21 +1590,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1335,7 +1630,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1366,13 +1661,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1384,12 +1682,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1402,7 +1701,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1421,21 +1720,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1446,7 +1760,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1477,13 +1791,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1495,12 +1812,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1513,7 +1831,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1532,21 +1850,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1557,7 +1890,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1591,13 +1924,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1609,12 +1945,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1627,7 +1964,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1646,21 +1983,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1674,7 +2026,7 @@ export interface operations {
         'if-match'?: string;
       };
       path: {
-        /** @description The account id, a ULID. */
+        /** @description The account id, a ULID (either case). */
         accountId: string;
       };
       cookie?: never;
@@ -1716,13 +2068,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1734,12 +2089,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1761,7 +2117,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1789,21 +2145,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1848,13 +2219,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1866,7 +2240,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1885,21 +2268,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1932,13 +2330,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -1950,7 +2351,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1969,21 +2379,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1994,7 +2419,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A mail domain. */
+        /** @description A mail domain, in any case; trimmed and lower-cased. */
         domain: string;
       };
       cookie?: never;
@@ -2019,13 +2444,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -2037,7 +2465,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2056,21 +2493,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2110,13 +2562,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -2128,16 +2583,17 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such account (or one outside the caller's domains). */
+      /** @description No such account (or one outside the caller's domains). Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2156,21 +2612,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2196,13 +2667,52 @@ export interface operations {
           };
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
     };
@@ -2225,13 +2735,52 @@ export interface operations {
           'application/json': components['schemas']['StatusModel'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
         };
       };
     };
@@ -2274,13 +2823,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). */
+      /** @description No or bad token: API Gateway's JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json). Otherwise: API Gateway's JWT authorizer refused the token (missing, bad signature, wrong issuer or audience, expired): `{"message": "Unauthorized"}`. */
       401: {
         headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description The route's scope is missing, or a target or domain this caller may not use. */
@@ -2292,7 +2844,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. */
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -2311,21 +2872,36 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Failed on our side. */
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          /** @description API Gateway's id of the request. */
+          'apigw-requestid': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
       500: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. */
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent with the problem, not by API Gateway). */
+          'Retry-After': string;
           [name: string]: unknown;
         };
         content: {
+          'application/json': components['schemas']['GatewayMessage'];
           'application/problem+json': components['schemas']['Problem'];
         };
       };

@@ -32,12 +32,17 @@ const CreateAccountBody = described(
       description: 'Provision to active now (default, 202); false leaves it pending (201).',
     }),
   }),
-  { description: 'A new account.', id: 'CreateAccount' },
+  {
+    description: 'A new account.',
+    id: 'CreateAccount',
+    example: { email: 'Ann@Example.org', displayName: 'Ann Example' },
+  },
 );
 
 const StatusBody = described(z.strictObject({ status: StatusSchema, reason: Reason }), {
   description: 'A status to set.',
   id: 'SetStatus',
+  example: { status: 'locked', reason: 'Unusual activity' },
 });
 
 const BulkStatusBody = described(
@@ -50,7 +55,11 @@ const BulkStatusBody = described(
     status: StatusSchema,
     reason: Reason,
   }),
-  { description: 'One status for many accounts, each on its own.', id: 'BulkSetStatus' },
+  {
+    description: 'One status for many accounts, each on its own.',
+    id: 'BulkSetStatus',
+    example: { accountIds: ['01JD3W6Q8M4T2V9X5Z7B1C3E5G'], status: 'maintenance', reason: 'Mailbox move' },
+  },
 );
 
 const ListQuery = z.strictObject({
@@ -82,6 +91,7 @@ const ACCOUNT_INPUTS = {
     body: described(z.strictObject({ displayName: DisplayName }), {
       description: 'A new display name.',
       id: 'RenameAccount',
+      example: { displayName: 'Ann Example-Smith' },
     }),
   },
   setStatus: {
@@ -96,6 +106,7 @@ const ACCOUNT_INPUTS = {
       described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }), {
         description: 'The leave date (default today, UTC).',
         id: 'MarkLeaver',
+        example: { reason: 'Contract ends' },
       }),
     ),
   },

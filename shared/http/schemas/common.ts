@@ -14,6 +14,12 @@ interface Meta {
   /** Registers the schema as a reusable OpenAPI component. */
   readonly id?: string;
   readonly example?: unknown;
+  /**
+   * What the document says in place of zod's rendering, where zod renders the value after a transform: a
+   * pattern that accepts what the server accepts as sent (any case, surrounding whitespace), not only its
+   * canonical form.
+   */
+  readonly override?: Readonly<Record<string, unknown>>;
 }
 
 /** Attaches OpenAPI metadata (description, example, component id) in zod's global registry. */
@@ -23,6 +29,23 @@ function described<T extends z.ZodMiniType>(schema: T, meta: Meta): T {
 }
 
 const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
+
+/**
+ * A JSON Schema pattern (ECMA-262, no flags) for what a trimmed, lower-cased pattern accepts as sent: letters
+ * in either case, whitespace around.
+ *
+ * @example
+ * asSent(/^[a-z]+$/) // the pattern ^\s*[a-zA-Z]+\s*$
+ */
+function asSent(pattern: RegExp): string {
+  const body = pattern.source
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replaceAll('[a-z0-9]', '[a-zA-Z0-9]')
+    .replaceAll('[a-z0-9-]', '[a-zA-Z0-9-]')
+    .replace(/\(\?=\.\{(\d+),(\d+)\}\$\)/, '(?=.{$1,$2}\\s*$$)');
+  return `^\\s*${body}\\s*$`;
+}
 // eslint-disable-next-line no-control-regex -- the point is to reject control characters
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
@@ -32,7 +55,11 @@ const AccountId = described(
     z.string(required).check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)')),
     z.transform((id: string) => id.toUpperCase()),
   ),
-  { description: 'The account id, a ULID.', example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G' },
+  {
+    description: 'The account id, a ULID (either case).',
+    example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G',
+    override: { pattern: '^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$' },
+  },
 );
 
 const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), {
@@ -44,14 +71,22 @@ const Email = described(
   z
     .string(required)
     .check(z.maxLength(320), z.trim(), z.toLowerCase(), z.regex(EMAIL_PATTERN, 'must be an email address')),
-  { description: 'An email address; trimmed and lower-cased.', example: 'ann@example.org' },
+  {
+    description: 'An email address, in any case; trimmed and lower-cased.',
+    example: 'ann@example.org',
+    override: { pattern: asSent(EMAIL_PATTERN) },
+  },
 );
 
 const Domain = described(
   z
     .string(required)
     .check(z.maxLength(253), z.trim(), z.toLowerCase(), z.regex(DOMAIN_PATTERN, 'must be a domain name')),
-  { description: 'A mail domain.', example: 'example.org' },
+  {
+    description: 'A mail domain, in any case; trimmed and lower-cased.',
+    example: 'example.org',
+    override: { pattern: asSent(DOMAIN_PATTERN) },
+  },
 );
 
 const text = (max: number) =>
@@ -121,6 +156,7 @@ const SearchText = described(
     description:
       "Only accounts whose address (its local part or the whole of it), or a word of whose display name, starts with this; case- and accent-insensitive ('jose' finds José). Address matches come first, by address.",
     example: 'jo',
+    override: { pattern: '^\\s*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' },
   },
 );
 
@@ -200,6 +236,7 @@ export {
   StatusSchema,
   SweepSchema,
   ULID_PATTERN,
+  asSent,
   described,
   required,
 };

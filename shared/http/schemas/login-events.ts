@@ -13,6 +13,7 @@ const LOGIN_EVENT_INPUTS = {
     body: described(z.strictObject({ email: Email, outcome: LoginOutcome, eventId: z.optional(EventId) }), {
       description: 'A login event.',
       id: 'LoginEvent',
+      example: { email: 'ann@example.org', outcome: 'failure', eventId: 'evt-2f9c1b' },
     }),
   },
 } as const;

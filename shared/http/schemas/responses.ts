@@ -3,7 +3,7 @@
  * decisions, problems — and which statuses each route answers.
  */
 import * as z from 'zod/mini';
-import { LoginPolicy, MailPolicy } from '../../domain/statuses';
+import { LoginPolicy, MailPolicy, STATUSES } from '../../domain/statuses';
 import { OPERATIONS } from '../../domain/transitions';
 import { described, StatusSchema } from './common';
 
@@ -128,7 +128,7 @@ const DomainSummary = described(
   z.object({
     domain: z.string(),
     accounts: count,
-    byStatus: z.record(StatusSchema, count),
+    byStatus: z.object(Object.fromEntries(STATUSES.map((status) => [status, count]))),
     leavers: count,
     inProgress: count,
     stuck: count,

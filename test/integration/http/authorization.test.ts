@@ -122,6 +122,28 @@ const CASES: Readonly<Record<string, Case>> = {
     elsewhere: 404,
     request: (_id, address) => ({ method: 'GET', path: '/access', query: { email: address } }),
   },
+  listDomains: {
+    target: 'none',
+    success: 200,
+    elsewhere: 200,
+    request: () => ({ method: 'GET', path: '/domains' }),
+  },
+  getDomainSummary: {
+    target: 'none',
+    success: 200,
+    elsewhere: 403,
+    request: (_id, address) => ({ method: 'GET', path: `/domains/${address.split('@')[1] ?? ''}/summary` }),
+  },
+  previewSweep: {
+    target: 'none',
+    success: 200,
+    elsewhere: 403,
+    request: (_id, address) => ({
+      method: 'GET',
+      path: '/sweeps/inactivity/preview',
+      query: { domain: address.split('@')[1] ?? '' },
+    }),
+  },
   getStatusModel: {
     target: 'none',
     success: 200,

@@ -669,7 +669,8 @@ describe('public routes', () => {
       const operation = res.json.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation.operationId).toBe(route.operationId);
-      expect(operation.security).toEqual(route.scope === null ? [] : [{ bearer: [route.scope] }]);
+      expect(operation.security).toEqual(route.scope === null ? [] : [{ bearer: [] }]);
+      expect(operation['x-scope']).toBe(route.scope ?? undefined);
     }
     const documented = Object.values(res.json.paths).flatMap((item) => Object.keys(item as object));
     expect(documented).toHaveLength(ROUTES.length);

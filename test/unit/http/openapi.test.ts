@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, HOUR } from '../../../shared/domain/policy';
 import { ADMIN_TRANSITIONS } from '../../../shared/domain/transitions';
+import * as z from 'zod/mini';
+import { createSchema } from 'zod-openapi';
 import { openApiDocument } from '../../../shared/http/openapi';
+import { AccountId, Domain, Email, SearchText } from '../../../shared/http/schemas/common';
 import { ROUTES } from '../../../shared/http/routes';
 import { statusModel } from '../../../shared/http/status-model';
+
+/** How the document renders a request schema. */
+const openApiSchema = (schema: z.ZodMiniType) =>
+  createSchema(schema, { io: 'input' }).schema as { pattern?: string; maxLength?: number; minLength?: number };
 
 describe('openApiDocument', () => {
   const document = openApiDocument() as unknown as {
@@ -14,6 +21,10 @@ describe('openApiDocument', () => {
         string,
         {
           operationId: string;
+          summary?: string;
+          description?: string;
+          tags?: string[];
+          'x-scope'?: string;
           security: unknown;
           parameters?: { in: string; name: string; required?: boolean }[];
           requestBody?: { required: boolean };
@@ -36,7 +47,14 @@ describe('openApiDocument', () => {
   it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('documents %s', (_name, route) => {
     const operation = document.paths[route.path]?.[route.method.toLowerCase()];
     expect(operation?.operationId).toBe(route.operationId);
-    expect(operation?.security).toEqual(route.scope === null ? [] : [{ bearer: [route.scope] }]);
+    expect(operation?.security).toEqual(route.scope === null ? [] : [{ bearer: [] }]);
+    expect(operation?.['x-scope']).toBe(route.scope ?? undefined);
+    expect(operation?.summary).toEqual(expect.any(String));
+    expect(operation?.description).toEqual(expect.any(String));
+    expect(operation?.tags).toHaveLength(1);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(
+      expect.arrayContaining(['404', '413', '429', '500', '503']),
+    );
     if (route.path.includes('{accountId}')) {
       expect(operation?.parameters).toContainEqual(
         expect.objectContaining({ in: 'path', name: 'accountId', required: true }),
@@ -66,13 +84,14 @@ describe('openApiDocument', () => {
       '413',
       '415',
       '422',
+      '429',
       '500',
       '503',
     ]);
     expect(document.paths['/accounts/{accountId}/leaver']?.put?.requestBody?.required).toBe(false);
   });
 
-  it("declares 401 as API Gateway's {message} JSON, not a problem; 413 as either", () => {
+  it("declares API Gateway's own {message} JSON beside the function's problems (401, 404, 413, 429, 500, 503)", () => {
     const responses = document.paths['/accounts/{accountId}/status']?.put?.responses as Record<
       string,
       { content: Record<string, unknown> }
@@ -80,7 +99,13 @@ describe('openApiDocument', () => {
     const gateway = { schema: { $ref: '#/components/schemas/GatewayMessage' } };
     const problem = { schema: { $ref: '#/components/schemas/Problem' } };
 
-    expect(responses['401']?.content).toEqual({ 'application/json': gateway });
+    expect(responses['401']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
+    expect(responses['404']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
+    expect(responses['429']?.content).toEqual({ 'application/json': gateway });
+    expect(responses['500']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
+    expect(responses['503']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
+    expect(Object.keys((responses['503'] as { headers?: object }).headers ?? {})).toEqual(['Retry-After']);
+    expect(Object.keys((responses['429'] as { headers?: object }).headers ?? {})).toEqual(['apigw-requestid']);
     expect(responses['413']?.content).toEqual({ 'application/problem+json': problem, 'application/json': gateway });
     expect(responses['403']?.content).toEqual({ 'application/problem+json': problem });
     expect(document.components.schemas.GatewayMessage).toMatchObject({
@@ -88,6 +113,51 @@ describe('openApiDocument', () => {
       properties: { message: { type: 'string' } },
       required: ['message'],
     });
+  });
+
+  it('gives each leaver and inProgress filter its own description (no shared schema instance)', () => {
+    const parameters = document.paths['/accounts']?.get?.parameters as { name: string; description?: string }[];
+    const describe = (name: string) => {
+      const parameter = parameters.find((p) => p.name === name) as {
+        description?: string;
+        schema?: { description?: string };
+      };
+      return parameter?.description ?? parameter?.schema?.description;
+    };
+    expect(describe('leaver')).toMatch(/leavers/);
+    expect(describe('inProgress')).toMatch(/in progress/);
+  });
+
+  it.each([
+    [
+      'Email',
+      Email,
+      ['Ann@Example.ORG', '  ann@example.org ', 'a.b+c@x.y.org'],
+      ['ann', 'ann@@x.org', 'a b@x.org', 'ann@x..org', `${'a'.repeat(250)}@x.org`],
+    ],
+    [
+      'Domain',
+      Domain,
+      ['EXAMPLE.ORG', ' example.org ', 'xn--bcher-kva.de'],
+      ['exa mple.org', 'example..org', '-x.org', '127.0.0.1x'],
+    ],
+    [
+      'AccountId',
+      AccountId,
+      ['01JD3W6Q8M4T2V9X5Z7B1C3E5G', '01jd3w6q8m4t2v9x5z7b1c3e5g'],
+      ['01JD3W6Q8M4T2V9X5Z7B1C3E5', '81JD3W6Q8M4T2V9X5Z7B1C3E5G', '01JD3W6Q8M4T2V9X5Z7B1C3E5U'],
+    ],
+    ['SearchText', SearchText, ['jo', ' José ', 'a@b'], ['   ', '', 'a\u0001b']],
+  ] as const)('describes %s as the server accepts it, as sent', (_name, schema, accepted, refused) => {
+    const rendered = openApiSchema(schema);
+    const documented = (value: string) =>
+      new RegExp(rendered.pattern ?? '').test(value) &&
+      value.length <= (rendered.maxLength ?? Infinity) &&
+      value.length >= (rendered.minLength ?? 0);
+    for (const value of [...accepted, ...refused].map((v) => v.replace('\\u0001', '\u0001'))) {
+      expect(documented(value), value).toBe(z.safeParse(schema, value).success);
+    }
+    for (const value of accepted) expect(z.safeParse(schema, value).success, value).toBe(true);
   });
 
   it('registers the account resource and the problem as components', () => {
