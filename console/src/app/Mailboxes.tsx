@@ -234,9 +234,8 @@ function Mailboxes() {
   };
 
   const selected = table.getSelectedRowModel().rows.map((r) => r.original);
-  const statusOptions = model.statuses.filter(
-    (s) => (counts?.byStatus[s.status] ?? 0) > 0 || filter === `status:${s.status}`,
-  );
+  // Every status, each with its count from the summary (zero included, so the list never shifts).
+  const statusOptions = model.statuses;
 
   return (
     <section aria-labelledby="mailboxes-title">
