@@ -137,6 +137,33 @@ describe('003: block and restore access', () => {
   });
 });
 
+describe('003 by keyboard alone', () => {
+  it('blocks access with Enter, Escape cancels, Tab and Enter confirm', async () => {
+    // Prepare
+    await openList();
+    const gus = row(`gus@${DOMAIN}`);
+    await gus.getByRole('button', { name: 'Block access' }).focus();
+
+    // Act: open and cancel with the keyboard, then open and confirm.
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Block access' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Block access' }).waitFor({ state: 'detached' });
+    const afterEscape = (await world.account(`gus@${DOMAIN}`)).status;
+    await gus.getByRole('button', { name: 'Block access' }).focus();
+    await page.keyboard.press('Enter');
+    const focusedFirst = await page.evaluate('document.activeElement?.textContent');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    // Assess
+    expect(afterEscape).toBe('active');
+    expect(focusedFirst).toBe('Cancel');
+    await gus.getByText('Disabled — access blocked').waitFor();
+    expect((await world.settled(`gus@${DOMAIN}`)).status).toBe('disabled');
+  });
+});
+
 describe('000: edit an account status and Save', () => {
   it('opens the account, picks the status under Account status, Save takes effect immediately', async () => {
     // Prepare
@@ -368,10 +395,11 @@ describe('each capability', () => {
     await page.getByRole('checkbox', { name: `Select eve@${DOMAIN}` }).check();
     await page.getByRole('checkbox', { name: `Select fay@${DOMAIN}` }).check();
     await page.getByRole('checkbox', { name: `Select ben@${DOMAIN}` }).check();
+    await page.getByRole('checkbox', { name: `Select ${world.stuckEmail}` }).check();
 
     // Act
     await page.getByRole('combobox', { name: 'Bulk status' }).selectOption('maintenance');
-    await page.getByRole('button', { name: 'Apply to 3 selected' }).click();
+    await page.getByRole('button', { name: 'Apply to 4 selected' }).click();
 
     // Assess
     const outcomes = page.getByRole('table', { name: 'Bulk outcomes' });
@@ -380,7 +408,12 @@ describe('each capability', () => {
     expect(await outcomes.getByRole('row', { name: new RegExp(`fay@${DOMAIN}`) }).textContent()).toMatch(/Changed/);
     // Ben is locked (the stale-version test): maintenance is allowed from locked too.
     expect(await outcomes.getByRole('row', { name: new RegExp(`ben@${DOMAIN}`) }).textContent()).toMatch(/Changed/);
+    // The stuck account is in progress: refused, and the refusal says why.
+    expect(await outcomes.getByRole('row', { name: new RegExp(world.stuckEmail) }).textContent()).toMatch(
+      /Refused.*No status can be set while an operation is in progress/,
+    );
     expect((await world.account(`eve@${DOMAIN}`)).status).toBe('maintenance');
+    expect((await world.account(world.stuckEmail)).status).toBe('disabling');
     await noSeriousViolations();
   });
 
