@@ -5,13 +5,14 @@
  *
  *   npm run bench                 the full run (about 10–15 minutes on 2 cores)
  *   npm run bench -- --quick      a smoke run (about a minute): few samples, small tables, one sweep under faults
- *   npm run bench -- --only=latency,faults,scale,bundles,console   some phases only
+ *   npm run bench -- --only=latency,faults,scale,admin,bundles,console   some phases only
  *   npm run bench -- --out=path.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { REPO_ROOT } from '../../infra/local/paths';
+import { runAdmin, type AdminOptions } from './admin';
 import { loadHandlers } from './api';
 import { runBundles, type BundleOptions } from './bundles';
 import { runConsole, type ConsoleOptions } from './console';
@@ -22,13 +23,14 @@ import { muted, print, progress } from './output';
 import { renderReport, targets, type BenchReport } from './report';
 import { runScale, type ScaleOptions } from './scale';
 
-const PHASES = ['bundles', 'latency', 'faults', 'scale', 'console'] as const;
+const PHASES = ['bundles', 'latency', 'faults', 'scale', 'admin', 'console'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Profile {
   readonly latency: LatencyOptions;
   readonly faults: FaultOptions;
   readonly scale: ScaleOptions;
+  readonly admin: AdminOptions;
   readonly bundles: BundleOptions;
   readonly console: ConsoleOptions;
 }
@@ -37,6 +39,7 @@ const FULL: Profile = {
   latency: { samples: 2000, httpSamples: 1000, warmup: 300 },
   faults: { samples: 300, concurrency: 4, sweepCandidates: 150 },
   scale: { sizes: [10_000, 100_000], candidates: 1000 },
+  admin: { sizes: [10_000, 100_000], pages: 3, limit: 50, burst: 1000 },
   bundles: { runs: 15 },
   console: { accounts: 10_000, runs: 7 },
 };
@@ -45,6 +48,7 @@ const QUICK: Profile = {
   latency: { samples: 150, httpSamples: 100, warmup: 40 },
   faults: { samples: 30, concurrency: 4, sweepCandidates: 10, sweeps: ['inactivity'] },
   scale: { sizes: [500, 5_000], candidates: 50 },
+  admin: { sizes: [1_000, 5_000], pages: 2, limit: 50, burst: 200 },
   bundles: { runs: 3 },
   console: { accounts: 1_000, runs: 2 },
 };
@@ -65,7 +69,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; 
       phases = PHASES.filter((p) => wanted.includes(p));
     } else if (arg.startsWith('--out=')) out = resolve(arg.slice('--out='.length));
     else if (arg === '--help' || arg === '-h') {
-      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale,console] [--out=file.json]');
+      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale,admin,console] [--out=file.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -110,6 +114,15 @@ async function main(): Promise<void> {
     const db = await startBenchDb('bench-scale');
     try {
       report.scale = await muted(() => runScale(db, profile.scale));
+    } finally {
+      await db.stop();
+    }
+  }
+
+  if (args.phases.includes('admin')) {
+    const db = await startBenchDb('bench-admin');
+    try {
+      report.admin = await muted(() => runAdmin(db, profile.admin));
     } finally {
       await db.stop();
     }

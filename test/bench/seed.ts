@@ -85,6 +85,28 @@ function recorder(shape: StoreShape): Recorder {
 
 const keyOf = (item: Item): string => `${String(item['PK'])}|${String(item['SK'])}`;
 
+/**
+ * What `recorded` added to counter items: each counter Update is `ADD #c0 :c0, …` (shared/store/counts.ts),
+ * summed by item key (`PK|SK`).
+ */
+function counterSums(recorded: readonly Recorded[]): Map<string, Record<string, number>> {
+  const sums = new Map<string, Record<string, number>>();
+  for (const entry of recorded) {
+    if (entry.kind !== 'transact') continue;
+    for (const write of entry.items) {
+      const update = write.Update;
+      if (update?.Key === undefined || !String(update.Key['PK']).startsWith('COUNT#')) continue;
+      const sum = sums.get(keyOf(update.Key)) ?? {};
+      for (const [placeholder, attribute] of Object.entries(update.ExpressionAttributeNames ?? {})) {
+        const value = update.ExpressionAttributeValues?.[placeholder.replace('#', ':')];
+        if (typeof value === 'number') sum[attribute] = (sum[attribute] ?? 0) + value;
+      }
+      sums.set(keyOf(update.Key), sum);
+    }
+  }
+  return sums;
+}
+
 /** The items left after `recorded` ran in order (later puts replace earlier ones, deletes remove). */
 function finalItems(recorded: readonly Recorded[]): Item[] {
   const items = new Map<string, Item>();
@@ -112,6 +134,8 @@ interface Made {
   readonly items: Item[];
   /** Its history items. */
   readonly history: Item[];
+  /** What its writes added to its domain's counter items (`COUNT#…` key → attribute → sum). */
+  readonly counts: ReadonlyMap<string, Readonly<Record<string, number>>>;
 }
 
 const isHistory = (item: Item): boolean => String(item['SK']).startsWith('HISTORY#');
@@ -243,8 +267,8 @@ const CANDIDATE_KIND = {
 } as const satisfies Record<string, Kind>;
 
 interface Builder {
-  /** Builds one account of `kind` (in memory; nothing is written). */
-  make(kind: Kind, domain: string): Promise<Made>;
+  /** Builds one account of `kind` (in memory; nothing is written), named `displayName` (default 'Bench Account'). */
+  make(kind: Kind, domain: string, displayName?: string): Promise<Made>;
 }
 
 /**
@@ -256,7 +280,7 @@ interface Builder {
  */
 function accountBuilder(shape: StoreShape, t: number): Builder {
   return {
-    async make(kind, domain) {
+    async make(kind, domain, displayName = 'Bench Account') {
       const rec = recorder(shape);
       const deps = (at: Date) => ({ store: rec.store, policy: shape.policy, clock: () => at });
       const { created, steps } = KINDS[kind](t);
@@ -266,7 +290,7 @@ function accountBuilder(shape: StoreShape, t: number): Builder {
         {
           accountId,
           email: `${accountId.toLowerCase()}@${domain}`,
-          displayName: 'Bench Account',
+          displayName,
           activate: true,
           caller: ADMIN,
         },
@@ -281,8 +305,14 @@ function accountBuilder(shape: StoreShape, t: number): Builder {
         if (applied.outcome === 'refused') throw new Error(`seeding ${kind}: ${applied.refusal.detail}`);
         account = applied.account;
       }
-      const items = finalItems(rec.take());
-      return { account, items: items.filter((i) => !isHistory(i)), history: items.filter(isHistory) };
+      const recorded = rec.take();
+      const items = finalItems(recorded);
+      return {
+        account,
+        items: items.filter((i) => !isHistory(i)),
+        history: items.filter(isHistory),
+        counts: counterSums(recorded),
+      };
     },
   };
 }
@@ -329,7 +359,11 @@ function toRawTransactItem(item: DocumentTransactItem): TransactWriteItem {
     const { Key, ExpressionAttributeValues, ...rest } = item.Delete;
     return { Delete: { ...rest, Key: marshall(Key as Item, options), ...values(ExpressionAttributeValues) } };
   }
-  throw new Error('the bench only replays Put and Delete transaction items');
+  if (item.Update !== undefined) {
+    const { Key, ExpressionAttributeValues, ...rest } = item.Update;
+    return { Update: { ...rest, Key: marshall(Key as Item, options), ...values(ExpressionAttributeValues) } };
+  }
+  throw new Error('the bench only replays Put, Update and Delete transaction items');
 }
 
 /** A write the store would send, in the low-level client's form (values marshalled), ready to replay. */
