@@ -153,7 +153,7 @@ function targets(report: BenchReport): Target[] {
       figure: `console: sign-in to a usable list of ${consoleResult.accounts.toLocaleString('en-US')} accounts, p50 (max)`,
       measured: `${f(consoleResult.signInToList.p50 / 1000)} s (${f(consoleResult.signInToList.max / 1000)} s)`,
       target: '≤ 1.50 s',
-      met: consoleResult.signInToList.max <= 1500,
+      met: consoleResult.signInToList.p50 <= 1500,
     });
     out.push({
       figure: 'console: JavaScript gzipped, first screen (all)',
