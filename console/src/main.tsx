@@ -24,6 +24,9 @@ async function start(): Promise<void> {
       <main>
         <h1>Mailbox Lifecycle</h1>
         <p role="alert">The console could not start: {(error as Error).message}</p>
+        <p>
+          <a href="/">Try again</a>
+        </p>
       </main>,
     );
   }
