@@ -4,6 +4,7 @@
  * fast with the variable's name.
  */
 import { DEFAULT_POLICY, DAY, HOUR, type Policy } from './domain/policy';
+import { ConfigError } from './errors';
 import { isStatus, type Status } from './domain/statuses';
 import { DEFAULT_TABLE_NAME } from './store/table';
 
@@ -49,10 +50,6 @@ interface Config {
     /** Local: the file events are appended to. */
     readonly file: string | undefined;
   };
-}
-
-class ConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 /** Every environment variable loadConfig reads (the readers below take only these names). */

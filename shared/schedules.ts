@@ -2,9 +2,7 @@
  * The scheduled background work of SPEC §5, declared once: the CDK service stack makes one function and
  * one EventBridge rule per entry; the local stack runs the same list on timers.
  */
-import type { DueKind } from './store/port';
-
-type SweepKind = 'inactivity' | 'leaver' | 'retention' | 'lockout' | 'stuck';
+import { SWEEP_KINDS, type DueKind, type SweepKind } from './domain/due';
 
 interface Schedule {
   readonly sweep: SweepKind;
@@ -67,8 +65,6 @@ const SWEEP_READS = {
   stuck: ['stuck', 'stuck_alert'],
 } as const satisfies Readonly<Record<SweepKind, readonly DueKind[]>>;
 
-const SWEEP_KINDS: readonly SweepKind[] = SCHEDULES.map((s) => s.sweep);
-
 /**
  * Whether a sweep is destructive (leaver, retention): it brakes above maxAffected candidates.
  *
@@ -79,5 +75,6 @@ function isDestructive(sweep: SweepKind): boolean {
   return SCHEDULES.some((s) => s.sweep === sweep && s.destructive);
 }
 
+/** The sweep kinds are the domain's (shared/domain/due.ts); re-exported for the code that runs the schedules. */
 export { SCHEDULES, SWEEP_KINDS, SWEEP_READS, isDestructive };
 export type { Schedule, SweepKind };

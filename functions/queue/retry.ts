@@ -5,7 +5,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../shared/config';
-import { instrument, observability } from '../../shared/stream/observability';
+import { instrument, observability } from '../../shared/observability';
 import { runRetryBatch } from '../../shared/worker/batch';
 import { createWorkerDeps } from '../../shared/worker/deps';
 import type { WorkerDeps } from '../../shared/worker/run-operation';

@@ -4,21 +4,22 @@
  * EventBridge's scheduled-event envelope, meaning `{}`). Logs the summary (Powertools Logger), emits the
  * counts (Powertools Metrics), and hands an unfinished run to a fresh asynchronous invocation of itself.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ConfigError, type Env } from '../../shared/config';
-import { SWEEP_KINDS, type SweepKind } from '../../shared/schedules';
+import type { Env } from '../../shared/config';
+import { ConfigError } from '../../shared/errors';
+import { SWEEP_KINDS, type SweepKind } from '../../shared/domain/due';
 import { InvalidSweepEventError, type SweepEvent } from '../../shared/sweeps/event';
-import { METRICS_NAMESPACE, SERVICE_NAME, SWEEP_DIMENSION, SweepMetric } from '../../shared/sweeps/metrics';
+import { powertoolsLogger, powertoolsMetrics } from '../../shared/observability';
+import { SWEEP_DIMENSION, SweepMetric } from '../../shared/sweeps/metrics';
 import { runScheduled, type InvocationReport } from '../../shared/sweeps/scheduled';
 
-const logger = new Logger({ serviceName: SERVICE_NAME });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+const logger = powertoolsLogger();
+const metrics = powertoolsMetrics();
 let lambda: LambdaClient | undefined;
 
 /** The sweep this function runs, from env SWEEP. */

@@ -7,7 +7,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { loadConfig } from '../../shared/config';
 import { publishStreamBatch } from '../../shared/events/batch';
 import { createEventPublisher, type EventPublisher } from '../../shared/events/publisher';
-import { instrument, observability } from '../../shared/stream/observability';
+import { instrument, observability } from '../../shared/observability';
 
 const obs = observability('events');
 let publisher: EventPublisher | undefined;

@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/sweeps/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability';
 
 /** The repository root: entries are given relative to it (as shared/http/routes.ts declares them). */
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,10 +10,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { SCHEDULES, SWEEP_KINDS, SWEEP_READS, type Schedule, type SweepKind } from '../../shared/schedules';
-import type { DueKind } from '../../shared/store/port';
+import { ACCOUNT_SWEEPS, SWEEP_KINDS, type DueKind, type SweepKind } from '../../shared/domain/due';
+import { SCHEDULES, SWEEP_READS, type Schedule } from '../../shared/schedules';
 import { DUE_KIND_INDEX, type Index } from '../../shared/store/table';
-import { SWEEP_NAMES } from '../../shared/sweeps/continuation';
 import { allowAlerts } from './alerting';
 import { LambdaFunction } from './lambda-function';
 import { pascal } from './names';
@@ -43,7 +42,7 @@ const SWEEP_INDEXES = Object.fromEntries(SWEEP_KINDS.map((sweep) => [sweep, inde
 const publishesAlerts = (schedule: Schedule): boolean => schedule.destructive || schedule.sweep === 'stuck';
 
 /** The sweeps that continue a long run in a fresh invocation of themselves (the stuck detector never does). */
-const continues = (schedule: Schedule): boolean => (SWEEP_NAMES as readonly string[]).includes(schedule.sweep);
+const continues = (schedule: Schedule): boolean => (ACCOUNT_SWEEPS as readonly string[]).includes(schedule.sweep);
 
 interface SweepsProps {
   readonly table: ITable;

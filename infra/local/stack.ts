@@ -15,7 +15,7 @@ import type { HttpFunction } from '../../shared/http/routes';
 import { SCHEDULES } from '../../shared/schedules';
 import type { SweepKind } from '../../shared/schedules';
 import type { SweepEvent } from '../../shared/sweeps/event';
-import { SERVICE_NAME } from '../../shared/sweeps/metrics';
+import { SERVICE_NAME } from '../../shared/observability';
 import { DEFAULT_TABLE_NAME } from '../../shared/store/table';
 import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../shared/store/client';
 import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';

@@ -8,12 +8,9 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from './stack';
 import type { LocalStack } from './stack';
+import { UsageError } from '../../shared/errors';
 
 const USAGE = 'usage: npm start [-- --port <port>] [-- --persist]';
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 function parsePort(raw: string): number {
   const port = Number(raw);

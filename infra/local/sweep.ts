@@ -10,15 +10,12 @@ import { loadConfig } from '../../shared/config';
 import { SWEEP_KINDS } from '../../shared/schedules';
 import type { SweepKind } from '../../shared/schedules';
 import { dynamoDbClient } from '../../shared/store/client';
-import type { SweepEvent } from '../../shared/sweeps/event';
+import { InvalidSweepEventError, type SweepEvent } from '../../shared/sweeps/event';
 import { localPaths } from './paths';
 import { applyStackEnv, readStackFile, runLocalSweep } from './stack';
+import { UsageError } from '../../shared/errors';
 
 const USAGE = `usage: npm run sweep -- <${SWEEP_KINDS.join('|')}> [--now <ISO 8601>] [--dry-run] [--max-affected <N>]`;
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 class StackNotRunningError extends Error {
   override readonly name = 'StackNotRunningError';
@@ -87,8 +84,8 @@ main().catch((error: unknown) => {
     console.error(`${(error as Error).message}\n${USAGE}`);
   } else if (error instanceof StackNotRunningError) {
     console.error(error.message);
-  } else if ((error as Error).name === 'InvalidSweepEventError') {
-    console.error(`${(error as Error).message}\nNothing was changed.`);
+  } else if (error instanceof InvalidSweepEventError) {
+    console.error(`${error.message}\nNothing was changed.`);
   } else {
     console.error(`the sweep failed: ${(error as Error).stack ?? String(error)}`);
   }

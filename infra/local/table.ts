@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
   type CreateTableCommandInput,
@@ -91,16 +92,44 @@ async function deleteTable(client: AnyClient, tableName: string): Promise<void> 
   }
 }
 
-/** Creates `tableName` unless it exists (a persisted local database keeps its table); true if created. */
+/**
+ * Adds the indexes of TABLE that `tableName` lacks (a table persisted by an earlier version), one at a time
+ * as DynamoDB requires; the names of those added.
+ */
+async function addMissingIndexes(client: AnyClient, tableName: string): Promise<string[]> {
+  const { Table: table } = await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const input = createTableInput(tableName);
+  const added: string[] = [];
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === undefined || present.has(index.IndexName)) continue;
+    await raw(client).send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    await waitUntilActive(client, tableName);
+    added.push(index.IndexName);
+  }
+  return added;
+}
+
+/**
+ * Creates `tableName` unless it exists (a persisted local database keeps its table), adding any index it
+ * lacks; true if created.
+ */
 async function ensureTable(client: AnyClient, tableName: string): Promise<boolean> {
   try {
     await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
-    return false;
   } catch (error) {
     if (!isNamed(error, 'ResourceNotFoundException')) throw error;
+    await createTable(client, tableName);
+    return true;
   }
-  await createTable(client, tableName);
-  return true;
+  await addMissingIndexes(client, tableName);
+  return false;
 }
 
-export { createTable, deleteTable, ensureTable, createTableInput };
+export { addMissingIndexes, createTable, deleteTable, ensureTable, createTableInput };

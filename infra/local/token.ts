@@ -7,13 +7,10 @@ import { parseArgs } from 'node:util';
 import { NoSigningKeyError, readSigningKey, signToken } from './jwt';
 import type { LocalClaims } from './jwt';
 import { localPaths } from './paths';
+import { UsageError } from '../../shared/errors';
 
 const USAGE =
   'usage: npm run -s token -- --sub <actor> --scope "<scope> …" [--domains <domain>[,<domain>…] | \'*\'] [--ttl <seconds|30m|8h|7d>]';
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
 

@@ -6,7 +6,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../config';
-import { reportError } from '../console-log';
+import { reportError } from '../observability';
 import type { AlertPublisher } from './alert';
 
 type SnsClient = Pick<SNSClient, 'send'>;

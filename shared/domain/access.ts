@@ -1,16 +1,11 @@
 /**
  * The access decision (SPEC §1): whether the owner may log in and what happens to mail. A change takes
- * effect at once; a `failed_logins` lock whose `until` has passed already counts as its previous status.
+ * effect at once; a `failed_logins` lock whose `until` has passed (./due.ts) already counts as its previous status.
  * Pure: no I/O.
  */
 import type { AccessDecision, Lock } from './account';
-import { reached } from './change';
+import { lockExpired } from './due';
 import { statusDefinition, type Status } from './statuses';
-
-/** Whether a lock is a failed-logins lockout whose time is up. */
-function lockExpired(lock: Lock | null, now: Date): boolean {
-  return lock !== null && lock.reason === 'failed_logins' && reached(lock.until, now);
-}
 
 /**
  * The status the access decision uses: the stored one, except an expired `failed_logins` lock, which
@@ -30,4 +25,4 @@ function accessDecision(status: Status, lock: Lock | null, now: Date): AccessDec
   return { login, mail };
 }
 
-export { accessDecision, effectiveStatus, lockExpired };
+export { accessDecision, effectiveStatus };

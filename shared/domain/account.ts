@@ -84,6 +84,11 @@ interface Account {
   readonly createdAt: string;
   readonly failedLogins: FailedLogins | null;
   readonly stuckAlert: StuckAlert | null;
+  /**
+   * The stored revision of this state: 1 when created, + 1 by every write (changes and quiet writes alike).
+   * The store writes `next` only over the revision `previous` carries; not part of the resource.
+   */
+  readonly revision: number;
 }
 
 /** What the access endpoint and login-event responses answer. */

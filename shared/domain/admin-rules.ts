@@ -4,10 +4,11 @@
  */
 import type { Account, InProgress, Lock } from './account';
 import { Action } from './actions';
-import { change, operationStart, reached, refused, unchanged, type ChangeMeta } from './change';
+import { change, operationStart, refused, unchanged, type ChangeMeta } from './change';
+import { reached } from './due';
 import { leaveDateProblem, leaverMark, utcDate } from './leaver';
 import type { Policy } from './policy';
-import type { Caller, Decision, Request } from './requests';
+import { RefusalReason, type Caller, type Request, type Result } from './requests';
 import type { Status } from './statuses';
 import { adminTransitions, findAdminTransition, hasScope, type AdminTransition } from './transitions';
 
@@ -24,12 +25,12 @@ const DIRECT_ACTIONS: Partial<Record<Status, Action>> = {
 
 const TOMBSTONE: Status = 'deleted_permanent';
 
-const meta = (caller: Caller, action: Action, reason: string | null, accepted = false): ChangeMeta => ({
+const meta = (caller: Caller, action: Action, reason: string | null, underway = false): ChangeMeta => ({
   action,
   actor: caller.sub,
   reason,
   requestId: caller.requestId,
-  accepted,
+  underway,
 });
 
 /** Whether the caller holds the scope a transition needs beyond accounts:write. */
@@ -75,37 +76,44 @@ function alreadyThere(account: Account, target: Status): boolean {
 }
 
 /** Refusal of anything but its own target or status for an account in progress. */
-function inProgressRefusal(account: Account, op: InProgress, what: string): Decision {
+function inProgressRefusal(account: Account, op: InProgress, what: string): Result {
   return refused(
-    409,
+    account,
+    RefusalReason.IN_PROGRESS,
     'Operation in progress',
     `The account is ${account.status} towards ${op.target}; ${what} Retry or cancel the operation first.`,
   );
 }
 
-/** A status asked of an account in progress: its own target or in-progress status is accepted (202), nothing else. */
-function whileInProgress(account: Account, op: InProgress, target: Status, caller: Caller): Decision {
+/** A status asked of an account in progress: its own target or in-progress status is underway, nothing else. */
+function whileInProgress(account: Account, op: InProgress, target: Status, caller: Caller): Result {
   if (target !== op.target && target !== account.status) {
     return inProgressRefusal(account, op, `it cannot be set to ${target} now.`);
   }
   const started = adminTransitions(op.from).find((t) => t.via?.operation === op.operation);
   if (started !== undefined && !mayUse(started, caller)) {
-    return refused(403, 'Scope required', `Asking for ${target} needs the ${started.requires} scope.`);
+    return refused(
+      account,
+      RefusalReason.NEEDS_SCOPE,
+      'Scope required',
+      `Asking for ${target} needs the ${started.requires} scope.`,
+    );
   }
-  return unchanged(true);
+  return unchanged(account, true);
 }
 
 /** What an administrator's target does: SPEC §2's table, scopes, and restore only before purgeAfter. */
-function setStatus(account: Account, target: Status, reason: string | null, caller: Caller, now: Date): Decision {
+function setStatus(account: Account, target: Status, reason: string | null, caller: Caller, now: Date): Result {
   if (account.inProgress !== null) return whileInProgress(account, account.inProgress, target, caller);
-  if (alreadyThere(account, target)) return unchanged();
+  if (alreadyThere(account, target)) return unchanged(account);
   const from = account.status;
   const transition = findAdminTransition(from, target);
   const allowed = allowedTargets(account, caller, now);
   if (transition === undefined) {
     const options = allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'no target is allowed';
     return refused(
-      409,
+      account,
+      RefusalReason.NOT_ALLOWED,
       'Transition not allowed',
       `An account in status ${from} cannot be set to ${target} (${options}).`,
       allowed,
@@ -113,7 +121,8 @@ function setStatus(account: Account, target: Status, reason: string | null, call
   }
   if (!mayUse(transition, caller)) {
     return refused(
-      403,
+      account,
+      RefusalReason.NEEDS_SCOPE,
       'Scope required',
       `Setting an account from ${from} to ${target} needs the ${transition.requires} scope.`,
       allowed,
@@ -121,7 +130,8 @@ function setStatus(account: Account, target: Status, reason: string | null, call
   }
   if (isRestore(transition) && restorePassed(account, now)) {
     return refused(
-      409,
+      account,
+      RefusalReason.PURGE_WINDOW_PASSED,
       'Restore period over',
       `The account could be restored only before ${account.purgeAfter}.`,
       allowed,
@@ -138,36 +148,47 @@ function setStatus(account: Account, target: Status, reason: string | null, call
 }
 
 /** DELETE /accounts/{id}: a soft delete via `deleting`; already deleted is a no-op. */
-function deleteAccount(account: Account, request: RequestOf<'delete'>, now: Date): Decision {
+function deleteAccount(account: Account, request: RequestOf<'delete'>, now: Date): Result {
   const op = account.inProgress;
   if (op !== null) {
     return op.target === 'deleted' || op.target === TOMBSTONE
-      ? unchanged(true)
+      ? unchanged(account, true)
       : inProgressRefusal(account, op, 'it cannot be deleted now.');
   }
-  if (account.status === TOMBSTONE) return refused(409, 'Account purged', 'The account is permanently deleted.');
+  if (account.status === TOMBSTONE) {
+    return refused(account, RefusalReason.PURGED, 'Account purged', 'The account is permanently deleted.');
+  }
   return setStatus(account, 'deleted', request.reason, request.caller, now);
 }
 
 /** PATCH /accounts/{id}: a new display name (a change with its own history entry), even in progress. */
-function rename(account: Account, request: RequestOf<'rename'>, now: Date): Decision {
-  if (account.status === TOMBSTONE) return refused(409, 'Account purged', 'A purged account keeps no personal data.');
-  if (request.displayName === account.displayName) return unchanged();
+function rename(account: Account, request: RequestOf<'rename'>, now: Date): Result {
+  if (account.status === TOMBSTONE) {
+    return refused(account, RefusalReason.PURGED, 'Account purged', 'A purged account keeps no personal data.');
+  }
+  if (request.displayName === account.displayName) return unchanged(account);
   return change(account, { displayName: request.displayName }, now, meta(request.caller, Action.RENAME, null));
 }
 
 /** PUT /accounts/{id}/leaver: on a resting account that is not deleted; the status does not change. */
-function markLeaver(account: Account, request: RequestOf<'mark_leaver'>, now: Date, policy: Policy): Decision {
+function markLeaver(account: Account, request: RequestOf<'mark_leaver'>, now: Date, policy: Policy): Result {
   if (account.inProgress !== null) {
     return inProgressRefusal(account, account.inProgress, 'it cannot be marked as a leaver now.');
   }
   if (account.status === 'deleted' || account.status === TOMBSTONE) {
-    return refused(409, 'Not allowed', `A ${account.status} account cannot be marked as a leaver.`);
+    return refused(
+      account,
+      RefusalReason.NOT_ALLOWED,
+      'Not allowed',
+      `A ${account.status} account cannot be marked as a leaver.`,
+    );
   }
   const leaveDate = request.leaveDate ?? utcDate(now);
   const problem = leaveDateProblem(leaveDate, now, policy);
-  if (problem !== null) return refused(409, 'Invalid leave date', `The leave date ${problem}.`);
-  if (account.leaver?.leaveDate === leaveDate) return unchanged();
+  if (problem !== null) {
+    return refused(account, RefusalReason.INVALID_LEAVE_DATE, 'Invalid leave date', `The leave date ${problem}.`);
+  }
+  if (account.leaver?.leaveDate === leaveDate) return unchanged(account);
   return change(
     account,
     { leaver: leaverMark(leaveDate, policy) },
@@ -177,15 +198,17 @@ function markLeaver(account: Account, request: RequestOf<'mark_leaver'>, now: Da
 }
 
 /** DELETE /accounts/{id}/leaver: cancels the mark. */
-function unmarkLeaver(account: Account, request: RequestOf<'unmark_leaver'>, now: Date): Decision {
-  if (account.leaver === null) return unchanged();
+function unmarkLeaver(account: Account, request: RequestOf<'unmark_leaver'>, now: Date): Result {
+  if (account.leaver === null) return unchanged(account);
   return change(account, { leaver: null }, now, meta(request.caller, Action.UNMARK_LEAVER, request.reason));
 }
 
-/** POST .../in-progress/retry: a fresh round of attempts of the same operation (202). */
-function retry(account: Account, request: RequestOf<'retry'>, now: Date): Decision {
+/** POST .../in-progress/retry: a fresh round of attempts of the same operation (underway). */
+function retry(account: Account, request: RequestOf<'retry'>, now: Date): Result {
   const op = account.inProgress;
-  if (op === null) return refused(409, 'Not in progress', 'The account has no operation to retry.');
+  if (op === null) {
+    return refused(account, RefusalReason.NOT_IN_PROGRESS, 'Not in progress', 'The account has no operation to retry.');
+  }
   const inProgress: InProgress = { ...op, attempts: 0, lastError: null, round: op.round + 1 };
   return change(account, { inProgress }, now, meta(request.caller, Action.RETRY, null, true));
 }
@@ -195,9 +218,16 @@ function retry(account: Account, request: RequestOf<'retry'>, now: Date): Decisi
  * leaves the account resting in `pending`). An account that was locked gets its lock back, or an
  * administrator's lock when the record of it is missing.
  */
-function cancel(account: Account, request: RequestOf<'cancel'>, now: Date): Decision {
+function cancel(account: Account, request: RequestOf<'cancel'>, now: Date): Result {
   const op = account.inProgress;
-  if (op === null) return refused(409, 'Not in progress', 'The account has no operation to cancel.');
+  if (op === null) {
+    return refused(
+      account,
+      RefusalReason.NOT_IN_PROGRESS,
+      'Not in progress',
+      'The account has no operation to cancel.',
+    );
+  }
   const lock: Lock | null =
     op.from === 'locked' ? (op.lock ?? { reason: 'admin', until: null, previousStatus: 'active' }) : null;
   const patch = { status: op.from, inProgress: null, lock, failedLogins: null };

@@ -1,17 +1,20 @@
 /**
  * The building blocks every rule of ./decide.ts answers with: a change (next version, audit fields and its
- * history entry), a quiet write, nothing, or a refusal; and the start of an in-progress operation.
+ * history entry), a quiet write, nothing, or a refusal (one Result, ./requests.ts); and the start of an in-progress operation.
  * Pure: no I/O.
  */
 import type { Account, HistoryDraft, Lock } from './account';
 import type { Action } from './actions';
-import type { Decision, RefusalStatus } from './requests';
+import type { RefusalReason, Result } from './requests';
 import type { Status } from './statuses';
 import type { Via } from './transitions';
 
 /** The fields a rule may change; the audit fields follow from `ChangeMeta`, and stuckAlert is the stuck detector's. */
 type Patch = Partial<
-  Omit<Account, 'accountId' | 'domain' | 'createdAt' | 'version' | 'updatedBy' | 'updatedAt' | 'stuckAlert'>
+  Omit<
+    Account,
+    'accountId' | 'domain' | 'createdAt' | 'version' | 'updatedBy' | 'updatedAt' | 'stuckAlert' | 'revision'
+  >
 >;
 
 interface ChangeMeta {
@@ -21,8 +24,8 @@ interface ChangeMeta {
   /** The history entry's reason, and the new `statusReason` when the status or lock moves. */
   readonly reason: string | null;
   readonly requestId: string | null;
-  /** An operation is under way (202). Default false. */
-  readonly accepted?: boolean;
+  /** This change starts an operation (or a new round of one). Default false. */
+  readonly underway?: boolean;
 }
 
 /** Whether two locks are the same mark. */
@@ -32,14 +35,14 @@ function sameLock(a: Lock | null, b: Lock | null): boolean {
 }
 
 /**
- * A change: `patch` applied, version + 1, updatedBy/updatedAt stamped and, when the status or the lock
+ * A change: `patch` applied, version + 1 (and revision + 1), updatedBy/updatedAt stamped and, when the status or the lock
  * moves, statusSince = now and statusReason = the reason (unless `patch` sets statusReason itself). The
  * history entry goes from the status before to the status after.
  *
  * @example
  * change(account, { status: 'inactive' }, now, { action: Action.INACTIVITY, actor: BACKGROUND_TASKS, reason: null, requestId: null })
  */
-function change(account: Account, patch: Patch, now: Date, meta: ChangeMeta): Decision {
+function change(account: Account, patch: Patch, now: Date, meta: ChangeMeta): Result {
   const at = now.toISOString();
   const status = patch.status ?? account.status;
   const moved = status !== account.status || (patch.lock !== undefined && !sameLock(patch.lock, account.lock));
@@ -48,6 +51,7 @@ function change(account: Account, patch: Patch, now: Date, meta: ChangeMeta): De
     ...(moved ? { statusSince: at, statusReason: meta.reason } : {}),
     ...patch,
     version: account.version + 1,
+    revision: account.revision + 1,
     updatedBy: meta.actor,
     updatedAt: at,
   };
@@ -60,22 +64,28 @@ function change(account: Account, patch: Patch, now: Date, meta: ChangeMeta): De
     reason: meta.reason,
     requestId: meta.requestId,
   };
-  return { outcome: 'changed', account: next, entry, accepted: meta.accepted ?? false };
+  return { outcome: 'changed', account: next, entry, underway: meta.underway ?? false };
 }
 
-/** A write that is not a change (activity, failure count, worker attempt): no version, no history. */
-function quiet(account: Account, patch: Patch): Decision {
-  return { outcome: 'quiet', account: { ...account, ...patch } };
+/** A write that is not a change (activity, failure count, worker attempt): no version, no history; revision + 1. */
+function quiet(account: Account, patch: Patch): Result {
+  return { outcome: 'quiet', account: { ...account, ...patch, revision: account.revision + 1 }, underway: false };
 }
 
-/** Nothing to write; `accepted` when the account is already going where it was asked (202). */
-function unchanged(accepted = false): Decision {
-  return { outcome: 'unchanged', accepted };
+/** Nothing to write; `underway` when the account is already going where it was asked. */
+function unchanged(account: Account, underway = false): Result {
+  return { outcome: 'unchanged', account, underway };
 }
 
-/** A refusal: 409, or 403 for a target that needs a scope the caller lacks, with the allowed targets. */
-function refused(status: RefusalStatus, title: string, detail: string, allowed: readonly Status[] = []): Decision {
-  return { outcome: 'refused', status, title, detail, allowed };
+/** A refusal: why, in words, and the targets this caller may set on this account now. */
+function refused(
+  account: Account,
+  reason: RefusalReason,
+  title: string,
+  detail: string,
+  allowed: readonly Status[] = [],
+): Result {
+  return { outcome: 'refused', account, reason, title, detail, allowed };
 }
 
 /**
@@ -102,10 +112,5 @@ function operationStart(account: Account, via: Via, now: Date, startingVersion =
   };
 }
 
-/** Whether the ISO instant `at` is at or before `now` (null: never). */
-function reached(at: string | null, now: Date): boolean {
-  return at !== null && Date.parse(at) <= now.getTime();
-}
-
-export { change, operationStart, quiet, reached, refused, sameLock, unchanged };
+export { change, operationStart, quiet, refused, sameLock, unchanged };
 export type { ChangeMeta, Patch };

@@ -18,7 +18,7 @@ import {
 import { operationStart } from './change';
 import { emailDomain } from './email';
 import type { Policy } from './policy';
-import type { Caller, Decision, Request } from './requests';
+import type { Caller, Request, Result } from './requests';
 import { login, operationCompleted, operationFailed, sweep } from './system-rules';
 import { findAdminTransition } from './transitions';
 
@@ -27,24 +27,23 @@ interface NewAccountInput {
   /** Already trimmed and lower-cased. */
   readonly email: string;
   readonly displayName: string | null;
-  /** true (the default): provision to active via pending (202); false: rest in pending (201). */
+  /** true (the default): provision to active via pending (underway); false: rest in pending. */
   readonly activate: boolean;
   readonly caller: Caller;
 }
 
+/** A new account: always a change. */
+type Created = Extract<Result, { outcome: 'changed' }>;
+
 /**
  * A new account (version 1, `pending`) and its creation history entry (from null to pending). With
- * `activate`, provisioning to `active` starts at once (`accepted`: 202).
+ * `activate`, provisioning to `active` starts at once (`underway`).
  *
  * @example
- * const { account, entry, accepted } = newAccount({ accountId, email, displayName: null, activate: true, caller }, now, policy);
- * // account.status 'pending', account.inProgress.target 'active', entry.action 'create', accepted true
+ * const { account, entry, underway } = newAccount({ accountId, email, displayName: null, activate: true, caller }, now, policy);
+ * // account.status 'pending', account.inProgress.target 'active', entry.action 'create', underway true
  */
-function newAccount(
-  input: NewAccountInput,
-  now: Date,
-  _policy: Policy,
-): { account: Account; entry: HistoryDraft; accepted: boolean } {
+function newAccount(input: NewAccountInput, now: Date, _policy: Policy): Created {
   const at = now.toISOString();
   const { caller } = input;
   const created: Account = {
@@ -67,6 +66,7 @@ function newAccount(
     createdAt: at,
     failedLogins: null,
     stuckAlert: null,
+    revision: 1,
   };
   const provision = input.activate ? findAdminTransition('pending', 'active')?.via : undefined;
   const account = provision ? { ...created, ...operationStart(created, provision, now, created.version) } : created;
@@ -79,18 +79,18 @@ function newAccount(
     reason: null,
     requestId: caller.requestId,
   };
-  return { account, entry, accepted: provision !== undefined };
+  return { outcome: 'changed', account, entry, underway: provision !== undefined };
 }
 
 /**
  * What `request` does to `account` at `now`: a change (version + 1 and a history entry), a quiet write,
- * nothing, or a refusal (409, or 403 for a target that needs a scope the caller lacks).
+ * nothing, or a refusal with its reason (e.g. `needs_scope`, `not_allowed`) and the allowed targets.
  *
  * @example
  * decide(account, { kind: 'set_status', target: 'disabled', reason: null, caller }, now, policy)
- * // { outcome: 'changed', accepted: true, account: { status: 'disabling', inProgress: { target: 'disabled', ... } }, entry }
+ * // { outcome: 'changed', underway: true, account: { status: 'disabling', inProgress: { target: 'disabled', ... } }, entry }
  */
-function decide(account: Account, request: Request, now: Date, policy: Policy): Decision {
+function decide(account: Account, request: Request, now: Date, policy: Policy): Result {
   switch (request.kind) {
     case 'set_status':
       return setStatus(account, request.target, request.reason, request.caller, now);
@@ -120,4 +120,4 @@ function decide(account: Account, request: Request, now: Date, policy: Policy): 
 export { Action, ACTIONS } from './actions';
 export { leaveDateProblem } from './leaver';
 export { allowedTargets, decide, newAccount };
-export type { NewAccountInput };
+export type { Created, NewAccountInput };

@@ -1,8 +1,11 @@
 /**
- * What can be asked of an account, and what the status rules answer. `decide` (./decide.ts) maps
- * (account, request, now, policy) to a Decision; services write what it says through the store port.
+ * What can be asked of an account, and what happened to it: the one Result type. `decide` (./decide.ts)
+ * maps (account, request, now, policy) to a Result; `apply` (shared/services/apply.ts) writes what it says
+ * through the store port and returns the same Result with the stored history entry; the endpoints answer
+ * from it. No HTTP here: the HTTP layer maps a refusal's reason to 403/409 and `underway` to 202.
  */
 import type { Account, HistoryDraft } from './account';
+import type { AccountSweep } from './due';
 import type { Status } from './statuses';
 
 /** Who asks: the token's `sub` and scopes, and the request id for the history entry. */
@@ -12,7 +15,6 @@ interface Caller {
   readonly requestId: string | null;
 }
 
-type SweepName = 'inactivity' | 'leaver' | 'retention' | 'lockout';
 type LoginOutcome = 'success' | 'failure' | 'lockout';
 
 type Request =
@@ -40,7 +42,7 @@ type Request =
   /** A sweep found the account due (the rule is checked again here: an index read may be stale). */
   | {
       readonly kind: 'sweep';
-      readonly sweep: SweepName;
+      readonly sweep: AccountSweep;
       readonly requestId: string | null;
       /** The sweep's fixed `now` (ISO), which decides what is due; the change itself is stamped with the real time. Defaults to the real time. */
       readonly asOf?: string | null;
@@ -58,22 +60,52 @@ type Request =
       readonly round?: number;
     };
 
-type RefusalStatus = 403 | 409;
+/** Why the rules refuse a request. Only the HTTP layer knows which status code each one answers. */
+const RefusalReason = {
+  /** The transition table (or the account's status) does not allow it. */
+  NOT_ALLOWED: 'not_allowed',
+  /** The target needs a scope the caller lacks (checked before If-Match: SPEC §4's 403, 412, 409). */
+  NEEDS_SCOPE: 'needs_scope',
+  /** An operation is under way; retry or cancel it first. */
+  IN_PROGRESS: 'in_progress',
+  /** Retry or cancel of an account with no operation under way. */
+  NOT_IN_PROGRESS: 'not_in_progress',
+  /** A restore after `purgeAfter`. */
+  PURGE_WINDOW_PASSED: 'purge_window_passed',
+  /** The account is a tombstone: it keeps no personal data and changes no more. */
+  PURGED: 'purged',
+  /** A leave date outside the policy's range. */
+  INVALID_LEAVE_DATE: 'invalid_leave_date',
+} as const;
+type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
-type Decision =
-  /** A change: write `account` (version + 1) and `entry` in one transaction. `accepted`: an operation is under way (202). */
-  | { readonly outcome: 'changed'; readonly account: Account; readonly entry: HistoryDraft; readonly accepted: boolean }
-  /** Not a change (activity, failure count, worker attempt): write `account` without version or history. */
-  | { readonly outcome: 'quiet'; readonly account: Account }
-  /** Nothing to write. `accepted`: the account is already going where it was asked (202). */
-  | { readonly outcome: 'unchanged'; readonly accepted: boolean }
-  /** Refused: 409 (or 403 for a target that needs a scope the caller lacks) with the allowed targets. */
-  | {
-      readonly outcome: 'refused';
-      readonly status: RefusalStatus;
-      readonly title: string;
-      readonly detail: string;
-      readonly allowed: readonly Status[];
-    };
+/** Refused: why, in words for people, and the targets this caller may set on this account now. */
+interface Refusal {
+  readonly outcome: 'refused';
+  /** The account as it was (nothing was written). */
+  readonly account: Account;
+  readonly reason: RefusalReason;
+  readonly title: string;
+  readonly detail: string;
+  readonly allowed: readonly Status[];
+}
 
-export type { Caller, Decision, LoginOutcome, RefusalStatus, Request, SweepName };
+/**
+ * What happened to the account. `Entry` is the history entry as `decide` drafts it, or as the store wrote
+ * it (with its id) once `apply` has written the change. `underway`: an operation is under way — started by
+ * this request, or already going where it asked.
+ */
+type Result<Entry extends HistoryDraft = HistoryDraft> =
+  /** A change: `account` (version + 1) and `entry`, written in one transaction. */
+  | { readonly outcome: 'changed'; readonly account: Account; readonly entry: Entry; readonly underway: boolean }
+  /** Not a change (activity, failure count, worker attempt): `account` written without version or history. */
+  | { readonly outcome: 'quiet'; readonly account: Account; readonly underway: false }
+  /** Nothing to write: `account` as it was. */
+  | { readonly outcome: 'unchanged'; readonly account: Account; readonly underway: boolean }
+  | Refusal;
+
+/** A result that is not a refusal: what a use-case returns once a refusal has become a RefusedError. */
+type Done<Entry extends HistoryDraft = HistoryDraft> = Exclude<Result<Entry>, Refusal>;
+
+export { RefusalReason };
+export type { Caller, Done, LoginOutcome, Refusal, Request, Result };

@@ -4,11 +4,12 @@
  * Pure: no I/O.
  */
 import { BACKGROUND_TASKS, type Account, type FailedLogins, type InProgress } from './account';
-import { effectiveStatus, lockExpired } from './access';
+import { effectiveStatus } from './access';
 import { Action } from './actions';
-import { change, operationStart, quiet, reached, unchanged, type ChangeMeta, type Patch } from './change';
+import { change, operationStart, quiet, unchanged, type ChangeMeta, type Patch } from './change';
+import { isDue, lockExpired } from './due';
 import type { Policy } from './policy';
-import type { Decision, Request } from './requests';
+import type { Request, Result } from './requests';
 import type { Status } from './statuses';
 import type { Via } from './transitions';
 
@@ -20,12 +21,12 @@ const MAX_ERROR_LENGTH = 500;
 const LEAVER_DELETION: Via = { status: 'deleting', operation: 'delete', completesTo: 'deleted' };
 const RETENTION_PURGE: Via = { status: 'deleting', operation: 'purge', completesTo: 'deleted_permanent' };
 
-const system = (action: Action, requestId: string | null, accepted = false): ChangeMeta => ({
+const system = (action: Action, requestId: string | null, underway = false): ChangeMeta => ({
   action,
   actor: BACKGROUND_TASKS,
   reason: null,
   requestId,
-  accepted,
+  underway,
 });
 
 const at = (instant: Date, plusMs = 0): string => new Date(instant.getTime() + plusMs).toISOString();
@@ -40,7 +41,7 @@ function lockout(
   now: Date,
   policy: Policy,
   requestId: string | null,
-): Decision {
+): Result {
   const until = policy.lockoutMs === 0 ? null : at(now, policy.lockoutMs);
   const patch: Patch = {
     status: 'locked',
@@ -54,7 +55,7 @@ function lockout(
  * A login success: `inactive` and an expired failed_logins lock become `active`; otherwise the activity
  * (persisted at most once per activityWriteIntervalMs) and the reset of the failure count are quiet writes.
  */
-function loginSuccess(account: Account, now: Date, policy: Policy, requestId: string | null): Decision {
+function loginSuccess(account: Account, now: Date, policy: Policy, requestId: string | null): Result {
   const activity: Patch = { lastActivityAt: now.toISOString(), failedLogins: null };
   if (account.status === 'inactive') {
     return change(account, { ...activity, status: 'active' }, now, system(Action.LOGIN_REACTIVATE, requestId));
@@ -64,13 +65,13 @@ function loginSuccess(account: Account, now: Date, policy: Policy, requestId: st
   }
   const last = account.lastActivityAt;
   const stale = last === null || now.getTime() - Date.parse(last) >= policy.activityWriteIntervalMs;
-  return account.failedLogins !== null || stale ? quiet(account, activity) : unchanged();
+  return account.failedLogins !== null || stale ? quiet(account, activity) : unchanged(account);
 }
 
 /** A login failure: counted inside the failure window for active and inactive accounts; at maxFailures a lockout. */
-function loginFailure(account: Account, now: Date, policy: Policy, requestId: string | null): Decision {
+function loginFailure(account: Account, now: Date, policy: Policy, requestId: string | null): Result {
   const effective = effectiveStatus(account.status, account.lock, now);
-  if (!countsFailures(effective)) return unchanged();
+  if (!countsFailures(effective)) return unchanged(account);
   const previous = account.failedLogins;
   const open = previous !== null && now.getTime() - Date.parse(previous.windowStartedAt) < policy.failureWindowMs;
   const failedLogins: FailedLogins = open
@@ -81,7 +82,7 @@ function loginFailure(account: Account, now: Date, policy: Policy, requestId: st
 }
 
 /** POST /login-events. Login events never change any status but the ones above. */
-function login(account: Account, request: RequestOf<'login'>, now: Date, policy: Policy): Decision {
+function login(account: Account, request: RequestOf<'login'>, now: Date, policy: Policy): Result {
   switch (request.outcome) {
     case 'success':
       return loginSuccess(account, now, policy, request.requestId);
@@ -89,47 +90,32 @@ function login(account: Account, request: RequestOf<'login'>, now: Date, policy:
       return loginFailure(account, now, policy, request.requestId);
     case 'lockout': {
       const effective = effectiveStatus(account.status, account.lock, now);
-      return countsFailures(effective) ? lockout(account, effective, now, policy, request.requestId) : unchanged();
+      return countsFailures(effective)
+        ? lockout(account, effective, now, policy, request.requestId)
+        : unchanged(account);
     }
   }
 }
 
-/** Whether the account is resting: no outstanding operation. */
-const resting = (account: Account): boolean => account.inProgress === null;
-
-/** When an active account became due for the inactivity sweep: its last activity plus inactivityMs. */
-function inactiveFrom(account: Account, policy: Policy): number {
-  const since = Date.parse(account.statusSince);
-  const activity = account.lastActivityAt === null ? since : Math.max(since, Date.parse(account.lastActivityAt));
-  return activity + policy.inactivityMs;
-}
-
 /**
- * A sweep's change, if its rule holds for the account at `asOf` (the sweep's fixed now; default `now`).
- * The change itself is stamped with `now`.
+ * A sweep's change, if the account is due for it (./due.ts) at `asOf` (the sweep's fixed now; default
+ * `now`). The change itself is stamped with `now`.
  */
-function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy: Policy): Decision {
+function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy: Policy): Result {
   const asOf = request.asOf ? new Date(request.asOf) : now;
   const { requestId } = request;
+  if (!isDue(request.sweep, account, asOf, policy)) return unchanged(account);
   switch (request.sweep) {
-    case 'inactivity': {
-      const due = inactiveFrom(account, policy) <= asOf.getTime();
-      if (!due || account.status !== 'active' || !resting(account)) return unchanged();
+    case 'inactivity':
       return change(account, { status: 'inactive' }, now, system(Action.INACTIVITY, requestId));
-    }
-    case 'leaver': {
-      const due = account.leaver !== null && reached(account.leaver.windowEndsAt, asOf);
-      if (!due || !resting(account) || account.status === 'deleted' || account.status === 'deleted_permanent')
-        return unchanged();
+    case 'leaver':
       return change(
         account,
         operationStart(account, LEAVER_DELETION, now),
         now,
         system(Action.LEAVER_DELETE, requestId, true),
       );
-    }
     case 'retention':
-      if (account.status !== 'deleted' || !resting(account) || !reached(account.purgeAfter, asOf)) return unchanged();
       return change(
         account,
         operationStart(account, RETENTION_PURGE, now),
@@ -138,7 +124,7 @@ function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy:
       );
     case 'lockout': {
       const { lock } = account;
-      if (account.status !== 'locked' || lock === null || !lockExpired(lock, asOf)) return unchanged();
+      if (lock === null) return unchanged(account);
       return change(
         account,
         { status: lock.previousStatus, lock: null },
@@ -173,9 +159,9 @@ function operationCompleted(
   request: RequestOf<'operation_completed'>,
   now: Date,
   policy: Policy,
-): Decision {
+): Result {
   const op = current(account, request.operationId);
-  if (op === null) return unchanged();
+  if (op === null) return unchanged(account);
   const patch: Patch = {
     ...arrival(op.target, now, policy),
     status: op.target,
@@ -190,9 +176,9 @@ function operationCompleted(
  * The worker's attempt failed: recorded quietly (no version, no history), still in progress. A failure of
  * an earlier round never counts in the current one (its completion would still complete the operation).
  */
-function operationFailed(account: Account, request: RequestOf<'operation_failed'>): Decision {
+function operationFailed(account: Account, request: RequestOf<'operation_failed'>): Result {
   const op = current(account, request.operationId);
-  if (op === null || (request.round !== undefined && request.round !== op.round)) return unchanged();
+  if (op === null || (request.round !== undefined && request.round !== op.round)) return unchanged(account);
   return quiet(account, {
     inProgress: { ...op, attempts: op.attempts + 1, lastError: request.error.slice(0, MAX_ERROR_LENGTH) },
   });

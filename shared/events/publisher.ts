@@ -8,7 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Config } from '../config';
-import { reportError } from '../console-log';
+import { reportError } from '../observability';
 import type { HistoryEntry } from '../domain/account';
 
 const EVENT_SOURCE = 'mailbox-lifecycle';

@@ -4,19 +4,15 @@
  * `sub` is the actor, `scope` is space-separated, `domains` is `*`, one domain, a comma-separated list,
  * API Gateway's `[a.org b.org]`, or a JSON array string.
  */
+import { BadClaimsError } from '../errors';
 import type { DomainGrant } from '../services/caller';
-import { DOMAIN_PATTERN } from '../services/email';
+import { DOMAIN_PATTERN } from '../domain/email';
 import type { RawClaim } from './event';
 
 interface Claims {
   readonly sub: string;
   readonly scopes: readonly string[];
   readonly domains: DomainGrant;
-}
-
-/** Why the claims are unusable (answered 401 without echoing the claims). */
-class InvalidClaimsError extends Error {
-  override readonly name = 'InvalidClaimsError';
 }
 
 const ALL = '*';
@@ -48,11 +44,11 @@ function listItems(raw: RawClaim): readonly string[] | null {
 function parseDomains(raw: RawClaim | undefined): DomainGrant {
   if (raw === undefined) return [];
   const items = listItems(raw);
-  if (items === null) throw new InvalidClaimsError('the domains claim is not a list of domains');
+  if (items === null) throw new BadClaimsError('the domains claim is not a list of domains');
   const domains = items.map((item) => item.trim().toLowerCase()).filter((item) => item !== '');
   if (domains.includes(ALL)) return ALL;
   const bad = domains.find((domain) => !DOMAIN_PATTERN.test(domain));
-  if (bad !== undefined) throw new InvalidClaimsError('the domains claim holds something that is not a domain');
+  if (bad !== undefined) throw new BadClaimsError('the domains claim holds something that is not a domain');
   return [...new Set(domains)];
 }
 
@@ -61,26 +57,26 @@ function parseScopes(raw: RawClaim | undefined): readonly string[] {
   if (raw === undefined) return [];
   const items = listItems(raw);
   if (items === null || !items.every((item) => SCOPE_TOKEN.test(item))) {
-    throw new InvalidClaimsError('the scope claim is not a list of scopes');
+    throw new BadClaimsError('the scope claim is not a list of scopes');
   }
   return items;
 }
 
 /**
- * Reads the claims; InvalidClaimsError when there are none or they are unusable (no `sub`, garbage).
+ * Reads the claims; BadClaimsError (answered 401 without echoing the claims) when there are none or they are unusable (no `sub`, garbage).
  *
  * @example
  * parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' })
  * // { sub: 'alice', scopes: ['accounts:read', 'accounts:write'], domains: ['a.org', 'b.org'] }
  */
 function parseClaims(raw: Readonly<Record<string, RawClaim>> | undefined | null): Claims {
-  if (raw === undefined || raw === null) throw new InvalidClaimsError('no token');
+  if (raw === undefined || raw === null) throw new BadClaimsError('no token');
   const { sub } = raw;
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > SUB_MAX) {
-    throw new InvalidClaimsError('the token has no usable sub claim');
+    throw new BadClaimsError('the token has no usable sub claim');
   }
   return { sub, scopes: parseScopes(raw.scope), domains: parseDomains(raw.domains) };
 }
 
-export { InvalidClaimsError, parseClaims };
+export { parseClaims };
 export type { Claims };

@@ -4,7 +4,7 @@
  * function, kept tiny, may bring its own. Paths of errors follow SPEC §4: a JSON Pointer for body fields,
  * `query.<name>`, `header.<name>`, `path.<name>`, and `/` for a body that is not JSON.
  */
-import type { FieldError } from '../services/errors';
+import type { FieldError } from '../errors';
 
 type Fields = Readonly<Record<string, string | undefined>>;
 

@@ -1,5 +1,6 @@
 /**
- * Logs, metrics and traces of the HTTP functions: one Powertools Logger and Metrics per process. Logs name
+ * The HTTP functions' observability chain: one Powertools Logger and Metrics per process (made by
+ * shared/observability.ts, the one observability module), and optional tracing. Logs name
  * accounts by id and never hold tokens or bodies. The Powertools Tracer (with the X-Ray SDK: 80 KB and a
  * slower cold start) is not bundled: it is required at run time, on the first request, only when
  * POWERTOOLS_TRACE_ENABLED is "true" — from node_modules locally, from the Powertools Lambda layer in the
@@ -10,17 +11,12 @@ import { createRequire } from 'node:module';
 import type { MiddlewareObj } from '@middy/core';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../sweeps/metrics';
+import { METRICS_NAMESPACE, powertoolsLogger, powertoolsMetrics, SERVICE_NAME } from '../observability';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
-const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
-  serviceName: SERVICE_NAME,
-});
+const logger = powertoolsLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const metrics = powertoolsMetrics(process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE);
 
 type Middleware = MiddlewareObj<unknown, unknown>;
 

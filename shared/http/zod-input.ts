@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import type { FieldError } from '../services/errors';
+import type { FieldError } from '../errors';
 import type { Fields, InputParser, RawInput } from './input';
 
 z.config(en());

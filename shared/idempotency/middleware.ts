@@ -6,9 +6,15 @@
  * a request without the header skips it and only the request that claimed a key ever releases it.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyInconsistentStateError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { IdempotencyKeyReusedError, RequestInProgressError } from '../errors';
 import type { ApiEvent, ApiResult } from '../http/event';
 
 /** The request header (as normalized: lower case). */
@@ -39,6 +45,29 @@ const replayed = (response: unknown): unknown => {
 };
 
 /**
+ * Powertools' idempotency errors as the family's (shared/errors.ts); anything else as it is.
+ *
+ * @example
+ * fromPowertools(new IdempotencyValidationError('mismatch')) // IdempotencyKeyReusedError
+ */
+function fromPowertools(error: unknown): unknown {
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return new RequestInProgressError('A request with this Idempotency-Key is still being processed; retry it later.', {
+      cause: error,
+    });
+  }
+  if (error instanceof IdempotencyInconsistentStateError) {
+    return new RequestInProgressError('A request with this Idempotency-Key is changing state; retry it later.', {
+      cause: error,
+    });
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return new IdempotencyKeyReusedError('the Idempotency-Key was used with another body', { cause: error });
+  }
+  return error;
+}
+
+/**
  * The middleware; put it right after authentication.
  *
  * @example
@@ -63,7 +92,9 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
   return {
     before: async (request) => {
       if (!hasKey(request.event)) return undefined;
-      const stored: unknown = await powertools.before(request);
+      const stored: unknown = await powertools.before(request).catch((error: unknown) => {
+        throw fromPowertools(error);
+      });
       if (stored !== undefined) return stored as ApiResult;
       internal(request)[CLAIMED] = true;
       return undefined;
@@ -80,5 +111,5 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
   };
 }
 
-export { idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER };
+export { fromPowertools, idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER };
 export type { IdempotencyOptions };

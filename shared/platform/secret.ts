@@ -4,9 +4,12 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config';
+import { AppError } from '../errors';
 
-class SecretUnavailableError extends Error {
+/** The mail platform's webhook secret is not configured or cannot be read. */
+class SecretUnavailableError extends AppError {
   override readonly name = 'SecretUnavailableError';
+  readonly code = 'secret_unavailable';
 }
 
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;

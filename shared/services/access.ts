@@ -8,7 +8,7 @@ import type { Status } from '../domain/statuses';
 import type { AccountStore } from '../store/port';
 import type { ApiCaller } from './caller';
 import { administers } from './caller';
-import { normalizeEmail } from './email';
+import { normalizeEmail } from '../domain/email';
 
 interface AccessAnswer extends AccessDecision {
   readonly accountId: string;

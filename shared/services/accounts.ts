@@ -3,13 +3,13 @@
  */
 import type { Account, HistoryEntry } from '../domain/account';
 import { newAccount } from '../domain/decide';
-import { emailDomain } from '../domain/email';
+import { emailDomain, normalizeEmail } from '../domain/email';
+import type { Done } from '../domain/requests';
+import { ForbiddenError } from '../errors';
 import type { ListQuery, Page } from '../store/port';
 import { administers, type ApiCaller } from './caller';
 import { newIdOf, nowOf, type ServiceDeps } from './deps';
-import { normalizeEmail } from './email';
-import { ForbiddenError } from './errors';
-import { applyAsCaller, loadOwned, type Outcome } from './load';
+import { applyAsCaller, loadOwned } from './owned-account';
 
 interface CreateInput {
   readonly email: string;
@@ -25,16 +25,16 @@ function requireDomain(caller: ApiCaller, domain: string): void {
 
 /**
  * Creates an account in a domain the caller administers (ForbiddenError otherwise). The store answers
- * DuplicateEmailError when the address is taken. `accepted`: provisioning started (202), else 201.
+ * DuplicateEmailError when the address is taken. `underway`: provisioning started.
  *
  * @example
- * const { account, accepted } = await createAccount(deps, caller, { email: 'Ann@Example.org' });
- * // account.email 'ann@example.org', account.status 'pending', accepted true
+ * const { account, underway } = await createAccount(deps, caller, { email: 'Ann@Example.org' });
+ * // account.email 'ann@example.org', account.status 'pending', underway true
  */
-async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: CreateInput): Promise<Outcome> {
+async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: CreateInput): Promise<Done<HistoryEntry>> {
   const email = normalizeEmail(input.email);
   requireDomain(caller, emailDomain(email));
-  const { account, entry, accepted } = newAccount(
+  const created = newAccount(
     {
       accountId: newIdOf(deps),
       email,
@@ -45,8 +45,8 @@ async function createAccount(deps: ServiceDeps, caller: ApiCaller, input: Create
     nowOf(deps),
     deps.policy,
   );
-  await deps.store.create(account, entry);
-  return { account, accepted, changed: true };
+  const entry = await deps.store.create(created.account, created.entry);
+  return { ...created, entry };
 }
 
 /** One account the caller may see; NotFoundError otherwise. */
@@ -67,18 +67,18 @@ async function renameAccount(
   accountId: string,
   displayName: string | null,
   expectedVersion?: number,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, expectedVersion);
 }
 
-/** Soft delete via `deleting` (accepted); an account already deleted is left alone (not accepted: 200). */
+/** Soft delete via `deleting` (underway); an account already deleted is left alone (not underway). */
 async function deleteAccount(
   deps: ServiceDeps,
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'delete', reason, caller });
 }

@@ -5,14 +5,14 @@
  */
 import type { Account } from '../domain/account';
 import { decide } from '../domain/decide';
-import type { SweepName } from '../domain/requests';
+import type { AccountSweep } from '../domain/due';
 import type { Status } from '../domain/statuses';
 import { mapLimit } from '../concurrency';
 import type { AdminStore, DomainCounts } from '../store/admin-port';
 import type { AccountStore, ListQuery, Page } from '../store/port';
 import { administers, type ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
-import { ForbiddenError, InvalidInputError } from './errors';
+import { ForbiddenError, InvalidInputError } from '../errors';
 
 interface AdminDeps extends ServiceDeps {
   readonly store: AccountStore & AdminStore;
@@ -70,7 +70,7 @@ async function findAccounts(deps: AdminDeps, caller: ApiCaller, query: FindQuery
 }
 
 interface PreviewInput {
-  readonly sweep: SweepName;
+  readonly sweep: AccountSweep;
   readonly domain?: string;
   /** Default now; at most a year ahead. */
   readonly until?: string;

@@ -1,12 +1,14 @@
 /**
  * The one path by which anything changes an account: decide on the state read, write conditionally on it,
- * and on a lost race read again. Every use-case (HTTP, login events, worker, sweeps) goes through here.
+ * and on a lost race read again. Every use-case (HTTP, login events, worker, sweeps) goes through here, and
+ * gets back the domain's Result with the history entry as stored.
  */
 import type { Account, HistoryEntry } from '../domain/account';
 import { decide } from '../domain/decide';
 import type { Policy } from '../domain/policy';
-import type { Decision, Request } from '../domain/requests';
-import { ConflictError, type AccountStore, type WriteOptions } from '../store/port';
+import { RefusalReason, type Request, type Result } from '../domain/requests';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
+import type { AccountStore, WriteOptions } from '../store/port';
 
 interface Deps {
   readonly store: AccountStore;
@@ -14,14 +16,8 @@ interface Deps {
   readonly clock?: () => Date;
 }
 
-type Applied =
-  | { readonly outcome: 'changed' | 'accepted'; readonly account: Account; readonly entry: HistoryEntry }
-  | { readonly outcome: 'quiet' | 'unchanged'; readonly account: Account; readonly accepted: boolean }
-  | {
-      readonly outcome: 'refused';
-      readonly account: Account;
-      readonly refusal: Extract<Decision, { outcome: 'refused' }>;
-    };
+/** What `apply` returns: the domain's Result, the change's history entry as the store wrote it. */
+type Applied = Result<HistoryEntry>;
 
 interface ApplyOptions extends WriteOptions {
   /**
@@ -31,18 +27,14 @@ interface ApplyOptions extends WriteOptions {
    */
   readonly race: 'caller' | 'system';
   /**
-   * If-Match: the version the client saw; a mismatch is a PreconditionFailedError — after a target the
-   * caller's scopes forbid (refused 403), before any other outcome (SPEC §4: 403, then 412, then 409).
+   * If-Match: the version the client saw; a mismatch is a PreconditionFailedError — after the refusals
+   * that come first (SPEC §4: a missing scope, then If-Match, then everything else).
    */
   readonly expectedVersion?: number;
 }
 
-class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-}
-class PreconditionFailedError extends Error {
-  override readonly name = 'PreconditionFailedError';
-}
+/** Refusals reported before a stale If-Match; every other outcome comes after it. */
+const BEFORE_PRECONDITION: ReadonlySet<RefusalReason> = new Set([RefusalReason.NEEDS_SCOPE]);
 
 const MAX_ATTEMPTS = 5;
 
@@ -51,30 +43,29 @@ const MAX_ATTEMPTS = 5;
  *
  * @example
  * const result = await apply(deps, account, { kind: 'retry', caller }, { race: 'caller' });
- * if (result.outcome === 'refused') return problem(result.refusal);
+ * if (result.outcome === 'refused') throw new RefusedError(result);
  */
 async function apply(deps: Deps, read: Account, request: Request, options: ApplyOptions): Promise<Applied> {
   const now = deps.clock ?? (() => new Date());
   let account = read;
   for (let attempt = 1; ; attempt++) {
-    const decision = decide(account, request, now(), deps.policy);
-    const forbidden = decision.outcome === 'refused' && decision.status === 403;
-    if (!forbidden && options.expectedVersion !== undefined && account.version !== options.expectedVersion) {
+    const result = decide(account, request, now(), deps.policy);
+    const first = result.outcome === 'refused' && BEFORE_PRECONDITION.has(result.reason);
+    if (!first && options.expectedVersion !== undefined && account.version !== options.expectedVersion) {
       throw new PreconditionFailedError(`the account is at version ${account.version}, not ${options.expectedVersion}`);
     }
     try {
-      switch (decision.outcome) {
+      switch (result.outcome) {
         case 'changed': {
-          const entry = await deps.store.change(account, decision.account, decision.entry, options);
-          return { outcome: decision.accepted ? 'accepted' : 'changed', account: decision.account, entry };
+          const entry = await deps.store.change(account, result.account, result.entry, options);
+          return { ...result, entry };
         }
         case 'quiet':
-          await deps.store.quiet(account, decision.account, options);
-          return { outcome: 'quiet', account: decision.account, accepted: false };
+          await deps.store.quiet(account, result.account, options);
+          return result;
         case 'unchanged':
-          return { outcome: 'unchanged', account, accepted: decision.accepted };
         case 'refused':
-          return { outcome: 'refused', account, refusal: decision };
+          return result;
       }
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -88,5 +79,5 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
   }
 }
 
-export { apply, NotFoundError, PreconditionFailedError };
+export { apply };
 export type { Applied, ApplyOptions, Deps };

@@ -2,10 +2,12 @@
  * The leaver mark (SPEC §2 "Leavers"): set it with a leave date, or cancel it.
  */
 import { leaveDateProblem } from '../domain/decide';
+import { InvalidInputError } from '../errors';
 import type { ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
-import { InvalidInputError } from './errors';
-import { applyAsCaller, loadOwned, type Outcome } from './load';
+import type { HistoryEntry } from '../domain/account';
+import type { Done } from '../domain/requests';
+import { applyAsCaller, loadOwned } from './owned-account';
 
 interface LeaverInput {
   /** A UTC date, YYYY-MM-DD; default today. */
@@ -25,7 +27,7 @@ async function markLeaver(
   caller: ApiCaller,
   accountId: string,
   input: LeaverInput,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const leaveDate = input.leaveDate ?? null;
   const problem = leaveDate === null ? null : leaveDateProblem(leaveDate, nowOf(deps), deps.policy);
   if (problem !== null) throw new InvalidInputError([{ path: '/leaveDate', message: problem }]);
@@ -39,7 +41,7 @@ async function unmarkLeaver(
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller });
 }

@@ -6,11 +6,12 @@ import type { AccessDecision, Account } from '../domain/account';
 import { accessDecision, effectiveStatus } from '../domain/access';
 import type { LoginOutcome } from '../domain/requests';
 import type { Status } from '../domain/statuses';
-import { ClaimedError, type Claim } from '../store/port';
-import { apply, NotFoundError } from './apply';
+import { ClaimedError, NotFoundError } from '../errors';
+import type { Claim } from '../store/port';
+import { apply } from './apply';
 import { administers, type ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
-import { normalizeEmail } from './email';
+import { normalizeEmail } from '../domain/email';
 
 interface LoginEventInput {
   readonly email: string;

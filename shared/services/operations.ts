@@ -3,10 +3,12 @@
  */
 import type { ApiCaller } from './caller';
 import type { ServiceDeps } from './deps';
-import { applyAsCaller, loadOwned, type Outcome } from './load';
+import type { HistoryEntry } from '../domain/account';
+import type { Done } from '../domain/requests';
+import { applyAsCaller, loadOwned } from './owned-account';
 
-/** A fresh round of attempts of the outstanding operation (accepted: 202); RefusedError when none is outstanding. */
-async function retryOperation(deps: ServiceDeps, caller: ApiCaller, accountId: string): Promise<Outcome> {
+/** A fresh round of attempts of the outstanding operation (underway); RefusedError when none is outstanding. */
+async function retryOperation(deps: ServiceDeps, caller: ApiCaller, accountId: string): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'retry', caller });
 }
@@ -17,7 +19,7 @@ async function cancelOperation(
   caller: ApiCaller,
   accountId: string,
   reason: string | null,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(deps, account, { kind: 'cancel', reason, caller });
 }

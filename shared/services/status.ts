@@ -3,13 +3,13 @@
  * (POST /accounts/bulk-status).
  */
 import { mapLimit } from '../concurrency';
+import { ConflictError, NotFoundError, RefusedError } from '../errors';
 import type { Status } from '../domain/statuses';
-import { ConflictError } from '../store/port';
-import { NotFoundError } from './apply';
 import type { ApiCaller } from './caller';
 import type { ServiceDeps } from './deps';
-import { RefusedError } from './errors';
-import { applyAsCaller, loadOwned, type Outcome } from './load';
+import type { HistoryEntry } from '../domain/account';
+import type { Done } from '../domain/requests';
+import { applyAsCaller, loadOwned } from './owned-account';
 
 interface StatusInput {
   readonly status: Status;
@@ -31,11 +31,11 @@ interface BulkResult {
 const BULK_CONCURRENCY = 10;
 
 /**
- * Sets the status of one account the caller may see. `accepted`: an operation is under way (202).
+ * Sets the status of one account the caller may see. `underway`: an operation is under way.
  *
  * @example
- * const { account, accepted } = await setStatus(deps, caller, id, { status: 'disabled' });
- * // account.status 'disabling', accepted true
+ * const { account, underway } = await setStatus(deps, caller, id, { status: 'disabled' });
+ * // account.status 'disabling', underway true
  */
 async function setStatus(
   deps: ServiceDeps,
@@ -43,7 +43,7 @@ async function setStatus(
   accountId: string,
   input: StatusInput,
   expectedVersion?: number,
-): Promise<Outcome> {
+): Promise<Done<HistoryEntry>> {
   const account = await loadOwned(deps, caller, accountId);
   return applyAsCaller(
     deps,
@@ -54,9 +54,9 @@ async function setStatus(
 }
 
 /** The bulk outcome of one account's result. */
-function bulkOutcome({ accepted, changed }: Outcome): BulkOutcome {
-  if (accepted) return 'accepted';
-  return changed ? 'changed' : 'unchanged';
+function bulkOutcome({ underway, outcome }: Done<HistoryEntry>): BulkOutcome {
+  if (underway) return 'accepted';
+  return outcome === 'changed' ? 'changed' : 'unchanged';
 }
 
 /** One account of a bulk request: a refusal, a lost race or an unknown account is its result, not an error. */
@@ -67,8 +67,8 @@ async function bulkOne(
   input: StatusInput,
 ): Promise<BulkResult> {
   try {
-    const outcome = await setStatus(deps, caller, accountId, input);
-    return { accountId, outcome: bulkOutcome(outcome), status: outcome.account.status };
+    const result = await setStatus(deps, caller, accountId, input);
+    return { accountId, outcome: bulkOutcome(result), status: result.account.status };
   } catch (error) {
     if (error instanceof NotFoundError) return { accountId, outcome: 'not_found' };
     if (!(error instanceof RefusedError || error instanceof ConflictError)) throw error;

@@ -39,7 +39,7 @@ async function countOne(store: AccountStore, accountId: string): Promise<boolean
     const account = await store.get(accountId);
     if (account === null || isCounted(account)) return false;
     try {
-      await store.quiet(account, account);
+      await store.quiet(account, { ...account, revision: account.revision + 1 });
       return true;
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;

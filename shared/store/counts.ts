@@ -144,16 +144,34 @@ function sumCounts(domain: string, items: readonly (Item | undefined)[]): Domain
   };
 }
 
-/** Accounts the store read or wrote whose contribution the counters hold (their items carry `counted`). */
-const countedAccounts = new WeakSet<Account>();
+/** Accounts read from items without the `counted` mark (written before counting existed). */
+const uncountedAccounts = new WeakSet<Account>();
 
-/** Notes whether the item `account` was read from is counted. */
-function noteCounted(account: Account, item: Item | true): Account {
-  if (item === true || item[COUNTED] !== undefined) countedAccounts.add(account);
+/** Notes whether the item `account` was read from is counted; returns the account. */
+function noteRead(account: Account, item: Item): Account {
+  if (item[COUNTED] === undefined) uncountedAccounts.add(account);
   return account;
 }
 
-const isCounted = (account: Account): boolean => countedAccounts.has(account);
+/**
+ * Whether the counters hold `account`: true unless it was read from an item without the mark. An account
+ * the store did not read is taken as counted; the write's condition ({@link countedCondition}) checks it.
+ */
+const isCounted = (account: Account): boolean => !uncountedAccounts.has(account);
+
+/** The account Put, conditioned also on the item being counted (or not), as the delta beside it assumes. */
+function countedCondition(item: TransactItem, counted: boolean): TransactItem {
+  const put = item.Put;
+  if (put === undefined) return item;
+  const mark = counted ? 'attribute_exists(#counted)' : 'attribute_not_exists(#counted)';
+  return {
+    Put: {
+      ...put,
+      ConditionExpression: put.ConditionExpression === undefined ? mark : `(${put.ConditionExpression}) AND ${mark}`,
+      ExpressionAttributeNames: { ...put.ExpressionAttributeNames, '#counted': COUNTED },
+    },
+  };
+}
 
 export {
   COUNTED,
@@ -164,9 +182,10 @@ export {
   countDelta,
   countKeys,
   counterUpdate,
+  countedCondition,
   isCounted,
   isStuck,
-  noteCounted,
+  noteRead,
   registryUpdate,
   reshard,
   sumCounts,

@@ -3,7 +3,7 @@
  * that the key belongs to the query it is handed back to, so a cursor cannot be forged into another
  * domain, account or shard (and DynamoDB never sees a start key outside the query's key condition).
  */
-import { InvalidCursorError } from './port';
+import { InvalidCursorError } from '../errors';
 
 type CursorKey = Readonly<Record<string, string>>;
 

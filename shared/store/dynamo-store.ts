@@ -1,8 +1,7 @@
 /**
  * The DynamoDB adapter of the AccountStore port: one table (./table.ts), keys and derived index attributes
- * from ./keys.ts. Every write is conditional on the revision (`rev`) the caller read: `rev` is bumped by
- * every write, `version` only by changes. Callers never see `rev`: the store remembers it for the account
- * objects it returned (and for the `next` objects it wrote), so `change(previous, next)` needs no extra read.
+ * from ./keys.ts. Every write is conditional on the revision the caller read, which the account carries
+ * (`account.revision`, stored as `rev`): bumped by every write, `version` only by changes. No extra read.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -29,14 +28,15 @@ import {
   countDelta,
   countKeys,
   counterUpdate,
+  countedCondition,
   isCounted,
-  noteCounted,
+  noteRead,
   registryUpdate,
   reshard,
   sumCounts,
 } from './counts';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
-import { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry, type Item } from './items';
+import { ACCOUNT_FIELDS, pick, REV, toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -83,31 +83,21 @@ interface DynamoAccountStoreOptions {
   readonly historyRetentionDays: number;
 }
 
-const REV = 'rev';
 const DAY_SECONDS = 86_400;
 
-/** The revision of each account object the store returned or wrote (never serialized, never seen by callers). */
-const revisions = new WeakMap<Account, number>();
 const nextHistoryId = monotonicFactory();
 
-function remember(account: Account, rev: number): Account {
-  revisions.set(account, rev);
-  return account;
-}
-
-/** The Account of an item the store read, remembered at the item's revision. */
-const fromItem = (item: Item): Account => noteCounted(remember(toAccount(item), item[REV] as number), item);
+/** The Account of an item the store read, at its revision, noting whether the counters hold it yet. */
+const fromItem = (item: Item): Account => noteRead(toAccount(item), item);
 
 /** A transaction cancelled only by a conflict on its counter item is retried on another shard, this many times. */
 const COUNTER_RETRIES = 8;
 
-/** JSON with sorted keys: equal for equal data whatever the property order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+/** A write's `next` is one revision after `previous`: the revision its write is conditioned on, plus one. */
+function checkRevision(previous: Account, next: Account): void {
+  if (next.revision !== previous.revision + 1) {
+    throw new TypeError(`a write over revision ${previous.revision} writes revision ${previous.revision + 1}`);
+  }
 }
 
 /** The errors of a single-item conditional write that mean another write won. */
@@ -174,12 +164,13 @@ class DynamoAccountStore implements AccountStore, AdminStore {
   async create(account: Account, draft: HistoryDraft): Promise<HistoryEntry> {
     const email = account.email;
     if (email === null) throw new TypeError('a new account needs an email');
+    if (account.revision !== 1) throw new TypeError('a new account is at revision 1');
     const entry = this.#entry(account, draft);
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.#table,
-          Item: this.#accountItem(null, account, 1),
+          Item: this.#accountItem(null, account),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -196,7 +187,6 @@ class DynamoAccountStore implements AccountStore, AdminStore {
     this.#counting(null, account, items, roles);
     await this.#transact(items, roles, account.accountId);
     this.#registered.add(account.domain);
-    noteCounted(remember(account, 1), true);
     return entry;
   }
 
@@ -230,10 +220,10 @@ class DynamoAccountStore implements AccountStore, AdminStore {
       throw new TypeError(`a change writes version ${previous.version + 1}, not ${next.version}`);
     if (next.email !== null && next.email !== previous.email)
       throw new TypeError('an account keeps its email (it may only be purged)');
-    const rev = await this.#revisionOf(previous);
+    checkRevision(previous, next);
     const entry = this.#entry(next, draft);
     const items: TransactItem[] = [
-      this.#conditionalPut(previous, next, rev),
+      this.#conditionalPut(previous, next),
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
     const roles: Role[] = ['account', 'history'];
@@ -254,7 +244,6 @@ class DynamoAccountStore implements AccountStore, AdminStore {
     }
     this.#counting(previous, next, items, roles);
     await this.#transact(items, roles, next.accountId);
-    noteCounted(remember(next, rev + 1), true);
     return entry;
   }
 
@@ -268,8 +257,8 @@ class DynamoAccountStore implements AccountStore, AdminStore {
     ) {
       throw new TypeError('a quiet write keeps version, status, lock and email (use change)');
     }
-    const rev = await this.#revisionOf(previous);
-    const put = this.#conditionalPut(previous, next, rev);
+    checkRevision(previous, next);
+    const put = this.#conditionalPut(previous, next);
     const items: TransactItem[] = [put];
     const roles: Role[] = ['account'];
     if (options.claim !== undefined) {
@@ -289,7 +278,6 @@ class DynamoAccountStore implements AccountStore, AdminStore {
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }
-    noteCounted(remember(next, rev + 1), true);
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -423,47 +411,25 @@ class DynamoAccountStore implements AccountStore, AdminStore {
     return item ?? null;
   }
 
-  /**
-   * The stored revision `previous` was read at. For an account object this store did not hand out, the
-   * stored item is read and must hold exactly `previous`.
-   */
-  async #revisionOf(previous: Account): Promise<number> {
-    const known = revisions.get(previous);
-    if (known !== undefined) return known;
-    const item = await this.#read(previous.accountId);
-    if (
-      item === null ||
-      canonical(toAccount(item)) !== canonical(pick<Account>(previous as unknown as Item, ACCOUNT_FIELDS))
-    ) {
-      throw new ConflictError(`account ${previous.accountId} is not as the caller read it`);
-    }
-    noteCounted(previous, item);
-    return item[REV] as number;
-  }
-
-  #accountItem(previous: Account | null, account: Account, rev: number): Item {
+  #accountItem(previous: Account | null, account: Account): Item {
     return {
       ...accountKey(account.accountId),
       ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
-      [REV]: rev,
+      [REV]: account.revision,
       [COUNTED]: 1,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
       ...dispatchAttribute(previous, account),
     };
   }
 
-  #conditionalPut(
-    previous: Account,
-    next: Account,
-    rev: number,
-  ): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
+  #conditionalPut(previous: Account, next: Account): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
     return {
       Put: {
         TableName: this.#table,
-        Item: this.#accountItem(previous, next, rev + 1),
+        Item: this.#accountItem(previous, next),
         ConditionExpression: '#rev = :rev',
         ExpressionAttributeNames: { '#rev': REV },
-        ExpressionAttributeValues: { ':rev': rev },
+        ExpressionAttributeValues: { ':rev': previous.revision },
       },
     };
   }
@@ -536,6 +502,8 @@ class DynamoAccountStore implements AccountStore, AdminStore {
    */
   #counting(previous: Account | null, next: Account, items: TransactItem[], roles: Role[]): void {
     const counted = previous !== null && isCounted(previous) ? previous : null;
+    // The account's write is conditioned on the counters holding it (or not) as assumed here: never counted twice.
+    if (previous !== null) items[0] = countedCondition(items[0] as TransactItem, counted !== null);
     const delta = countDelta(counted, next);
     if (Object.keys(delta).length > 0) {
       items.push(counterUpdate(this.#table, next.domain, delta));

@@ -1,6 +1,6 @@
 /**
  * The domain objects an item holds, as the store and the stream consumers read them alike: every field of
- * the type, absent ones as null; keys, `rev`, TTL and derived index attributes left out. No AWS imports, so
+ * the type, absent ones as null, the revision from `rev`; keys, TTL and derived index attributes left out. No AWS imports, so
  * a stream consumer reads its images without loading the store.
  */
 import type { Account, HistoryEntry } from '../domain/account';
@@ -28,9 +28,13 @@ const ACCOUNT_FIELDS = [
   'failedLogins',
   'stuckAlert',
 ] as const satisfies readonly (keyof Account)[];
-// Compile-time check that ACCOUNT_FIELDS names every field of Account.
-const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number]>] extends [never] ? true : never =
-  true;
+// Compile-time check that ACCOUNT_FIELDS names every field of Account but the revision (kept as `rev`).
+const _everyAccountField: [Exclude<keyof Account, (typeof ACCOUNT_FIELDS)[number] | 'revision'>] extends [never]
+  ? true
+  : never = true;
+
+/** The item attribute holding the account's revision. */
+const REV = 'rev';
 
 const HISTORY_FIELDS = [
   'id',
@@ -54,15 +58,18 @@ function pick<T>(item: Item, fields: readonly string[]): T {
 }
 
 /**
- * The Account an account item holds.
+ * The Account an account item holds, at the item's revision.
  *
  * @example
- * toAccount({ PK: 'ACCOUNT#01J…', SK: 'ACCOUNT', rev: 3, accountId: '01J…', status: 'active', … }).status // 'active'
+ * toAccount({ PK: 'ACCOUNT#01J…', SK: 'ACCOUNT', rev: 3, accountId: '01J…', status: 'active', … }).revision // 3
  */
-const toAccount = (item: Item): Account => pick<Account>(item, ACCOUNT_FIELDS);
+const toAccount = (item: Item): Account => ({
+  ...pick<Omit<Account, 'revision'>>(item, ACCOUNT_FIELDS),
+  revision: item[REV] as number,
+});
 
 /** The HistoryEntry a history item holds. */
 const toHistoryEntry = (item: Item): HistoryEntry => pick<HistoryEntry>(item, HISTORY_FIELDS);
 
-export { ACCOUNT_FIELDS, pick, toAccount, toHistoryEntry };
+export { ACCOUNT_FIELDS, REV, pick, toAccount, toHistoryEntry };
 export type { Item };

@@ -1,11 +1,12 @@
 /**
  * The single-table layout: item keys, and the derived index attributes an account item carries.
  * Every derived attribute is recomputed from the account on every write, and omitted where it does not
- * apply, so the due-time indexes stay sparse. docs/design.md explains each key and index.
+ * apply, so the due-time indexes stay sparse. When an account is due is the domain's rule
+ * (shared/domain/due.ts); this module only shards and encodes it. docs/design.md explains each key and index.
  */
 import type { Account } from '../domain/account';
-import { stuckAfterMs, type Policy } from '../domain/policy';
-import type { DueKind } from './port';
+import { DUE_KINDS, dueAt, type DueKind } from '../domain/due';
+import type { Policy } from '../domain/policy';
 import { DOMAIN_KIND_INDEX, DUE_KIND_INDEX, Index, TABLE } from './table';
 
 type ItemKey = { readonly PK: string; readonly SK: string };
@@ -22,8 +23,6 @@ const CLAIM_SK = 'CLAIM';
 const LIVE_PREFIX = 'live#';
 /** A purged account's list key: `purged#<accountId>`, sorting after every live key (a tombstone keeps no email). */
 const TOMBSTONE_PREFIX = 'purged#';
-/** The instant at which an alert is "due at once" (the episode it remembers has ended). */
-const DUE_AT_ONCE = '1970-01-01T00:00:00.000Z';
 
 const accountPk = (accountId: string): string => `${ACCOUNT_PREFIX}${accountId}`;
 const accountKey = (accountId: string): ItemKey => ({ PK: accountPk(accountId), SK: ACCOUNT_SK });
@@ -83,40 +82,15 @@ function shardOf(accountId: string, shards: number): number {
 /** The partition of a due-time index for one candidate set and shard: `inactivity#07`. */
 const duePartition = (kind: DueKind, shard: number): string => `${kind}#${String(shard).padStart(2, '0')}`;
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const later = (a: string, b: string | null): string => (b !== null && Date.parse(b) > Date.parse(a) ? b : a);
-
-/** When the account becomes a candidate of the `due` index, and for which sweep (mutually exclusive). */
-function dueTime(account: Account, policy: Policy): { kind: DueKind; at: string } | null {
-  if (account.inProgress !== null) {
-    return { kind: 'stuck', at: iso(Date.parse(account.inProgress.startedAt) + stuckAfterMs(policy, account.status)) };
-  }
-  if (account.status === 'active') {
-    const lastActive = later(account.statusSince, account.lastActivityAt);
-    return { kind: 'inactivity', at: iso(Date.parse(lastActive) + policy.inactivityMs) };
-  }
-  if (account.status === 'locked' && account.lock?.reason === 'failed_logins' && account.lock.until !== null) {
-    return { kind: 'lockout', at: account.lock.until };
-  }
-  if (account.status === 'deleted' && account.purgeAfter !== null) return { kind: 'retention', at: account.purgeAfter };
-  return null;
-}
-
-/** A leaver the leaver sweep may act on: resting (an account in progress is not deleted again) and not deleted. */
-const isLeaverCandidate = (account: Account): boolean =>
-  account.leaver !== null &&
-  account.inProgress === null &&
-  account.status !== 'deleted' &&
-  account.status !== 'deleted_permanent';
-
 interface LayoutOptions {
   readonly policy: Policy;
   readonly shards: number;
 }
 
 /**
- * The derived attributes of an account item: its place in byDomain and, where they apply, in the sparse
- * sharded due / leaver / alerts indexes. Attributes that do not apply are absent.
+ * The derived attributes of an account item: its place in byDomain and, for each candidate set the account
+ * is due in (shared/domain/due.ts), its shard and due time in that set's sparse index (due / leaver /
+ * alerts). Attributes that do not apply are absent.
  *
  * @example
  * indexAttributes(account, { policy, shards: 16 }) // { domainKey, listKey, duePk: 'inactivity#03', dueAt }
@@ -128,25 +102,18 @@ function indexAttributes(account: Account, options: LayoutOptions): Record<strin
     [BY_DOMAIN.sortKey]:
       account.email === null ? `${TOMBSTONE_PREFIX}${account.accountId}` : `${LIVE_PREFIX}${account.email}`,
   };
-  const due = dueTime(account, options.policy);
-  if (due !== null) {
-    const { partitionKey, sortKey } = DUE_INDEX[due.kind];
-    attributes[partitionKey] = duePartition(due.kind, shard);
-    attributes[sortKey] = due.at;
-    if (due.kind === 'inactivity' || due.kind === 'lockout' || due.kind === 'retention')
-      attributes[DOMAIN_DUE_INDEX[due.kind].partitionKey] = domainDuePartition(account.domain, due.kind);
-  }
-  if (isLeaverCandidate(account) && account.leaver !== null) {
-    const { partitionKey, sortKey } = DUE_INDEX.leaver;
-    attributes[partitionKey] = duePartition('leaver', shard);
-    attributes[sortKey] = account.leaver.windowEndsAt;
-    attributes[DOMAIN_DUE_INDEX.leaver.partitionKey] = domainDuePartition(account.domain, 'leaver');
-  }
-  const alert = account.stuckAlert;
-  if (alert !== null) {
-    const { partitionKey, sortKey } = DUE_INDEX.stuck_alert;
-    attributes[partitionKey] = duePartition('stuck_alert', shard);
-    attributes[sortKey] = account.inProgress?.operationId === alert.operationId ? alert.remindAt : DUE_AT_ONCE;
+  for (const kind of DUE_KINDS) {
+    const at = dueAt(kind, account, options.policy);
+    if (at === null) continue;
+    const { partitionKey, sortKey } = DUE_INDEX[kind];
+    if (attributes[partitionKey] !== undefined) {
+      throw new TypeError(`account ${account.accountId} is due for two candidate sets of one index`);
+    }
+    attributes[partitionKey] = duePartition(kind, shard);
+    attributes[sortKey] = at;
+    // One domain's candidates of each sweep, for its preview (sorted by the same due time).
+    if (kind !== 'stuck' && kind !== 'stuck_alert')
+      attributes[DOMAIN_DUE_INDEX[kind].partitionKey] = domainDuePartition(account.domain, kind);
   }
   return attributes;
 }
@@ -171,7 +138,6 @@ export {
   EMAIL_SK,
   TOMBSTONE_PREFIX,
   LIVE_PREFIX,
-  DUE_AT_ONCE,
   BY_DOMAIN,
   DUE_INDEX,
   DOMAIN_DUE_INDEX,

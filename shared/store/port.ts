@@ -3,6 +3,7 @@
  * is its one production implementation; services and handlers depend on this interface only.
  */
 import type { Account, HistoryDraft, HistoryEntry, Lock } from '../domain/account';
+import type { DueKind } from '../domain/due';
 import type { Status } from '../domain/statuses';
 
 /** The email item: all that the access decision needs, kept in step with the account. One GetItem. */
@@ -30,10 +31,8 @@ interface ListQuery {
   readonly cursor?: string | null;
 }
 
-/** The candidate sets of the sparse due-time indexes (SPEC §5). */
-type DueKind = 'inactivity' | 'lockout' | 'retention' | 'stuck' | 'leaver' | 'stuck_alert';
-
 interface DueQuery {
+  /** The candidate set (shared/domain/due.ts). */
   readonly kind: DueKind;
   readonly shard: number;
   /** Items due at or before this instant (ISO 8601). */
@@ -54,19 +53,23 @@ interface WriteOptions {
 }
 
 interface AccountStore {
-  /** Creates the account, its email item and its creation history entry; DuplicateEmailError if the email is taken. */
+  /** Creates the account (revision 1), its email item and its creation history entry; DuplicateEmailError if the email is taken. */
   create(account: Account, entry: HistoryDraft): Promise<HistoryEntry>;
-  /** Strongly consistent read by id. */
+  /** Strongly consistent read by id; the account carries the revision it was read at. */
   get(accountId: string): Promise<Account | null>;
   /** The email item: one GetItem. */
   access(email: string): Promise<AccessRecord | null>;
   /**
-   * One TransactWriteItems: `next` (version + 1) conditioned on `previous` being what is stored, its history
-   * entry, and the email item where access-relevant fields change. ConflictError if `previous` is stale;
+   * One TransactWriteItems: `next` (version + 1, revision + 1) conditioned on the stored revision being
+   * `previous.revision`, its history entry, and the email item where access-relevant fields change.
+   * ConflictError if `previous` is stale;
    * ClaimedError if `options.claim` was claimed before.
    */
   change(previous: Account, next: Account, entry: HistoryDraft, options?: WriteOptions): Promise<HistoryEntry>;
-  /** Writes `next` without version or history (activity, failure count, worker attempt, stuck memory); ConflictError if stale. */
+  /**
+   * Writes `next` (revision + 1) without version or history (activity, failure count, worker attempt, stuck
+   * memory), conditioned on the stored revision being `previous.revision`; ConflictError if stale.
+   */
   quiet(previous: Account, next: Account, options?: WriteOptions): Promise<void>;
   /** One domain's accounts by email. InvalidCursorError for a cursor not made by this query. */
   list(query: ListQuery): Promise<Page<Account>>;
@@ -78,18 +81,6 @@ interface AccountStore {
   readonly shards: number;
 }
 
-class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-}
-class DuplicateEmailError extends Error {
-  override readonly name = 'DuplicateEmailError';
-}
-class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-class ClaimedError extends Error {
-  override readonly name = 'ClaimedError';
-}
-
-export { ConflictError, DuplicateEmailError, InvalidCursorError, ClaimedError };
-export type { AccessRecord, AccountStore, Claim, DueKind, DueQuery, ListQuery, Page, WriteOptions };
+/** The errors the port raises (ConflictError, DuplicateEmailError, ClaimedError, InvalidCursorError) are of the one family. */
+export { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError } from '../errors';
+export type { AccessRecord, AccountStore, Claim, DueQuery, ListQuery, Page, WriteOptions };

@@ -2,7 +2,7 @@
  * The one DynamoDB table, declared once: the CDK data stack and the local stack / test setup both build
  * it from this definition. docs/design.md explains each key and index.
  */
-import type { DueKind } from './port';
+import type { DueKind } from '../domain/due';
 
 type AttributeType = 'S' | 'N';
 

@@ -4,7 +4,7 @@
  */
 import { alertAccount, operationFields, type Alert } from '../alerts/alert';
 import type { Account, InProgress, StuckAlert } from '../domain/account';
-import type { SweepName } from '../domain/requests';
+import type { AccountSweep } from '../domain/due';
 
 /** Where the runbook explains each alert (docs/runbook.md). */
 const RUNBOOK = 'docs/runbook.md';
@@ -81,7 +81,7 @@ function stuckResolved(account: Account, memory: StuckAlert, at: Date): Alert {
 }
 
 interface BrakeDetails {
-  readonly sweep: SweepName;
+  readonly sweep: AccountSweep;
   /** The run's fixed now. */
   readonly now: Date;
   /** How many candidates were found before stopping (maxAffected + 1: there may be more). */

@@ -3,7 +3,8 @@
  * position a previous invocation may have left. Only candidates are read (never a Scan), each once.
  */
 import type { Account } from '../domain/account';
-import type { AccountStore, DueKind } from '../store/port';
+import type { DueKind } from '../domain/due';
+import type { AccountStore } from '../store/port';
 
 /** A shard and the store's cursor inside it (null: from its start). */
 interface Position {

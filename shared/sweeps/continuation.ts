@@ -5,10 +5,9 @@
  * with it, so every invocation of a run decides by the same instant and the last one reports the whole run.
  */
 import * as z from 'zod/mini';
-import type { SweepName } from '../domain/requests';
+import { ACCOUNT_SWEEPS } from '../domain/due';
 
 /** The sweeps that change accounts (the stuck detector only alerts). */
-const SWEEP_NAMES = ['inactivity', 'leaver', 'retention', 'lockout'] as const satisfies readonly SweepName[];
 
 const count = z.int().check(z.minimum(0));
 
@@ -24,7 +23,7 @@ const countsSchema = z.strictObject({
 });
 
 const continuationSchema = z.strictObject({
-  sweep: z.enum(SWEEP_NAMES),
+  sweep: z.enum(ACCOUNT_SWEEPS),
   /** The run's id: every change of the run carries it as its history entry's requestId. */
   runId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** The run's fixed now, which decides what is due. */
@@ -58,5 +57,5 @@ function addCounts(a: Counts, b: Counts): Counts {
   };
 }
 
-export { SWEEP_NAMES, ZERO, addCounts, continuationSchema };
+export { ZERO, addCounts, continuationSchema };
 export type { Continuation, Counts };

@@ -5,7 +5,9 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { isDestructive, type SweepKind } from '../schedules';
+import type { SweepKind } from '../domain/due';
+import { InvalidInputError } from '../errors';
+import { isDestructive } from '../schedules';
 import { continuationSchema, type Continuation } from './continuation';
 
 z.config(en());
@@ -29,10 +31,15 @@ interface EventIssue {
   readonly message: string;
 }
 
-class InvalidSweepEventError extends Error {
+/** A sweep event (or continuation) that is not acceptable: nothing was changed. */
+class InvalidSweepEventError extends InvalidInputError {
   override readonly name = 'InvalidSweepEventError';
-  constructor(readonly issues: readonly EventIssue[]) {
-    super(`invalid sweep event: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+  override readonly code = 'invalid_sweep_event';
+  readonly issues: readonly EventIssue[];
+
+  constructor(issues: readonly EventIssue[]) {
+    super(issues, `invalid sweep event: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+    this.issues = issues;
   }
 }
 

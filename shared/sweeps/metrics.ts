@@ -1,12 +1,9 @@
 /**
  * The sweeps' CloudWatch metrics, declared once: the scheduled handler emits them (Powertools Metrics, EMF)
- * and the CDK stack alarms on them. Pure data: no AWS imports, so the infra code can read it too.
+ * and the CDK stack alarms on them. The namespace and service name: shared/observability.ts.
  */
-import type { SweepKind } from '../schedules';
-
-/** The namespace and service (Powertools adds `service` as a dimension to every metric). */
-const METRICS_NAMESPACE = 'MailboxLifecycle';
-const SERVICE_NAME = 'mailbox-lifecycle';
+import type { SweepKind } from '../domain/due';
+import { SERVICE_NAME } from '../observability';
 
 /** Every sweep metric carries this dimension, valued with the sweep's name (`inactivity`, …, `stuck`). */
 const SWEEP_DIMENSION = 'Sweep';
@@ -35,4 +32,4 @@ const sweepDimensions = (sweep: SweepKind): Readonly<Record<string, string>> => 
   [SWEEP_DIMENSION]: sweep,
 });
 
-export { METRICS_NAMESPACE, SERVICE_NAME, SWEEP_DIMENSION, SweepMetric, sweepDimensions };
+export { SWEEP_DIMENSION, SweepMetric, sweepDimensions };

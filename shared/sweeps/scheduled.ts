@@ -9,13 +9,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertPublisher } from '../alerts/alert';
 import { createAlertPublisher } from '../alerts/publisher';
 import { loadConfig, type Config } from '../config';
-import type { SweepKind } from '../schedules';
+import type { AccountSweep, SweepKind } from '../domain/due';
 import { createStore } from '../store/dynamo-store';
 import type { AccountStore } from '../store/port';
 import type { Counts } from './continuation';
 import { parseSweepEvent, runNow, type SweepEvent } from './event';
-import type { Logger as SweepLogger } from '../log';
-import { SERVICE_NAME } from './metrics';
+import type { Logger as SweepLogger } from '../observability';
+import { SERVICE_NAME } from '../observability';
 import { runStuckDetector, type StuckSummary } from './stuck';
 import { runSweep, type SweepSummary } from './sweep';
 
@@ -36,7 +36,7 @@ interface ScheduledDeps {
 
 /** What one invocation counted, for metrics. */
 type InvocationReport =
-  | { readonly sweep: Exclude<SweepKind, 'stuck'>; readonly counts: Counts; readonly braked: boolean }
+  | { readonly sweep: AccountSweep; readonly counts: Counts; readonly braked: boolean }
   | { readonly sweep: 'stuck'; readonly summary: StuckSummary };
 
 /** A sweep's summary, and whether a fresh invocation carries on with the rest of the run. */

@@ -8,11 +8,13 @@
 import type { AlertPublisher } from '../alerts/alert';
 import type { Account } from '../domain/account';
 import type { Policy } from '../domain/policy';
-import { ConflictError, type AccountStore, type DueKind } from '../store/port';
+import type { DueKind } from '../domain/due';
+import { ConflictError } from '../errors';
+import type { AccountStore } from '../store/port';
 import { SWEEP_READS } from '../schedules';
 import { candidateReader } from './candidates';
-import { describeError, SILENT, type Logger } from '../log';
-import { planStuck, type StuckPlan } from './stuck-plan';
+import { describeError, SILENT, type Logger } from '../observability';
+import { planStuck, type StuckPlan } from './stuck-policy';
 
 interface StuckDeps {
   readonly store: AccountStore;
@@ -80,7 +82,7 @@ async function remember(
   for (let attempt = 1; ; attempt++) {
     const plan = planStuck(account, now, deps.clock(), deps.policy);
     if (plan.memory === undefined) return { plan, previous: account, next: account };
-    const next: Account = { ...account, stuckAlert: plan.memory };
+    const next: Account = { ...account, stuckAlert: plan.memory, revision: account.revision + 1 };
     try {
       await deps.store.quiet(account, next);
       return { plan, previous: account, next };
@@ -98,7 +100,9 @@ async function send(deps: StuckDeps, previous: Account, next: Account, plan: Stu
   try {
     for (const alert of plan.alerts) await deps.alerts.publish(alert);
   } catch (error) {
-    if (next !== previous) await deps.store.quiet(next, previous).catch(() => undefined);
+    if (next !== previous) {
+      await deps.store.quiet(next, { ...previous, revision: next.revision + 1 }).catch(() => undefined);
+    }
     throw error;
   }
 }

@@ -12,12 +12,14 @@ import type { AlertPublisher } from '../alerts/alert';
 import type { Account } from '../domain/account';
 import { decide } from '../domain/decide';
 import type { Policy } from '../domain/policy';
-import type { Request, SweepName } from '../domain/requests';
+import type { AccountSweep } from '../domain/due';
+import type { Request } from '../domain/requests';
 import { mapLimit } from '../concurrency';
 import type { Config } from '../config';
-import { describeError, SILENT, type Logger } from '../log';
+import { describeError, SILENT, type Logger } from '../observability';
 import { isDestructive, SWEEP_READS } from '../schedules';
-import { apply, NotFoundError } from '../services/apply';
+import { NotFoundError } from '../errors';
+import { apply } from '../services/apply';
 import type { AccountStore } from '../store/port';
 import { sweepBrake } from './alerts';
 import { candidateReader, START, type CandidatePage, type CandidateReader, type Position } from './candidates';
@@ -35,7 +37,7 @@ interface SweepDeps {
 }
 
 interface SweepInput {
-  readonly sweep: SweepName;
+  readonly sweep: AccountSweep;
   /** The run's fixed now: what is due by it is swept. Ignored with a continuation (the run keeps its own). */
   readonly now: Date;
   readonly dryRun: boolean;
@@ -54,7 +56,7 @@ interface SweepInput {
 }
 
 interface SweepSummary {
-  readonly sweep: SweepName;
+  readonly sweep: AccountSweep;
   readonly candidates: number;
   readonly changed: number;
   readonly skipped: number;
@@ -84,11 +86,12 @@ interface SweepResult {
   readonly continuation: Continuation | null;
 }
 
-type Outcome = 'changed' | 'wouldChange' | 'skipped' | 'failed';
+/** The counter one candidate adds to. */
+type Counted = 'changed' | 'wouldChange' | 'skipped' | 'failed';
 
 /** One run's fixed parameters and where it stands. */
 interface Run {
-  readonly sweep: SweepName;
+  readonly sweep: AccountSweep;
   readonly runId: string;
   readonly now: Date;
   readonly dryRun: boolean;
@@ -143,7 +146,7 @@ function resume(deps: SweepDeps, input: SweepInput): Run {
 }
 
 /** What the sweep does to one candidate: decide only (dry run), or apply with the rule checked anew. */
-async function sweepOne(deps: SweepDeps, run: Run, account: Account): Promise<Outcome> {
+async function sweepOne(deps: SweepDeps, run: Run, account: Account): Promise<Counted> {
   const request: Request = { kind: 'sweep', sweep: run.sweep, requestId: run.runId, asOf: run.now.toISOString() };
   try {
     if (run.dryRun)
@@ -151,7 +154,7 @@ async function sweepOne(deps: SweepDeps, run: Run, account: Account): Promise<Ou
     const applied = await apply({ store: deps.store, policy: deps.policy, clock: deps.clock }, account, request, {
       race: 'system',
     });
-    return applied.outcome === 'changed' || applied.outcome === 'accepted' ? 'changed' : 'skipped';
+    return applied.outcome === 'changed' ? 'changed' : 'skipped';
   } catch (error) {
     if (error instanceof NotFoundError) return 'skipped';
     (deps.logger ?? SILENT).error('sweep could not change an account', {

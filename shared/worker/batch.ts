@@ -6,7 +6,7 @@
  * it is recorded on the account and retried by the worker.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { describeError } from '../log';
+import { describeError } from '../observability';
 import { batchItemFailures, dispatchOf } from '../stream/images';
 import { matchesFilter, STREAM_CONSUMERS } from '../stream/filters';
 import { parseRetryMessage, type RetryMessage } from './retry-scheduler';

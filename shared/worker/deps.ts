@@ -6,7 +6,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAlertPublisher } from '../alerts/publisher';
 import type { Config } from '../config';
-import { CONSOLE_LOGGER } from '../console-log';
+import { CONSOLE_LOGGER } from '../observability';
 import { createMailPlatform } from '../platform/create';
 import { createStore } from '../store/dynamo-store';
 import { createLocalRetryScheduler, createSqsRetryScheduler, type RetryScheduler } from './retry-scheduler';

@@ -4,8 +4,9 @@
  * touching the account (a failure record never re-triggers the worker through the stream).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorMessage, logLine } from '../console-log';
-import { MAX_DELAY_SECONDS } from './backoff';
+import { AppError } from '../errors';
+import { errorMessage, logLine } from '../observability';
+import { MAX_DELAY_SECONDS } from './retry-policy';
 
 /** The retry queue's message body. `round` drops a retry left over from a round an operator replaced. */
 interface RetryMessage {
@@ -26,8 +27,10 @@ interface LocalRetryScheduler extends RetryScheduler {
   pending(): number;
 }
 
-class InvalidRetryMessageError extends Error {
+/** A retry message that is not one this service sent. */
+class InvalidRetryMessageError extends AppError {
   override readonly name = 'InvalidRetryMessageError';
+  readonly code = 'invalid_retry_message';
 }
 
 type SqsClient = Pick<SQSClient, 'send'>;

@@ -8,11 +8,11 @@
 import { operationFields, type Alert, type AlertPublisher } from '../alerts/alert';
 import type { Config } from '../config';
 import type { Account, InProgress } from '../domain/account';
-import { describeError, type Logger } from '../log';
+import { describeError, type Logger } from '../observability';
 import type { MailPlatform } from '../platform/port';
 import { apply, type Deps } from '../services/apply';
 import { nowOf } from '../services/deps';
-import { backoffSeconds, truncateError } from './backoff';
+import { backoffSeconds, truncateError } from './retry-policy';
 import type { RetryScheduler } from './retry-scheduler';
 
 interface WorkerDeps extends Deps {
@@ -147,7 +147,7 @@ async function runOperation(
 
   const request = { kind: 'operation_completed', operationId, requestId: options.requestId ?? null } as const;
   const applied = await apply(deps, account, request, { race: 'system' });
-  if (applied.outcome !== 'changed' && applied.outcome !== 'accepted') {
+  if (applied.outcome !== 'changed') {
     deps.log.info('completion changed nothing', { accountId, operationId, outcome: applied.outcome });
     return { outcome: 'skipped', reason: 'the operation ended while the attempt ran' };
   }

@@ -11,7 +11,7 @@
  */
 import type { Account } from '../../shared/domain/account';
 import { decide } from '../../shared/domain/decide';
-import type { SweepName } from '../../shared/domain/requests';
+import type { AccountSweep } from '../../shared/domain/due';
 import { createStore } from '../../shared/store/dynamo-store';
 import type { PreviewKind } from '../../shared/store/preview';
 import { TABLE } from '../../shared/store/table';
@@ -81,7 +81,7 @@ const nameOf = (i: number): string =>
 
 /** Every 200th account a candidate of some sweep, the rest the scale bench's filler mix. */
 function kindOf(i: number, filler: readonly Kind[]): Kind {
-  if (i % 200 === 0) return CANDIDATE_KIND[PREVIEWS[(i / 200) % PREVIEWS.length] as SweepName];
+  if (i % 200 === 0) return CANDIDATE_KIND[PREVIEWS[(i / 200) % PREVIEWS.length] as AccountSweep];
   return filler[i % filler.length] ?? 'activeRecent';
 }
 

@@ -11,7 +11,7 @@ import type { Account } from '../../shared/domain/account';
 import { decide } from '../../shared/domain/decide';
 import { createStore } from '../../shared/store/dynamo-store';
 import type { AccountStore } from '../../shared/store/port';
-import { SILENT } from '../../shared/log';
+import { SILENT } from '../../shared/observability';
 import { runScheduled } from '../../shared/sweeps/scheduled';
 import { injectFaults, seededRandom, type FaultPlan, type FaultStats } from '../helpers/faults';
 import { apiEvent, invoke, type Handler } from './api';

@@ -11,11 +11,11 @@
 import type { AlertPublisher } from '../../shared/alerts/alert';
 import type { Account } from '../../shared/domain/account';
 import { decide } from '../../shared/domain/decide';
-import type { SweepName } from '../../shared/domain/requests';
+import type { AccountSweep } from '../../shared/domain/due';
 import { createStore } from '../../shared/store/dynamo-store';
-import { SILENT } from '../../shared/log';
+import { SILENT } from '../../shared/observability';
 import { runScheduled } from '../../shared/sweeps/scheduled';
-import { planStuck } from '../../shared/sweeps/stuck-plan';
+import { planStuck } from '../../shared/sweeps/stuck-policy';
 import { countReads, type ReadCounts } from './counting';
 import type { BenchDb } from './env';
 import { progress } from './output';
@@ -34,7 +34,7 @@ import {
 } from './seed';
 import { ratio, timed } from './stats';
 
-type ScaleSweep = SweepName | 'stuck';
+type ScaleSweep = AccountSweep | 'stuck';
 
 interface ScaleOptions {
   /** Accounts in the table at each measurement (e.g. 10,000 then 100,000). */

@@ -302,7 +302,7 @@ function accountBuilder(shape: StoreShape, t: number): Builder {
       const all: Step[] = [{ at: createdAt, request: complete, race: 'system' }, ...steps];
       for (const step of all) {
         const applied = await apply(deps(step.at), account, step.request(account), { race: step.race ?? 'caller' });
-        if (applied.outcome === 'refused') throw new Error(`seeding ${kind}: ${applied.refusal.detail}`);
+        if (applied.outcome === 'refused') throw new Error(`seeding ${kind}: ${applied.detail}`);
         account = applied.account;
       }
       const recorded = rec.take();

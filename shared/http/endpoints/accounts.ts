@@ -2,13 +2,13 @@
  * The accounts function's endpoints: parse (schemas), call a service, shape the response — the account
  * resource with its `ETag`, 201/202 with `Location` on create, 202 while an operation is under way.
  */
-import type { Account } from '../../domain/account';
+import type { Account, HistoryEntry } from '../../domain/account';
+import type { Done } from '../../domain/requests';
 import { toResource } from '../../domain/resource';
 import { accountHistory, createAccount, deleteAccount, getAccount, renameAccount } from '../../services/accounts';
 import { domainSummary, findAccounts, listDomains, previewSweep, type AdminDeps } from '../../services/admin';
 import { nowOf } from '../../services/deps';
 import { markLeaver, unmarkLeaver } from '../../services/leaver';
-import type { Outcome } from '../../services/load';
 import { cancelOperation, retryOperation } from '../../services/operations';
 import { bulkSetStatus, setStatus } from '../../services/status';
 import { endpoint, type Endpoints } from '../http-function';
@@ -29,12 +29,13 @@ const DEFAULT_LIMIT = 50;
 function accountEndpoints(deps: AdminDeps): Endpoints {
   const resource = (account: Account, statusCode: number, headers: Record<string, string> = {}) =>
     json(statusCode, toResource(account, nowOf(deps)), { ETag: etag(account.version), ...headers });
-  const answer = ({ account, accepted }: Outcome) => resource(account, accepted ? 202 : 200);
+  /** 202 while an operation is under way, else 200. */
+  const answer = ({ account, underway }: Done<HistoryEntry>) => resource(account, underway ? 202 : 200);
 
   return {
     createAccount: endpoint(zodInput(inputs.createAccount), async ({ input: { body }, caller }) => {
-      const { account, accepted } = await createAccount(deps, caller, body);
-      return resource(account, accepted ? 202 : 201, { Location: `/accounts/${account.accountId}` });
+      const { account, underway } = await createAccount(deps, caller, body);
+      return resource(account, underway ? 202 : 201, { Location: `/accounts/${account.accountId}` });
     }),
     listAccounts: endpoint(zodInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
       const page = await findAccounts(deps, caller, {

@@ -4,15 +4,9 @@
  * the local server) and is never seen or logged here.
  */
 import type { MiddlewareObj } from '@middy/core';
+import { BadClaimsError } from '../../errors';
 import { parseClaims } from '../claims';
 import type { ApiEvent, ApiResult } from '../event';
-import { problem, ProblemError, ProblemType } from '../problem';
-
-/** The 401 answer: the same for a missing and a malformed token, so claims cannot be probed. */
-const unauthorized = (): ProblemError =>
-  new ProblemError(problem(401, ProblemType.UNAUTHORIZED, 'Unauthorized', 'A valid bearer token is required.'), {
-    'WWW-Authenticate': 'Bearer',
-  });
 
 /**
  * The authentication middleware.
@@ -27,8 +21,9 @@ function authenticate(): MiddlewareObj<ApiEvent, ApiResult> {
       let claims;
       try {
         claims = parseClaims(requestContext.authorizer?.jwt?.claims);
-      } catch {
-        throw unauthorized();
+      } catch (error) {
+        // The same 401 (shared/http/problem.ts) for a missing and a malformed token, so claims cannot be probed.
+        throw error instanceof BadClaimsError ? error : new BadClaimsError('unusable claims', { cause: error });
       }
       request.event.caller = { ...claims, requestId: requestContext.requestId ?? null };
     },

@@ -5,7 +5,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { bodyText, hasBody } from '../body';
 import type { ApiEvent, ApiResult } from '../event';
-import type { FieldError } from '../../services/errors';
+import type { FieldError } from '../../errors';
 import type { Fields, InputParser } from '../input';
 import { invalidInput, ProblemError } from '../problem';
 

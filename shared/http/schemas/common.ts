@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { STATUSES, type Status } from '../../domain/statuses';
-import { DOMAIN_PATTERN, EMAIL_PATTERN } from '../../services/email';
+import { DOMAIN_PATTERN, EMAIL_PATTERN } from '../../domain/email';
 
 /** "is required" for a missing value; zod's own message otherwise. */
 const required = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : undefined) };

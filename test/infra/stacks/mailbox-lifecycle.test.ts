@@ -16,7 +16,8 @@ import { HTTP_FUNCTIONS, ROUTES } from '../../../shared/http/routes';
 import { SCHEDULES } from '../../../shared/schedules';
 import { STREAM_CONSUMERS } from '../../../shared/stream/filters';
 import { TABLE } from '../../../shared/store/table';
-import { METRICS_NAMESPACE, SERVICE_NAME, SweepMetric, sweepDimensions } from '../../../shared/sweeps/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../shared/observability';
+import { SweepMetric, sweepDimensions } from '../../../shared/sweeps/metrics';
 import {
   acknowledgements,
   actionsOf,

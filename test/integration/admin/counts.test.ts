@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import { STATUSES, type Status } from '../../../shared/domain/statuses';
-import { planStuck } from '../../../shared/sweeps/stuck-plan';
+import { planStuck } from '../../../shared/sweeps/stuck-policy';
 import { runSweep } from '../../../shared/sweeps/sweep';
 import { COUNT_SHARDS, isStuck } from '../../../shared/store/counts';
 import { injectFaults, seededRandom, type FaultInjector } from '../../helpers/faults';
@@ -100,7 +100,7 @@ describe('domain counts', () => {
     // The stuck detector pages for the account left in progress, as it does: a quiet write of its memory.
     const stuckOne = await w.get(id(3));
     const plan = planStuck(stuckOne, at(t0, 2 * DAY), at(t0, 2 * DAY), w.config.policy);
-    await w.store.quiet(stuckOne, { ...stuckOne, stuckAlert: plan.memory ?? null });
+    await w.store.quiet(stuckOne, { ...stuckOne, revision: stuckOne.revision + 1, stuckAlert: plan.memory ?? null });
 
     // Assess
     const listed = await listAll(w);
@@ -117,8 +117,15 @@ describe('domain counts', () => {
     const accounts = await Promise.all(Array.from({ length: 10 }, () => w.active(w.t0)));
     faults = injectFaults(w.client, { transactionConflict: 0.3, conflictOn: 'counter', random: seededRandom(7) });
     const targets: Status[] = ['locked', 'maintenance', 'active', 'closed'];
+    const total = (await w.store.counts(w.domain)).accounts;
 
-    // Act: 8 racers per account, each setting another target; losers get a ConflictError (a 409), never half a write.
+    // Act: 8 racers per account, each setting another target; losers get a ConflictError (a 409), never half a
+    // write. Meanwhile a reader reads the summary again and again.
+    let racing = true;
+    const seen: Awaited<ReturnType<typeof w.store.counts>>[] = [];
+    const reader = (async () => {
+      while (racing) seen.push(await w.store.counts(w.domain));
+    })();
     const outcomes = await Promise.allSettled(
       accounts.flatMap((a) =>
         Array.from({ length: 8 }, (_, i) =>
@@ -130,6 +137,8 @@ describe('domain counts', () => {
         ),
       ),
     );
+    racing = false;
+    await reader;
     const injected = faults.stats.conflicts;
     faults.remove();
     faults = undefined;
@@ -142,6 +151,14 @@ describe('domain counts', () => {
     expect(failures.every((name) => name === 'ConflictError')).toBe(true);
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(accounts.length);
     await expectExact(w);
+    // Every summary read mid-race was a state after whole transactions: the same total, nothing negative.
+    expect(seen.length).toBeGreaterThan(0);
+    for (const counts of seen) {
+      expect(counts.accounts).toBe(total);
+      expect(
+        Math.min(...Object.values(counts.byStatus), counts.leavers, counts.inProgress, counts.stuck),
+      ).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('count an account written before counting existed once: the backfill and later writes add it exactly once', async () => {

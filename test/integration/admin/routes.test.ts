@@ -114,6 +114,47 @@ describe('GET /domains and GET /domains/{domain}/summary', () => {
     expect(summary.json.byStatus).toMatchObject({ locked: 3, disabling: 1, active: 1, pending: 1 });
   });
 
+  it('count exactly under many concurrent requests: creates, racing status changes and deletes', async () => {
+    // Prepare
+    const d = newDomain();
+    const claims = admin([d]);
+    const status = (id: string, target: string) =>
+      w.api.request({ method: 'PUT', path: `/accounts/${id}/status`, claims, body: { status: target } });
+
+    // Act: 30 creates at once (20 provisioned by the worker), then 4 racing changes of each, then 10 deletes at once.
+    const created = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        w.api.request({
+          method: 'POST',
+          path: '/accounts',
+          claims,
+          body: { email: `c${i}@${d}`, activate: i % 3 !== 0 },
+        }),
+      ),
+    );
+    const ids = created.map((r) => r.json.accountId as string);
+    await Promise.all(ids.filter((_, i) => i % 3 !== 0).map((id) => complete(w, id)));
+    const raced = await Promise.all(
+      ids.flatMap((id) => ['locked', 'maintenance', 'closed', 'locked'].map((t) => status(id, t))),
+    );
+    const deleted = await Promise.all(
+      ids.slice(0, 10).map((id) => w.api.request({ method: 'DELETE', path: `/accounts/${id}`, claims })),
+    );
+    const summary = await w.api.request({ method: 'GET', path: `/domains/${d}/summary`, claims: reader([d]) });
+    const listed = await allPages('/accounts', { domain: d });
+
+    // Assess
+    expect(created.map((r) => r.status).sort()).toEqual([...Array(10).fill(201), ...Array(20).fill(202)]);
+    expect(raced.every((r) => [200, 409].includes(r.status))).toBe(true);
+    expect(raced.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(30);
+    expect(deleted.every((r) => [200, 202, 409].includes(r.status))).toBe(true);
+    const byStatus: Record<string, number> = {};
+    for (const a of listed.items) byStatus[a.status as string] = (byStatus[a.status as string] ?? 0) + 1;
+    expect(summary.json.accounts).toBe(30);
+    expect(Object.fromEntries(Object.entries(summary.json.byStatus).filter(([, n]) => n !== 0))).toEqual(byStatus);
+    expect(summary.json.inProgress).toBe(listed.items.filter((a) => a.inProgress !== null).length);
+  });
+
   it("refuse a domain outside the caller's (403), a malformed one (400), a missing scope (403), unknown parameters (400)", async () => {
     const outside = await w.api.request({ method: 'GET', path: '/domains/b.org/summary', claims: reader(['a.org']) });
     const malformed = await w.api.request({

@@ -163,7 +163,12 @@ describe('the store under an injected TransactionConflict', () => {
     const [made] = await w.seed('activeRecent', 1);
     const account = made?.account;
     if (account === undefined) throw new Error('nothing seeded');
-    const next = { ...account, status: 'maintenance' as const, version: account.version + 1 };
+    const next = {
+      ...account,
+      status: 'maintenance' as const,
+      version: account.version + 1,
+      revision: account.revision + 1,
+    };
     const entry = {
       at: new Date().toISOString(),
       from: account.status,
@@ -186,7 +191,7 @@ describe('the store under an injected TransactionConflict', () => {
     const [made] = await w.seed('activeRecent', 1);
     const account = made?.account;
     if (account === undefined) throw new Error('nothing seeded');
-    const next = { ...account, lastActivityAt: new Date().toISOString() };
+    const next = { ...account, lastActivityAt: new Date().toISOString(), revision: account.revision + 1 };
     w.faults.set({ transactionConflict: 1, operations: ['PutItem'] });
 
     const error = await failure(w.store.quiet(account, next));

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertPublisher } from '../../../shared/alerts/alert';
 import type { SweepKind } from '../../../shared/schedules';
-import { SILENT } from '../../../shared/log';
+import { SILENT } from '../../../shared/observability';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import type { Made } from '../../bench/seed';
 import { seededRandom } from '../../helpers/faults';
@@ -115,7 +115,8 @@ describe('the stuck detector under conflicts on its memory writes', () => {
     const ids = new Set(stuck.map((m) => m.account.accountId));
     const alerts = recordingAlerts();
     const ours = (): Alert[] => alerts.alerts.filter((a) => a.type === 'stuck' && ids.has(a.account?.accountId ?? ''));
-    w.faults.set({ transactionConflict: 1, operations: ['PutItem'] });
+    // A memory write that opens an episode also adds to the domain's stuck count: a transaction, not a PutItem.
+    w.faults.set({ transactionConflict: 1, operations: ['PutItem', 'TransactWriteItems'] });
 
     const first = await run('stuck', alerts);
 

@@ -7,7 +7,7 @@ import type { Status } from '../../../shared/domain/statuses';
 import { DynamoAccountStore } from '../../../shared/store/dynamo-store';
 import { ConflictError, DuplicateEmailError, type AccountStore } from '../../../shared/store/port';
 import { freshTable } from '../../helpers/dynamo';
-import { account, changed, draft } from './fixtures';
+import { account, changed, draft, quietly } from './fixtures';
 
 let store: AccountStore;
 let config: Config;
@@ -68,16 +68,18 @@ describe('racing writes', () => {
   it('changes racing quiet writes: no write is lost and only changes bump the version', async () => {
     const start = account();
     await store.create(start, draft(null, 'active', 'create'));
-    const quietly = async (n: number): Promise<void> => {
+    const quietUntilApplied = async (n: number): Promise<void> => {
       for (;;) {
         const read = await store.get(start.accountId);
         if (read === null) throw new Error('account vanished');
         const count = (read.failedLogins?.count ?? 0) + 1;
         try {
-          await store.quiet(read, {
-            ...read,
-            failedLogins: { count, windowStartedAt: `2030-01-01T00:00:${String(n).padStart(2, '0')}.000Z` },
-          });
+          await store.quiet(
+            read,
+            quietly(read, {
+              failedLogins: { count, windowStartedAt: `2030-01-01T00:00:${String(n).padStart(2, '0')}.000Z` },
+            }),
+          );
           return;
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
@@ -86,7 +88,9 @@ describe('racing writes', () => {
     };
 
     await Promise.all(
-      Array.from({ length: RACERS }, (_, i) => (i % 2 === 0 ? changeUntilApplied(start.accountId, i) : quietly(i))),
+      Array.from({ length: RACERS }, (_, i) =>
+        i % 2 === 0 ? changeUntilApplied(start.accountId, i) : quietUntilApplied(i),
+      ),
     );
 
     const final = await store.get(start.accountId);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
-import { InvalidCursorError, type AccountStore, type DueKind } from '../../../shared/store/port';
+import type { DueKind } from '../../../shared/domain/due';
+import { InvalidCursorError, type AccountStore } from '../../../shared/store/port';
 import { freshTable } from '../../helpers/dynamo';
 import { DAY, HOUR, account, changed, draft, fromNow, inProgress } from './fixtures';
 

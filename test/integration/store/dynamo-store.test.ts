@@ -10,7 +10,7 @@ import {
   type AccountStore,
 } from '../../../shared/store/port';
 import { freshTable } from '../../helpers/dynamo';
-import { account, changed, draft, inProgress, uniqueDomain } from './fixtures';
+import { account, changed, draft, inProgress, quietly, uniqueDomain } from './fixtures';
 
 let store: AccountStore;
 let client: DynamoDBDocumentClient;
@@ -121,10 +121,10 @@ describe('change', () => {
     expect((await store.history(before.accountId, 10)).items).toHaveLength(2);
   });
 
-  it('accepts a hand-built previous equal to what is stored, and refuses one that is not', async () => {
+  it('writes over the revision the previous carries, and refuses a previous at another revision', async () => {
     const before = await created();
     const copy = { ...before };
-    const stale = { ...before, displayName: 'Someone Else' };
+    const stale = { ...before, revision: before.revision - 1 };
 
     await expect(
       store.change(stale, changed(stale, { status: 'closed' }), draft('active', 'closed')),
@@ -151,17 +151,16 @@ describe('change', () => {
 describe('quiet', () => {
   it('keeps the version, writes no history, and makes the older read stale', async () => {
     const before = await created();
-    const next = {
-      ...before,
+    const next = quietly(before, {
       lastActivityAt: new Date().toISOString(),
       failedLogins: { count: 2, windowStartedAt: before.createdAt },
-    };
+    });
 
     await store.quiet(before, next);
 
     expect(await store.get(before.accountId)).toEqual(next);
     expect((await store.history(before.accountId, 10)).items).toHaveLength(1);
-    await expect(store.quiet(before, { ...before, lastActivityAt: null })).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.quiet(before, quietly(before, { lastActivityAt: null }))).rejects.toBeInstanceOf(ConflictError);
     await expect(
       store.change(before, changed(before, { status: 'closed' }), draft('active', 'closed')),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -170,8 +169,9 @@ describe('quiet', () => {
   it('refuses to change status, lock, email or version quietly', async () => {
     const before = await created();
 
-    await expect(store.quiet(before, { ...before, status: 'closed' })).rejects.toBeInstanceOf(TypeError);
-    await expect(store.quiet(before, { ...before, version: 2 })).rejects.toBeInstanceOf(TypeError);
+    await expect(store.quiet(before, quietly(before, { status: 'closed' }))).rejects.toBeInstanceOf(TypeError);
+    await expect(store.quiet(before, quietly(before, { version: 2 }))).rejects.toBeInstanceOf(TypeError);
+    await expect(store.quiet(before, { ...before, lastActivityAt: null })).rejects.toBeInstanceOf(TypeError);
 
     expect(await store.get(before.accountId)).toEqual(before);
   });
@@ -179,11 +179,11 @@ describe('quiet', () => {
   it('with a claim: claims once, and a repeated claim is ClaimedError', async () => {
     const before = await created();
     const claim = { key: `login-event#svc#q-${before.accountId}`, ttlSeconds: 60 };
-    const next = { ...before, failedLogins: { count: 1, windowStartedAt: before.createdAt } };
+    const next = quietly(before, { failedLogins: { count: 1, windowStartedAt: before.createdAt } });
     await store.quiet(before, next, { claim });
 
     await expect(
-      store.quiet(next, { ...next, failedLogins: { count: 2, windowStartedAt: before.createdAt } }, { claim }),
+      store.quiet(next, quietly(next, { failedLogins: { count: 2, windowStartedAt: before.createdAt } }), { claim }),
     ).rejects.toBeInstanceOf(ClaimedError);
 
     expect((await store.get(before.accountId))?.failedLogins?.count).toBe(1);
@@ -227,7 +227,7 @@ describe('dispatch', () => {
     const start = await created({ status: 'pending', inProgress: operation });
     expect((await rawItem(key(start)))?.dispatch).toBe(`${operation.operationId}#1`);
 
-    const failed = { ...start, inProgress: { ...operation, attempts: 1, lastError: 'timeout' } };
+    const failed = quietly(start, { inProgress: { ...operation, attempts: 1, lastError: 'timeout' } });
     await store.quiet(start, failed);
     expect((await rawItem(key(start)))?.dispatch).toBeUndefined();
 

@@ -39,6 +39,7 @@ function account(overrides: Partial<Account> = {}): Account {
     createdAt: now,
     failedLogins: null,
     stuckAlert: null,
+    revision: 1,
     ...overrides,
   };
 }
@@ -47,9 +48,15 @@ function draft(from: Status | null, to: Status, action = 'set_status'): HistoryD
   return { at: new Date().toISOString(), from, to, action, actor: 'alice', reason: null, requestId: null };
 }
 
-/** `previous` changed by `patch`: the next version, as the rules would write it. */
+/** `previous` changed by `patch`: the next version (and revision), as the rules would write it. */
 function changed(previous: Account, patch: Partial<Account>): Account {
-  return { ...previous, ...patch, version: previous.version + 1, updatedAt: new Date().toISOString() };
+  const next = { version: previous.version + 1, revision: previous.revision + 1 };
+  return { ...previous, ...patch, ...next, updatedAt: new Date().toISOString() };
+}
+
+/** `previous` with `patch` written quietly: the same version, the next revision. */
+function quietly(previous: Account, patch: Partial<Account>): Account {
+  return { ...previous, ...patch, revision: previous.revision + 1 };
 }
 
 function inProgress(overrides: Partial<InProgress> = {}): InProgress {
@@ -66,4 +73,4 @@ function inProgress(overrides: Partial<InProgress> = {}): InProgress {
   };
 }
 
-export { HOUR, DAY, fromNow, uniqueDomain, account, draft, changed, inProgress };
+export { HOUR, DAY, fromNow, uniqueDomain, account, draft, changed, quietly, inProgress };

@@ -1,6 +1,7 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { deleteTable, ensureTable } from '../../../infra/local/table';
+import { createTableInput, deleteTable, ensureTable } from '../../../infra/local/table';
 import { TABLE } from '../../../shared/store/table';
 import { freshTable } from '../../helpers/dynamo';
 
@@ -35,5 +36,27 @@ describe('the local table', () => {
     await deleteTable(client, tableName);
     expect(await ensureTable(client, tableName)).toBe(true);
     expect((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  it('ensureTable adds the indexes a table persisted by an earlier version lacks', async () => {
+    // Prepare: a table as the version before the per-domain due indexes made it.
+    const { client } = await freshTable();
+    const tableName = `old-${randomUUID()}`;
+    const old = createTableInput(tableName, {
+      ...TABLE,
+      indexes: TABLE.indexes.filter((i) => !i.name.startsWith('domain')),
+    });
+    await client.send(new CreateTableCommand(old));
+
+    // Act
+    const created = await ensureTable(client, tableName);
+
+    // Assess
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(created).toBe(false);
+    expect((table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+      TABLE.indexes.map((i) => i.name).sort(),
+    );
+    expect(table?.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')).toBe(true);
   });
 });

@@ -3,12 +3,12 @@
  * goes out; a dry run never alerts; at or below the limit the sweep runs.
  */
 import { describe, expect, it } from 'vitest';
-import type { SweepName } from '../../../shared/domain/requests';
+import type { AccountSweep } from '../../../shared/domain/due';
 import { runSweep } from '../../../shared/sweeps/sweep';
 import { SCENARIOS } from './scenarios';
 import { recordingAlerts, world } from './world';
 
-const DESTRUCTIVE: readonly SweepName[] = ['leaver', 'retention'];
+const DESTRUCTIVE: readonly AccountSweep[] = ['leaver', 'retention'];
 
 describe.each(DESTRUCTIVE)('the %s sweep', (sweep) => {
   it('changes nothing and raises one sweep_brake alert when more than maxAffected are due', async () => {

@@ -4,11 +4,11 @@
  * its candidates, however many other accounts surround them.
  */
 import { describe, expect, it } from 'vitest';
-import type { SweepName } from '../../../shared/domain/requests';
+import type { AccountSweep } from '../../../shared/domain/due';
 import { continuationSchema, type Continuation } from '../../../shared/sweeps/continuation';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import type { SweepEvent } from '../../../shared/sweeps/event';
-import { SILENT } from '../../../shared/log';
+import { SILENT } from '../../../shared/observability';
 import { runSweep, type SweepResult } from '../../../shared/sweeps/sweep';
 import { SCENARIOS, type Scenario } from './scenarios';
 import { countingStore, recordingAlerts, world, type World } from './world';
@@ -38,7 +38,7 @@ async function endState(w: World, s: Scenario, action: string) {
   );
 }
 
-const ACTION: Record<SweepName, string> = {
+const ACTION: Record<AccountSweep, string> = {
   inactivity: 'inactivity',
   lockout: 'lockout_expired',
   leaver: 'leaver_delete',

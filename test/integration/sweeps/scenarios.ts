@@ -3,7 +3,7 @@
  * same kind not yet due, and other statuses), built through the real rules.
  */
 import type { Account } from '../../../shared/domain/account';
-import type { SweepName } from '../../../shared/domain/requests';
+import type { AccountSweep } from '../../../shared/domain/due';
 import type { Status } from '../../../shared/domain/statuses';
 import { ADMIN, DAY, HOUR, at, utcDate, type World } from './world';
 
@@ -34,7 +34,7 @@ async function adminLocked(w: World, when: Date): Promise<Account> {
   return w.get(a.accountId);
 }
 
-const SCENARIOS: Record<SweepName, (w: World, dueCount: number, notDueCount: number) => Promise<Scenario>> = {
+const SCENARIOS: Record<AccountSweep, (w: World, dueCount: number, notDueCount: number) => Promise<Scenario>> = {
   async inactivity(w, dueCount, notDueCount) {
     const now = at(w.t0, NOW_OFFSET);
     const due = await times(dueCount, () => w.active(w.t0));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
-import { SILENT } from '../../../shared/log';
+import { SILENT } from '../../../shared/observability';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import { runStuckDetector, type StuckDeps, type StuckSummary } from '../../../shared/sweeps/stuck';
 import { ADMIN, HOUR, at, recordingAlerts, world, type World } from './world';

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BACKGROUND_TASKS } from '../../../shared/domain/account';
-import type { SweepName } from '../../../shared/domain/requests';
+import type { AccountSweep } from '../../../shared/domain/due';
 import { runSweep, type SweepDeps } from '../../../shared/sweeps/sweep';
 import { SCENARIOS } from './scenarios';
 import { at, recordingAlerts, world, type World } from './world';
 
-const SWEEPS: readonly SweepName[] = ['inactivity', 'lockout', 'leaver', 'retention'];
+const SWEEPS: readonly AccountSweep[] = ['inactivity', 'lockout', 'leaver', 'retention'];
 
 function depsOf(w: World, realNow: Date, alerts = recordingAlerts()): SweepDeps & { alerts: typeof alerts } {
   return { store: w.store, policy: w.config.policy, alerts, clock: () => realNow, config: w.config };

@@ -54,7 +54,7 @@ async function read(table: FreshTable, accountId: string): Promise<Account> {
   return (await table.store.get(accountId))!;
 }
 
-/** Asks for `target` as an administrator; the account must be accepted into an operation. */
+/** Asks for `target` as an administrator; an operation must be under way afterwards. */
 async function start(deps: WorkerDeps, account: Account, target: Status): Promise<Account> {
   const result = await apply(
     deps,
@@ -62,7 +62,7 @@ async function start(deps: WorkerDeps, account: Account, target: Status): Promis
     { kind: 'set_status', target, reason: null, caller: admin },
     { race: 'caller' },
   );
-  expect(result.outcome).toBe('accepted');
+  expect(result).toMatchObject({ outcome: 'changed', underway: true });
   return result.account;
 }
 
@@ -304,7 +304,7 @@ describe('runOperation with the webhook adapter', () => {
     const result = await runOperation(deps, account.accountId, round2.operationId, { round: round2.round });
 
     // Assess
-    expect(retried.outcome).toBe('accepted');
+    expect(retried).toMatchObject({ outcome: 'changed', underway: true });
     expect(round2).toMatchObject({ operationId: op.operationId, round: op.round + 1, attempts: 0, lastError: null });
     expect(stale.outcome).toBe('skipped');
     expect(result.outcome).toBe('completed');

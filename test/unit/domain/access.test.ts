@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../../shared/domain/account';
-import { accessDecision, effectiveStatus, lockExpired } from '../../../shared/domain/access';
+import { accessDecision, effectiveStatus } from '../../../shared/domain/access';
+import { lockExpired } from '../../../shared/domain/due';
 import type { Status } from '../../../shared/domain/statuses';
 import { NOW, iso } from './fixtures';
 

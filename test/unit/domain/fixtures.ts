@@ -3,7 +3,7 @@
  */
 import type { Account, InProgress } from '../../../shared/domain/account';
 import { DEFAULT_POLICY, DAY, HOUR } from '../../../shared/domain/policy';
-import type { Caller, Decision } from '../../../shared/domain/requests';
+import type { Caller, Result as Decision } from '../../../shared/domain/requests';
 import type { Status } from '../../../shared/domain/statuses';
 import type { Operation } from '../../../shared/domain/transitions';
 
@@ -39,6 +39,7 @@ function anAccount(overrides: Partial<Account> = {}): Account {
     createdAt: iso(-100 * DAY),
     failedLogins: null,
     stuckAlert: null,
+    revision: 1,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidClaimsError, parseClaims } from '../../../shared/http/claims';
+import { BadClaimsError } from '../../../shared/errors';
+import { parseClaims } from '../../../shared/http/claims';
 
 describe('parseClaims', () => {
   it("reads sub, the space-separated scope and API Gateway's bracketed array", () => {
@@ -58,6 +59,6 @@ describe('parseClaims', () => {
     ['a boolean scope claim', { sub: 's', scope: true }],
     ['a scope with a quote', { sub: 's', scope: 'accounts:read "x"' }],
   ])('rejects %s', (_name, raw) => {
-    expect(() => parseClaims(raw as never)).toThrow(InvalidClaimsError);
+    expect(() => parseClaims(raw as never)).toThrow(BadClaimsError);
   });
 });

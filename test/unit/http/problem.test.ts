@@ -7,10 +7,16 @@ import {
   ProblemType,
   toProblem,
 } from '../../../shared/http/problem';
-import { NotFoundError, PreconditionFailedError } from '../../../shared/services/apply';
-import { ForbiddenError, InvalidInputError, RefusedError } from '../../../shared/services/errors';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+  RefusedError,
+} from '../../../shared/errors';
 import { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError } from '../../../shared/store/port';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { fromPowertools } from '../../../shared/idempotency/middleware';
 
 const TYPE = 'urn:mailbox-lifecycle:problem:';
 
@@ -52,8 +58,8 @@ describe('toProblem', () => {
     [new DuplicateEmailError('taken'), 409, 'duplicate-email'],
     [new ClaimedError('claimed'), 409, 'conflict'],
     [new ForbiddenError('You do not administer the domain b.org.'), 403, 'domain-forbidden'],
-    [new IdempotencyAlreadyInProgressError('in progress'), 409, 'idempotency-in-progress'],
-    [new IdempotencyValidationError('mismatch'), 422, 'idempotency-key-reused'],
+    [fromPowertools(new IdempotencyAlreadyInProgressError('in progress')), 409, 'idempotency-in-progress'],
+    [fromPowertools(new IdempotencyValidationError('mismatch')), 422, 'idempotency-key-reused'],
   ])('maps %s', (error, status, type) => {
     const { problem: body, known } = toProblem(error);
     expect(known).toBe(true);
@@ -67,19 +73,18 @@ describe('toProblem', () => {
 
   it('maps a refusal with its allowed targets (403 for a scope, 409 otherwise)', () => {
     const refusal = {
-      outcome: 'refused',
       title: 'Transition not allowed',
       detail: 'No.',
       allowed: ['active'],
     } as const;
-    expect(toProblem(new RefusedError({ ...refusal, status: 409 })).problem).toEqual({
+    expect(toProblem(new RefusedError({ ...refusal, reason: 'not_allowed' })).problem).toEqual({
       type: `${TYPE}transition-refused`,
       title: 'Transition not allowed',
       status: 409,
       detail: 'No.',
       allowed: ['active'],
     });
-    expect(toProblem(new RefusedError({ ...refusal, status: 403 })).problem).toMatchObject({
+    expect(toProblem(new RefusedError({ ...refusal, reason: 'needs_scope' })).problem).toMatchObject({
       status: 403,
       type: `${TYPE}scope-required`,
     });

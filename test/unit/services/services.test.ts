@@ -2,10 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../shared/domain/policy';
 import { checkAccess } from '../../../shared/services/access';
 import { createAccount, getAccount, listAccounts } from '../../../shared/services/accounts';
-import { NotFoundError, PreconditionFailedError } from '../../../shared/services/apply';
 import type { ApiCaller } from '../../../shared/services/caller';
 import type { ServiceDeps } from '../../../shared/services/deps';
-import { ForbiddenError, InvalidInputError, RefusedError } from '../../../shared/services/errors';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  PreconditionFailedError,
+  RefusedError,
+} from '../../../shared/errors';
 import { markLeaver } from '../../../shared/services/leaver';
 import { reportLoginEvent } from '../../../shared/services/login-events';
 import { bulkSetStatus, setStatus } from '../../../shared/services/status';
@@ -43,8 +48,8 @@ async function active(email: string): Promise<string> {
 }
 
 describe('createAccount', () => {
-  it('normalizes the address, takes its domain, and answers accepted while provisioning', async () => {
-    const { account, accepted, changed } = await createAccount(deps, caller(['example.org']), {
+  it('normalizes the address, takes its domain, and answers underway while provisioning', async () => {
+    const { account, underway, outcome } = await createAccount(deps, caller(['example.org']), {
       email: ' Ann@Example.ORG ',
     });
     expect(account).toMatchObject({
@@ -53,7 +58,7 @@ describe('createAccount', () => {
       domain: 'example.org',
       status: 'pending',
     });
-    expect([accepted, changed]).toEqual([true, true]);
+    expect([underway, outcome]).toEqual([true, 'changed']);
   });
 
   it('refuses a domain the caller does not administer, writing nothing', async () => {
@@ -81,26 +86,26 @@ describe('setStatus', () => {
     const id = await active('ann@a.org');
     const error = await setStatus(deps, caller('*'), id, { status: 'pending' }, 9).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RefusedError);
-    expect((error as RefusedError).status).toBe(403);
+    expect((error as RefusedError).reason).toBe('needs_scope');
     await expect(setStatus(deps, caller('*'), id, { status: 'locked' }, 9)).rejects.toBeInstanceOf(
       PreconditionFailedError,
     );
     expect(store.calls.filter((c) => c === 'change')).toEqual([]);
   });
 
-  it('answers changed, accepted or unchanged', async () => {
+  it('answers changed, underway or unchanged', async () => {
     const id = await active('ann@a.org');
     expect(await setStatus(deps, caller('*'), id, { status: 'active' })).toMatchObject({
-      changed: false,
-      accepted: false,
+      outcome: 'unchanged',
+      underway: false,
     });
     expect(await setStatus(deps, caller('*'), id, { status: 'locked' })).toMatchObject({
-      changed: true,
-      accepted: false,
+      outcome: 'changed',
+      underway: false,
     });
     expect(await setStatus(deps, caller('*'), id, { status: 'disabled' })).toMatchObject({
-      changed: true,
-      accepted: true,
+      outcome: 'changed',
+      underway: true,
     });
   });
 });

@@ -31,9 +31,9 @@ describe('delete', () => {
     (status) => {
       const account = restingIn(status);
 
-      const { account: next, entry, accepted } = asChanged(decide(account, remove, NOW, POLICY));
+      const { account: next, entry, underway } = asChanged(decide(account, remove, NOW, POLICY));
 
-      expect(accepted).toBe(true);
+      expect(underway).toBe(true);
       expect(next).toMatchObject({ status: 'deleting', lock: null, statusReason: 'left' });
       expect(next.inProgress).toMatchObject({
         operation: 'delete',
@@ -47,12 +47,12 @@ describe('delete', () => {
   );
 
   it('is a no-op on a deleted account (200)', () => {
-    expect(decide(restingIn('deleted'), remove, NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(restingIn('deleted'), remove, NOW, POLICY)).toMatchObject({ outcome: 'unchanged', underway: false });
   });
 
-  it('is refused on a purged account (409)', () => {
+  it('is refused on a purged account (reason purged)', () => {
     expect(asRefused(decide(restingIn('deleted_permanent'), remove, NOW, POLICY))).toMatchObject({
-      status: 409,
+      reason: 'purged',
       allowed: [],
     });
   });
@@ -61,8 +61,8 @@ describe('delete', () => {
     const decision = decide(inProgressIn(status, operation, from, target), remove, NOW, POLICY);
 
     if (target === 'deleted' || target === 'deleted_permanent')
-      expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
-    else expect(asRefused(decision)).toMatchObject({ status: 409, allowed: [] });
+      expect(decision).toMatchObject({ outcome: 'unchanged', underway: true });
+    else expect(asRefused(decision)).toMatchObject({ reason: 'in_progress', allowed: [] });
   });
 });
 
@@ -72,9 +72,9 @@ describe('rename', () => {
   it('changes the display name with a history entry, status unchanged', () => {
     const account = restingIn('disabled');
 
-    const { account: next, entry, accepted } = asChanged(decide(account, rename('Jo B.'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, rename('Jo B.'), NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({
       displayName: 'Jo B.',
       status: 'disabled',
@@ -96,7 +96,10 @@ describe('rename', () => {
   });
 
   it('is a no-op for the same name', () => {
-    expect(decide(anAccount(), rename('Jo Bloggs'), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(anAccount(), rename('Jo Bloggs'), NOW, POLICY)).toMatchObject({
+      outcome: 'unchanged',
+      underway: false,
+    });
   });
 
   it('is allowed in progress, keeping the operation', () => {
@@ -105,8 +108,8 @@ describe('rename', () => {
     expect(next.inProgress).toEqual(account.inProgress);
   });
 
-  it('is refused on a purged tombstone (409)', () => {
-    expect(asRefused(decide(restingIn('deleted_permanent'), rename('Back'), NOW, POLICY)).status).toBe(409);
+  it('is refused on a purged tombstone (reason purged)', () => {
+    expect(asRefused(decide(restingIn('deleted_permanent'), rename('Back'), NOW, POLICY)).reason).toBe('purged');
   });
 });
 
@@ -151,21 +154,23 @@ describe('mark_leaver', () => {
 
   it('is a no-op for the same leave date', () => {
     const account = anAccount({ leaver: { leaveDate: '2026-03-10', windowEndsAt: '2026-04-09T00:00:00.000Z' } });
-    expect(decide(account, mark(null), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(account, mark(null), NOW, POLICY)).toMatchObject({ outcome: 'unchanged', underway: false });
   });
 
-  it.each(['deleted', 'deleted_permanent'] as const)('is refused on %s (409)', (status) => {
-    expect(asRefused(decide(restingIn(status), mark(null), NOW, POLICY)).status).toBe(409);
+  it.each(['deleted', 'deleted_permanent'] as const)('is refused on %s (reason not_allowed)', (status) => {
+    expect(asRefused(decide(restingIn(status), mark(null), NOW, POLICY)).reason).toBe('not_allowed');
   });
 
   it.each(IN_PROGRESS_CASES)('is refused in progress: $status ($operation)', ({ status, operation, from, target }) => {
-    expect(asRefused(decide(inProgressIn(status, operation, from, target), mark(null), NOW, POLICY)).status).toBe(409);
+    expect(asRefused(decide(inProgressIn(status, operation, from, target), mark(null), NOW, POLICY)).reason).toBe(
+      'in_progress',
+    );
   });
 
   it.each(['2026-02-07', '2027-03-11', '2026-02-30', 'tomorrow'])(
-    'is refused for the unacceptable leave date %s (409)',
+    'is refused for the unacceptable leave date %s (reason invalid_leave_date)',
     (leaveDate) => {
-      expect(asRefused(decide(anAccount(), mark(leaveDate), NOW, POLICY)).status).toBe(409);
+      expect(asRefused(decide(anAccount(), mark(leaveDate), NOW, POLICY)).reason).toBe('invalid_leave_date');
     },
   );
 });
@@ -185,7 +190,7 @@ describe('unmark_leaver', () => {
   });
 
   it('is a no-op without a mark', () => {
-    expect(decide(anAccount(), unmark, NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(anAccount(), unmark, NOW, POLICY)).toMatchObject({ outcome: 'unchanged', underway: false });
   });
 });
 
@@ -198,17 +203,17 @@ describe('retry', () => {
       const account = inProgressIn(status, operation, from, target);
       const op = anOperation(operation, from, target, { round: 3, attempts: 5, lastError: 'HTTP 503' });
 
-      const { account: next, entry, accepted } = asChanged(decide({ ...account, inProgress: op }, retry, NOW, POLICY));
+      const { account: next, entry, underway } = asChanged(decide({ ...account, inProgress: op }, retry, NOW, POLICY));
 
-      expect(accepted).toBe(true);
+      expect(underway).toBe(true);
       expect(next.inProgress).toEqual({ ...op, round: 4, attempts: 0, lastError: null });
       expect(next.status).toBe(status);
       expect(entry).toMatchObject({ from: status, to: status, action: 'retry', actor: WRITER.sub });
     },
   );
 
-  it.each(RESTING)('is refused on resting %s (409)', (status) => {
-    expect(asRefused(decide(restingIn(status), retry, NOW, POLICY)).status).toBe(409);
+  it.each(RESTING)('is refused on resting %s (reason not_in_progress)', (status) => {
+    expect(asRefused(decide(restingIn(status), retry, NOW, POLICY)).reason).toBe('not_in_progress');
   });
 });
 
@@ -220,9 +225,9 @@ describe('cancel', () => {
       failedLogins: { count: 1, windowStartedAt: iso(-60_000) },
     });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, cancel, NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, cancel, NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({ status: from, inProgress: null, lock: null, failedLogins: null });
     expect(next.deletedAt).toBe(account.deletedAt);
     expect(next.purgeAfter).toBe(account.purgeAfter);
@@ -264,7 +269,7 @@ describe('cancel', () => {
     expect(next.lock).toEqual({ reason: 'admin', until: null, previousStatus: 'active' });
   });
 
-  it.each(RESTING)('is refused on resting %s (409)', (status) => {
-    expect(asRefused(decide(restingIn(status), cancel, NOW, POLICY)).status).toBe(409);
+  it.each(RESTING)('is refused on resting %s (reason not_in_progress)', (status) => {
+    expect(asRefused(decide(restingIn(status), cancel, NOW, POLICY)).reason).toBe('not_in_progress');
   });
 });

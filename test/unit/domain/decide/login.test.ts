@@ -21,9 +21,9 @@ describe('login success', () => {
   it('turns inactive into active', () => {
     const account = anAccount({ status: 'inactive', failedLogins: failures(2) });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, event('success'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, event('success'), NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({
       status: 'active',
       statusSince: NOW.toISOString(),
@@ -73,7 +73,7 @@ describe('login success', () => {
 
     const { account: next } = asQuiet(decide(account, event('success'), NOW, POLICY));
 
-    expect(next).toEqual({ ...account, lastActivityAt: NOW.toISOString() });
+    expect(next).toEqual({ ...account, lastActivityAt: NOW.toISOString(), revision: account.revision + 1 });
   });
 
   it('writes the activity quietly when there is none yet', () => {
@@ -87,13 +87,18 @@ describe('login success', () => {
 
     const { account: next } = asQuiet(decide(account, event('success'), NOW, POLICY));
 
-    expect(next).toEqual({ ...account, failedLogins: null, lastActivityAt: NOW.toISOString() });
+    expect(next).toEqual({
+      ...account,
+      failedLogins: null,
+      lastActivityAt: NOW.toISOString(),
+      revision: account.revision + 1,
+    });
   });
 
   it('writes nothing when the activity is recent and there are no failures', () => {
-    expect(decide(anAccount({ lastActivityAt: iso(-HOUR + 1) }), event('success'), NOW, POLICY)).toEqual({
+    expect(decide(anAccount({ lastActivityAt: iso(-HOUR + 1) }), event('success'), NOW, POLICY)).toMatchObject({
       outcome: 'unchanged',
-      accepted: false,
+      underway: false,
     });
   });
 
@@ -109,7 +114,11 @@ describe('login failure', () => {
 
     const { account: next } = asQuiet(decide(account, event('failure'), NOW, POLICY));
 
-    expect(next).toEqual({ ...account, failedLogins: { count: 1, windowStartedAt: NOW.toISOString() } });
+    expect(next).toEqual({
+      ...account,
+      failedLogins: { count: 1, windowStartedAt: NOW.toISOString() },
+      revision: account.revision + 1,
+    });
   });
 
   it('counts inside the window, keeping its start', () => {
@@ -129,9 +138,9 @@ describe('login failure', () => {
   it.each(['active', 'inactive'] as const)('locks %s at maxFailures, remembering it', (status) => {
     const account = anAccount({ status, failedLogins: failures(POLICY.maxFailures - 1) });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, event('failure'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, event('failure'), NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({
       status: 'locked',
       lock: { reason: 'failed_logins', until: iso(POLICY.lockoutMs), previousStatus: status },
@@ -175,7 +184,10 @@ describe('login failure', () => {
   });
 
   it.each(OTHERS)('changes nothing for %s', (status) => {
-    expect(decide(restingIn(status), event('failure'), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(restingIn(status), event('failure'), NOW, POLICY)).toMatchObject({
+      outcome: 'unchanged',
+      underway: false,
+    });
   });
 
   it('changes nothing during a running lockout', () => {
@@ -207,6 +219,9 @@ describe('login lockout (the platform locked the account itself)', () => {
   });
 
   it.each(OTHERS)('changes nothing for %s', (status) => {
-    expect(decide(restingIn(status), event('lockout'), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(restingIn(status), event('lockout'), NOW, POLICY)).toMatchObject({
+      outcome: 'unchanged',
+      underway: false,
+    });
   });
 });

@@ -15,9 +15,9 @@ const input = (activate: boolean): NewAccountInput => ({
 
 describe('newAccount', () => {
   it('rests in pending at version 1 without activation', () => {
-    const { account, entry, accepted } = newAccount(input(false), NOW, POLICY);
+    const { account, entry, underway } = newAccount(input(false), NOW, POLICY);
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(account).toEqual({
       accountId: ACCOUNT_ID,
       email: 'new.starter@example.org',
@@ -28,6 +28,7 @@ describe('newAccount', () => {
       statusReason: null,
       updatedBy: WRITER.sub,
       updatedAt: NOW.toISOString(),
+      revision: 1,
       version: 1,
       inProgress: null,
       leaver: null,
@@ -51,9 +52,9 @@ describe('newAccount', () => {
   });
 
   it('starts provisioning towards active with activation (202), in the same single entry', () => {
-    const { account, entry, accepted } = newAccount(input(true), NOW, POLICY);
+    const { account, entry, underway } = newAccount(input(true), NOW, POLICY);
 
-    expect(accepted).toBe(true);
+    expect(underway).toBe(true);
     expect(account).toMatchObject({ status: 'pending', version: 1 });
     expect(account.inProgress).toEqual({
       operationId: `${ACCOUNT_ID}.1`,

@@ -114,22 +114,22 @@ describe.each(RESTING)('from resting %s', (from) => {
       const allowed = SPEC_TABLE[from]?.[target];
 
       if (target === from) {
-        expect(decision).toEqual({ outcome: 'unchanged', accepted: false });
+        expect(decision).toMatchObject({ outcome: 'unchanged', underway: false });
       } else if (allowed === undefined) {
         const refusal = asRefused(decision);
-        expect(refusal.status).toBe(409);
+        expect(refusal.reason).toBe('not_allowed');
         expect([...refusal.allowed].sort()).toEqual(expectedAllowed(from, admin));
         expect(refusal.detail).toContain(target);
       } else if (allowed.admin && !admin) {
         const refusal = asRefused(decision);
-        expect(refusal.status).toBe(403);
+        expect(refusal.reason).toBe('needs_scope');
         expect([...refusal.allowed].sort()).toEqual(expectedAllowed(from, admin));
         expect(refusal.allowed).not.toContain(target);
       } else {
-        const { account: next, entry, accepted } = asChanged(decision);
+        const { account: next, entry, underway } = asChanged(decision);
         const shown = allowed.via?.status ?? target;
         expect(next.status).toBe(shown);
-        expect(accepted).toBe(allowed.via !== undefined);
+        expect(underway).toBe(allowed.via !== undefined);
         expect(next.inProgress).toEqual(
           allowed.via === undefined
             ? null
@@ -181,12 +181,12 @@ describe.each(IN_PROGRESS_CASES)(
 
         if (target !== going && target !== status) {
           const refusal = asRefused(decision);
-          expect(refusal.status).toBe(409);
+          expect(refusal.reason).toBe('in_progress');
           expect(refusal.allowed).toEqual([]);
         } else if (operation === 'purge' && !admin) {
-          expect(asRefused(decision)).toMatchObject({ status: 403, allowed: [] });
+          expect(asRefused(decision)).toMatchObject({ reason: 'needs_scope', allowed: [] });
         } else {
-          expect(decision).toEqual({ outcome: 'unchanged', accepted: true });
+          expect(decision).toMatchObject({ outcome: 'unchanged', underway: true });
         }
       });
     });
@@ -222,7 +222,10 @@ describe('locks set by an administrator', () => {
 
   it('leaves an admin lock as it is (no-op, 200)', () => {
     const account = restingIn('locked');
-    expect(decide(account, setStatus('locked', ADMIN), NOW, POLICY)).toEqual({ outcome: 'unchanged', accepted: false });
+    expect(decide(account, setStatus('locked', ADMIN), NOW, POLICY)).toMatchObject({
+      outcome: 'unchanged',
+      underway: false,
+    });
   });
 
   it('unlocks a failed_logins lock to active, clearing the lock and the failure count', () => {
@@ -243,20 +246,20 @@ describe('restoring a deleted account', () => {
   const deleted = (purgeAfter: string) => restingIn('deleted', { purgeAfter });
 
   it('is allowed before purgeAfter', () => {
-    const { account: next, accepted } = asChanged(decide(deleted(iso(1)), setStatus('active', WRITER), NOW, POLICY));
+    const { account: next, underway } = asChanged(decide(deleted(iso(1)), setStatus('active', WRITER), NOW, POLICY));
     expect(next.status).toBe('restoring');
-    expect(accepted).toBe(true);
+    expect(underway).toBe(true);
   });
 
   it.each([
     ['at purgeAfter', 0],
     ['after purgeAfter', -DAY],
-  ])('answers 409 %s, and no longer lists active as allowed', (_when, offset) => {
+  ])('is refused (purge window passed) %s, and no longer lists active as allowed', (_when, offset) => {
     const asAdmin = asRefused(decide(deleted(iso(offset)), setStatus('active', ADMIN), NOW, POLICY));
     const asWriter = asRefused(decide(deleted(iso(offset)), setStatus('active', WRITER), NOW, POLICY));
 
-    expect(asAdmin).toMatchObject({ status: 409, allowed: ['deleted_permanent'] });
-    expect(asWriter).toMatchObject({ status: 409, allowed: [] });
+    expect(asAdmin).toMatchObject({ reason: 'purge_window_passed', allowed: ['deleted_permanent'] });
+    expect(asWriter).toMatchObject({ reason: 'purge_window_passed', allowed: [] });
   });
 });
 

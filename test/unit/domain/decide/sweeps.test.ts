@@ -6,17 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { BACKGROUND_TASKS, type Account } from '../../../../shared/domain/account';
 import { decide } from '../../../../shared/domain/decide';
 import { DAY, HOUR } from '../../../../shared/domain/policy';
-import type { Request, SweepName } from '../../../../shared/domain/requests';
+import type { AccountSweep } from '../../../../shared/domain/due';
+import type { Request } from '../../../../shared/domain/requests';
 import { STATUSES } from '../../../../shared/domain/statuses';
 import { IN_PROGRESS_CASES, NOW, POLICY, anAccount, asChanged, inProgressIn, iso, restingIn } from '../fixtures';
 
-const sweep = (name: SweepName, asOf?: string): Request => ({
+const sweep = (name: AccountSweep, asOf?: string): Request => ({
   kind: 'sweep',
   sweep: name,
   requestId: 'run-1',
   ...(asOf ? { asOf } : {}),
 });
-const UNCHANGED = { outcome: 'unchanged', accepted: false };
+const UNCHANGED = { outcome: 'unchanged', underway: false };
 const leaver = (windowEndsAt: string) => ({ leaveDate: '2026-01-01', windowEndsAt });
 
 describe('inactivity sweep', () => {
@@ -26,9 +27,9 @@ describe('inactivity sweep', () => {
   it('makes an active account inactive once its last activity is inactivityMs old', () => {
     const account = idle({ failedLogins: { count: 2, windowStartedAt: iso(-60_000) } });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, sweep('inactivity'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, sweep('inactivity'), NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({
       status: 'inactive',
       statusSince: NOW.toISOString(),
@@ -50,42 +51,42 @@ describe('inactivity sweep', () => {
   });
 
   it('is not due a moment earlier', () => {
-    expect(decide(idle({ lastActivityAt: iso(-POLICY.inactivityMs + 1) }), sweep('inactivity'), NOW, POLICY)).toEqual(
-      UNCHANGED,
-    );
+    expect(
+      decide(idle({ lastActivityAt: iso(-POLICY.inactivityMs + 1) }), sweep('inactivity'), NOW, POLICY),
+    ).toMatchObject(UNCHANGED);
   });
 
   it('counts from when the account last became active when that is later than its last activity', () => {
     const account = idle({ lastActivityAt: iso(-60 * DAY), statusSince: iso(-DAY) });
-    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it('counts from statusSince when there was never any activity', () => {
     expect(decide(idle({ lastActivityAt: null }), sweep('inactivity'), NOW, POLICY).outcome).toBe('changed');
-    expect(decide(idle({ lastActivityAt: null, statusSince: iso(-DAY) }), sweep('inactivity'), NOW, POLICY)).toEqual(
-      UNCHANGED,
-    );
+    expect(
+      decide(idle({ lastActivityAt: null, statusSince: iso(-DAY) }), sweep('inactivity'), NOW, POLICY),
+    ).toMatchObject(UNCHANGED);
   });
 
   it.each(STATUSES.filter((s) => s !== 'active'))('leaves %s alone', (status) => {
-    expect(decide(idle({ status }), sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(idle({ status }), sweep('inactivity'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it('leaves an active account in progress (migration) alone', () => {
     const account = idle({ inProgress: inProgressIn('migration_pending', 'migrate', 'active', 'active').inProgress });
-    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it('judges by the sweep time (asOf) and stamps the change with now', () => {
     const account = idle({ lastActivityAt: iso(-29 * DAY) });
-    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('inactivity'), NOW, POLICY)).toMatchObject(UNCHANGED);
 
     const { account: next } = asChanged(decide(account, sweep('inactivity', iso(DAY)), NOW, POLICY));
     expect(next.statusSince).toBe(NOW.toISOString());
   });
 
   it('treats an unreadable asOf as not due', () => {
-    expect(decide(idle(), sweep('inactivity', 'not a time'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(idle(), sweep('inactivity', 'not a time'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 });
 
@@ -95,9 +96,9 @@ describe('leaver sweep', () => {
   it.each(RESTING)('starts deleting a %s leaver whose window has ended (202)', (status) => {
     const account = restingIn(status, { leaver: leaver(NOW.toISOString()) });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, sweep('leaver'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, sweep('leaver'), NOW, POLICY));
 
-    expect(accepted).toBe(true);
+    expect(underway).toBe(true);
     expect(next).toMatchObject({ status: 'deleting', lock: null, leaver: account.leaver, updatedBy: BACKGROUND_TASKS });
     expect(next.inProgress).toEqual({
       operationId: `${account.accountId}.${account.version + 1}`,
@@ -120,7 +121,7 @@ describe('leaver sweep', () => {
   });
 
   it('is not due before the window ends', () => {
-    expect(decide(anAccount({ leaver: leaver(iso(1)) }), sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(anAccount({ leaver: leaver(iso(1)) }), sweep('leaver'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it('is due by the sweep time (asOf)', () => {
@@ -130,18 +131,20 @@ describe('leaver sweep', () => {
   });
 
   it('leaves an account that is no longer a leaver alone', () => {
-    expect(decide(anAccount(), sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(anAccount(), sweep('leaver'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it.each(['deleted', 'deleted_permanent'] as const)('leaves a %s account alone', (status) => {
-    expect(decide(restingIn(status, { leaver: leaver(iso(-DAY)) }), sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(restingIn(status, { leaver: leaver(iso(-DAY)) }), sweep('leaver'), NOW, POLICY)).toMatchObject(
+      UNCHANGED,
+    );
   });
 
   it.each(IN_PROGRESS_CASES)(
     'leaves an account in progress alone: $status ($operation)',
     ({ status, operation, from, target }) => {
       const account = inProgressIn(status, operation, from, target, { leaver: leaver(iso(-DAY)) });
-      expect(decide(account, sweep('leaver'), NOW, POLICY)).toEqual(UNCHANGED);
+      expect(decide(account, sweep('leaver'), NOW, POLICY)).toMatchObject(UNCHANGED);
     },
   );
 });
@@ -150,9 +153,9 @@ describe('retention sweep', () => {
   it('starts purging a deleted account whose purgeAfter has passed (202)', () => {
     const account = restingIn('deleted', { purgeAfter: NOW.toISOString() });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, sweep('retention'), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, sweep('retention'), NOW, POLICY));
 
-    expect(accepted).toBe(true);
+    expect(underway).toBe(true);
     expect(next).toMatchObject({ status: 'deleting', deletedAt: account.deletedAt, purgeAfter: account.purgeAfter });
     expect(next.inProgress).toMatchObject({
       operation: 'purge',
@@ -170,17 +173,19 @@ describe('retention sweep', () => {
 
   it('is not due before purgeAfter, unless by the sweep time (asOf)', () => {
     const account = restingIn('deleted', { purgeAfter: iso(HOUR) });
-    expect(decide(account, sweep('retention'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('retention'), NOW, POLICY)).toMatchObject(UNCHANGED);
     expect(decide(account, sweep('retention', iso(HOUR)), NOW, POLICY).outcome).toBe('changed');
   });
 
   it.each(STATUSES.filter((s) => s !== 'deleted'))('leaves %s alone', (status) => {
-    expect(decide(restingIn(status, { purgeAfter: iso(-DAY) }), sweep('retention'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(restingIn(status, { purgeAfter: iso(-DAY) }), sweep('retention'), NOW, POLICY)).toMatchObject(
+      UNCHANGED,
+    );
   });
 
   it('leaves a deleted account being restored alone', () => {
     const account = inProgressIn('restoring', 'restore', 'deleted', 'active', { purgeAfter: iso(-DAY) });
-    expect(decide(account, sweep('retention'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('retention'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 });
 
@@ -212,7 +217,7 @@ describe('lockout-expiry sweep', () => {
       status: 'locked',
       lock: { reason: 'failed_logins', until: iso(1), previousStatus: 'active' },
     });
-    expect(decide(account, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, sweep('lockout'), NOW, POLICY)).toMatchObject(UNCHANGED);
     expect(decide(account, sweep('lockout', iso(1)), NOW, POLICY).outcome).toBe('changed');
   });
 
@@ -222,11 +227,11 @@ describe('lockout-expiry sweep', () => {
       status: 'locked',
       lock: { reason: 'failed_logins', until: null, previousStatus: 'active' },
     });
-    expect(decide(admin, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
-    expect(decide(forever, sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(admin, sweep('lockout'), NOW, POLICY)).toMatchObject(UNCHANGED);
+    expect(decide(forever, sweep('lockout'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it.each(STATUSES.filter((s) => s !== 'locked'))('leaves %s alone (the lock is gone)', (status) => {
-    expect(decide(restingIn(status), sweep('lockout'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(restingIn(status), sweep('lockout'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 });

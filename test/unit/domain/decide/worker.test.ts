@@ -20,22 +20,23 @@ const failed = (error: string, operationId = 'op-1', round?: number): Request =>
   error,
   ...(round === undefined ? {} : { round }),
 });
-const UNCHANGED = { outcome: 'unchanged', accepted: false };
+const UNCHANGED = { outcome: 'unchanged', underway: false };
 const leaver = { leaveDate: '2026-03-01', windowEndsAt: '2026-03-31T00:00:00.000Z' };
 
 describe('operation_completed', () => {
   it.each(IN_PROGRESS_CASES)('completes $operation: $status → $target', ({ status, operation, from, target }) => {
     const account = inProgressIn(status, operation, from, target, { statusReason: 'why it started' });
 
-    const { account: next, entry, accepted } = asChanged(decide(account, completed(), NOW, POLICY));
+    const { account: next, entry, underway } = asChanged(decide(account, completed(), NOW, POLICY));
 
-    expect(accepted).toBe(false);
+    expect(underway).toBe(false);
     expect(next).toMatchObject({
       status: target,
       inProgress: null,
       statusSince: NOW.toISOString(),
       statusReason: 'why it started',
       version: account.version + 1,
+      revision: account.revision + 1,
       updatedBy: BACKGROUND_TASKS,
       updatedAt: NOW.toISOString(),
     });
@@ -89,6 +90,7 @@ describe('operation_completed', () => {
       lock: null,
       failedLogins: null,
       version: account.version + 1,
+      revision: account.revision + 1,
       updatedBy: BACKGROUND_TASKS,
       updatedAt: NOW.toISOString(),
     });
@@ -117,7 +119,7 @@ describe('operation_completed', () => {
 
   it('changes nothing for another (late) operation', () => {
     const account = inProgressIn('disabling', 'disable', 'active', 'disabled');
-    expect(decide(account, completed('op-0'), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(account, completed('op-0'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it("completes the operation whichever round's attempt succeeded (an operator's retry does not void it)", () => {
@@ -130,7 +132,7 @@ describe('operation_completed', () => {
   });
 
   it('changes nothing for a resting account', () => {
-    expect(decide(anAccount(), completed(), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(anAccount(), completed(), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 });
 
@@ -143,6 +145,7 @@ describe('operation_failed', () => {
     expect(next).toEqual({
       ...account,
       inProgress: { ...account.inProgress, attempts: 3, lastError: 'HTTP 502 from platform' },
+      revision: account.revision + 1,
     });
   });
 
@@ -161,13 +164,13 @@ describe('operation_failed', () => {
   it("changes nothing for an attempt of an earlier round (an operator's retry started a new one)", () => {
     const account = inProgressIn('enabling', 'enable', 'disabled', 'active');
     const retried = { ...account, inProgress: { ...account.inProgress!, round: 2, attempts: 0, lastError: null } };
-    expect(decide(retried, failed('HTTP 502', 'op-1', 1), NOW, POLICY)).toEqual(UNCHANGED);
+    expect(decide(retried, failed('HTTP 502', 'op-1', 1), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 
   it('changes nothing for another (late) operation, or a resting account', () => {
     expect(
       decide(inProgressIn('enabling', 'enable', 'disabled', 'active'), failed('boom', 'op-0'), NOW, POLICY),
-    ).toEqual(UNCHANGED);
-    expect(decide(anAccount(), failed('boom'), NOW, POLICY)).toEqual(UNCHANGED);
+    ).toMatchObject(UNCHANGED);
+    expect(decide(anAccount(), failed('boom'), NOW, POLICY)).toMatchObject(UNCHANGED);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The worker's retry arithmetic: exponential backoff between attempts and the bounded error text kept in
- * `inProgress.lastError`. Pure.
+ * The worker's retry policy: exponential backoff between attempts (bounded by SQS's longest delay) and the
+ * bounded error text kept in `inProgress.lastError`. Policy of the worker feature, not a status rule. Pure.
  */
 import { MAX_ERROR_LENGTH } from '../domain/system-rules';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ERROR_LENGTH } from '../../../shared/domain/system-rules';
-import { backoffSeconds, MAX_DELAY_SECONDS, truncateError } from '../../../shared/worker/backoff';
+import { backoffSeconds, MAX_DELAY_SECONDS, truncateError } from '../../../shared/worker/retry-policy';
 
 describe('backoffSeconds', () => {
   it('doubles from the first delay with each failed attempt', () => {

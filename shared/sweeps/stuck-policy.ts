@@ -1,12 +1,14 @@
 /**
- * The stuck detector's rule (SPEC §5) as one pure function: given an account as read, is it stuck, which
- * alerts are due, and what its stuck memory (`stuckAlert`) becomes. An episode is one in-progress status
+ * The stuck detector's alerting policy (SPEC §5) as one pure function: given an account as read, which
+ * alerts are due and what its stuck memory (`stuckAlert`) becomes. An episode is one in-progress status
  * of one operation (`inProgress.operationId` + status): one `stuck` alert per episode, a `stuck_reminder`
- * every reminder period while it lasts, a `stuck_resolved` once it has ended. Pure: no I/O.
+ * every reminder period while it lasts, a `stuck_resolved` once it has ended. The time rules (the stuck
+ * threshold, the reminder period) are the domain's: shared/domain/due.ts. Pure: no I/O.
  */
 import type { Alert } from '../alerts/alert';
 import type { Account, StuckAlert } from '../domain/account';
-import { stuckAfterMs, type Policy } from '../domain/policy';
+import { isDue, nextReminderAt, reached, sameEpisode } from '../domain/due';
+import type { Policy } from '../domain/policy';
 import { stuckAlert, stuckReminder, stuckResolved } from './alerts';
 
 interface StuckPlan {
@@ -21,21 +23,6 @@ interface StuckPlan {
   readonly resolved: number;
 }
 
-/** Whether the account is in progress past its threshold at `now`. */
-function isStuck(account: Account, now: Date, policy: Policy): boolean {
-  const op = account.inProgress;
-  return op !== null && Date.parse(op.startedAt) + stuckAfterMs(policy, account.status) <= now.getTime();
-}
-
-/** Whether the memory is about the account's current episode. */
-function sameEpisode(account: Account, memory: StuckAlert): boolean {
-  return (
-    account.inProgress !== null &&
-    account.inProgress.operationId === memory.operationId &&
-    account.status === memory.status
-  );
-}
-
 /**
  * What the stuck detector does with `account` at the run's `now`; alerts are stamped `at` (the real time).
  *
@@ -44,7 +31,7 @@ function sameEpisode(account: Account, memory: StuckAlert): boolean {
  * if (plan.memory !== undefined) await store.quiet(account, { ...account, stuckAlert: plan.memory });
  */
 function planStuck(account: Account, now: Date, at: Date, policy: Policy): StuckPlan {
-  const stuck = isStuck(account, now, policy);
+  const stuck = isDue('stuck', account, now, policy);
   const op = account.inProgress;
   const memory = account.stuckAlert;
   const current = memory !== null && sameEpisode(account, memory);
@@ -53,7 +40,7 @@ function planStuck(account: Account, now: Date, at: Date, policy: Policy): Stuck
   let alerted = 0;
   let reminded = 0;
   let resolved = 0;
-  const remindAt = new Date(now.getTime() + policy.stuckReminderMs).toISOString();
+  const remindAt = nextReminderAt(now, policy);
   if (memory !== null && !current) {
     alerts.push(stuckResolved(account, memory, at));
     next = null;
@@ -63,7 +50,7 @@ function planStuck(account: Account, now: Date, at: Date, policy: Policy): Stuck
     alerts.push(stuckAlert(account, op, now, at));
     next = { operationId: op.operationId, status: account.status, alertedAt: now.toISOString(), remindAt };
     alerted = 1;
-  } else if (stuck && op !== null && memory !== null && current && Date.parse(memory.remindAt) <= now.getTime()) {
+  } else if (stuck && op !== null && memory !== null && current && reached(memory.remindAt, now)) {
     alerts.push(stuckReminder(account, op, memory, now, at));
     next = { ...memory, remindAt };
     reminded = 1;
@@ -71,5 +58,5 @@ function planStuck(account: Account, now: Date, at: Date, policy: Policy): Stuck
   return { stuck, alerts, memory: next, alerted, reminded, resolved };
 }
 
-export { planStuck, isStuck };
+export { planStuck };
 export type { StuckPlan };

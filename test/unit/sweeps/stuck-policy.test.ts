@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account, InProgress, StuckAlert } from '../../../shared/domain/account';
 import { DEFAULT_POLICY, HOUR, type Policy } from '../../../shared/domain/policy';
-import { planStuck } from '../../../shared/sweeps/stuck-plan';
+import { planStuck } from '../../../shared/sweeps/stuck-policy';
 
 const T = Date.parse('2026-11-01T00:00:00.000Z');
 const iso = (hours: number): string => new Date(T + hours * HOUR).toISOString();
@@ -42,6 +42,7 @@ function account(overrides: Partial<Account> = {}): Account {
     createdAt: iso(-100),
     failedLogins: null,
     stuckAlert: null,
+    revision: 1,
     ...overrides,
   };
 }
