@@ -1,6 +1,9 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+/** Every unit and integration test makes at least one assertion. */
+const HAS_ASSERTIONS = 'test/helpers/has-assertions.ts';
+
 /**
  * Projects: pure unit tests, the console's component tests (jsdom), integration tests against DynamoDB Local (started once by the global
  * setup, each test file on its own table), and assertions on the synthesized CDK template.
@@ -8,7 +11,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: [HAS_ASSERTIONS] } },
       {
         plugins: [react()],
         test: {
@@ -22,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: [HAS_ASSERTIONS],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

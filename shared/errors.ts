@@ -18,11 +18,23 @@ abstract class AppError extends Error {
   abstract readonly code: string;
 }
 
-/** No such thing, or not one the caller may see (an account of another domain is not found, never forbidden). */
-class NotFoundError extends AppError {
-  override readonly name = 'NotFoundError';
-  readonly code = 'not_found';
+/**
+ * The base class of one kind of error: its `name` (spelled out, so that it survives minification and the
+ * logs can name it) and its stable `code`.
+ *
+ * @example
+ * class NotFoundError extends errorKind('NotFoundError', 'not_found') {}
+ * new NotFoundError('no account 01J…').code // 'not_found'
+ */
+function errorKind<const Code extends string>(name: string, code: Code) {
+  return class extends AppError {
+    override readonly name: string = name;
+    readonly code: Code = code;
+  };
 }
+
+/** No such thing, or not one the caller may see (an account of another domain is not found, never forbidden). */
+class NotFoundError extends errorKind('NotFoundError', 'not_found') {}
 
 /** The status rules refused the request: why (the domain's reason) and the targets the caller may set now. */
 class RefusedError extends AppError {
@@ -41,52 +53,28 @@ class RefusedError extends AppError {
 }
 
 /** A domain this caller does not administer, named outright (creating or listing there). */
-class ForbiddenError extends AppError {
-  override readonly name = 'ForbiddenError';
-  readonly code = 'forbidden';
-}
+class ForbiddenError extends errorKind('ForbiddenError', 'forbidden') {}
 
 /** Another write won the race for the same account (a conditional write failed). */
-class ConflictError extends AppError {
-  override readonly name = 'ConflictError';
-  readonly code = 'conflict';
-}
+class ConflictError extends errorKind('ConflictError', 'conflict') {}
 
 /** An account with this email address exists. */
-class DuplicateEmailError extends AppError {
-  override readonly name = 'DuplicateEmailError';
-  readonly code = 'duplicate_email';
-}
+class DuplicateEmailError extends errorKind('DuplicateEmailError', 'duplicate_email') {}
 
 /** A one-time claim (a login event id) was claimed before. */
-class ClaimedError extends AppError {
-  override readonly name = 'ClaimedError';
-  readonly code = 'already_claimed';
-}
+class ClaimedError extends errorKind('ClaimedError', 'already_claimed') {}
 
 /** If-Match named a version the account is no longer at. */
-class PreconditionFailedError extends AppError {
-  override readonly name = 'PreconditionFailedError';
-  readonly code = 'precondition_failed';
-}
+class PreconditionFailedError extends errorKind('PreconditionFailedError', 'precondition_failed') {}
 
 /** A request with this Idempotency-Key is still being processed (or is changing state). */
-class RequestInProgressError extends AppError {
-  override readonly name = 'RequestInProgressError';
-  readonly code = 'request_in_progress';
-}
+class RequestInProgressError extends errorKind('RequestInProgressError', 'request_in_progress') {}
 
 /** This Idempotency-Key was used before with another request body. */
-class IdempotencyKeyReusedError extends AppError {
-  override readonly name = 'IdempotencyKeyReusedError';
-  readonly code = 'idempotency_key_reused';
-}
+class IdempotencyKeyReusedError extends errorKind('IdempotencyKeyReusedError', 'idempotency_key_reused') {}
 
 /** A dependency is busy or down and nothing was changed: come back shortly. */
-class UnavailableError extends AppError {
-  override readonly name = 'UnavailableError';
-  readonly code = 'unavailable';
-}
+class UnavailableError extends errorKind('UnavailableError', 'unavailable') {}
 
 /** Input that is not acceptable, field by field (also what passed a schema but not a rule needing the clock). */
 class InvalidInputError extends AppError {
@@ -111,25 +99,17 @@ class InvalidCursorError extends InvalidInputError {
 }
 
 /** The token's claims are missing or unusable. */
-class BadClaimsError extends AppError {
-  override readonly name = 'BadClaimsError';
-  readonly code = 'bad_claims';
-}
+class BadClaimsError extends errorKind('BadClaimsError', 'bad_claims') {}
 
 /** A command-line tool was called wrongly; its usage line says how. */
-class UsageError extends AppError {
-  override readonly name = 'UsageError';
-  readonly code = 'usage';
-}
+class UsageError extends errorKind('UsageError', 'usage') {}
 
 /** The process's configuration (environment) is invalid; the function cannot start. */
-class ConfigError extends AppError {
-  override readonly name = 'ConfigError';
-  readonly code = 'config';
-}
+class ConfigError extends errorKind('ConfigError', 'config') {}
 
 export {
   AppError,
+  errorKind,
   BadClaimsError,
   ClaimedError,
   ConfigError,

@@ -64,7 +64,7 @@ type Request =
 const RefusalReason = {
   /** The transition table (or the account's status) does not allow it. */
   NOT_ALLOWED: 'not_allowed',
-  /** The target needs a scope the caller lacks (checked before If-Match: SPEC §4's 403, 412, 409). */
+  /** The target needs a scope the caller lacks; reported before a stale If-Match (SPEC §4's order). */
   NEEDS_SCOPE: 'needs_scope',
   /** An operation is under way; retry or cancel it first. */
   IN_PROGRESS: 'in_progress',

@@ -7,7 +7,7 @@ import { BACKGROUND_TASKS, type Account, type FailedLogins, type InProgress } fr
 import { effectiveStatus } from './access';
 import { Action } from './actions';
 import { change, operationStart, quiet, unchanged, type ChangeMeta, type Patch } from './change';
-import { isDue, lockExpired } from './due';
+import { isDue, lockExpired, type AccountSweep } from './due';
 import type { Policy } from './policy';
 import type { Request, Result } from './requests';
 import type { Status } from './statuses';
@@ -97,42 +97,36 @@ function login(account: Account, request: RequestOf<'login'>, now: Date, policy:
   }
 }
 
+/** What a sweep does to an account that is due for it: the patch, its history action, and whether an operation starts. */
+function sweepEffect(
+  account: Account,
+  sweep: AccountSweep,
+  now: Date,
+): { patch: Patch; action: Action; underway: boolean } {
+  switch (sweep) {
+    case 'inactivity':
+      return { patch: { status: 'inactive' }, action: Action.INACTIVITY, underway: false };
+    case 'leaver':
+      return { patch: operationStart(account, LEAVER_DELETION, now), action: Action.LEAVER_DELETE, underway: true };
+    case 'retention':
+      return { patch: operationStart(account, RETENTION_PURGE, now), action: Action.RETENTION_PURGE, underway: true };
+    case 'lockout': {
+      // Due only while locked with a failed_logins lock (./due.ts): back to the status before it.
+      const previousStatus = account.lock?.previousStatus ?? account.status;
+      return { patch: { status: previousStatus, lock: null }, action: Action.LOCKOUT_EXPIRED, underway: false };
+    }
+  }
+}
+
 /**
  * A sweep's change, if the account is due for it (./due.ts) at `asOf` (the sweep's fixed now; default
  * `now`). The change itself is stamped with `now`.
  */
 function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy: Policy): Result {
   const asOf = request.asOf ? new Date(request.asOf) : now;
-  const { requestId } = request;
   if (!isDue(request.sweep, account, asOf, policy)) return unchanged(account);
-  switch (request.sweep) {
-    case 'inactivity':
-      return change(account, { status: 'inactive' }, now, system(Action.INACTIVITY, requestId));
-    case 'leaver':
-      return change(
-        account,
-        operationStart(account, LEAVER_DELETION, now),
-        now,
-        system(Action.LEAVER_DELETE, requestId, true),
-      );
-    case 'retention':
-      return change(
-        account,
-        operationStart(account, RETENTION_PURGE, now),
-        now,
-        system(Action.RETENTION_PURGE, requestId, true),
-      );
-    case 'lockout': {
-      const { lock } = account;
-      if (lock === null) return unchanged(account);
-      return change(
-        account,
-        { status: lock.previousStatus, lock: null },
-        now,
-        system(Action.LOCKOUT_EXPIRED, requestId),
-      );
-    }
-  }
+  const { patch, action, underway } = sweepEffect(account, request.sweep, now);
+  return change(account, patch, now, system(action, request.requestId, underway));
 }
 
 /** The marks that follow from arriving at an operation's target. */

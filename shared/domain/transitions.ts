@@ -1,6 +1,6 @@
 /**
  * The administrator transition table of SPEC §2 as data. A target reached "via" an in-progress status
- * starts a platform operation (answered 202); the others change this service's record only (200).
+ * starts a platform operation (the request is then `underway`); the others change this service's record only.
  * Pure: no I/O.
  */
 import type { Status } from './statuses';
@@ -54,29 +54,23 @@ const via = (
 const disable = via('disabled', 'disabling', 'disable');
 const remove = via('deleted', 'deleting', 'delete');
 
+/** `active` and `inactive` allow the same targets. */
+const FROM_ACTIVE: readonly AdminTransition[] = [
+  direct('active'),
+  direct('locked'),
+  direct('maintenance'),
+  disable,
+  direct('closed'),
+  remove,
+  direct('pending', Scope.ADMIN),
+  via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
+];
+
 /** Allowed administrator targets by resting status (SPEC §2). In-progress statuses allow none. */
 const ADMIN_TRANSITIONS: Readonly<Partial<Record<Status, readonly AdminTransition[]>>> = {
   pending: [via('active', 'pending', 'provision'), direct('closed'), remove],
-  active: [
-    direct('active'),
-    direct('locked'),
-    direct('maintenance'),
-    disable,
-    direct('closed'),
-    remove,
-    direct('pending', Scope.ADMIN),
-    via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
-  ],
-  inactive: [
-    direct('active'),
-    direct('locked'),
-    direct('maintenance'),
-    disable,
-    direct('closed'),
-    remove,
-    direct('pending', Scope.ADMIN),
-    via('migration_pending', 'migration_pending', 'migrate', null, 'active'),
-  ],
+  active: FROM_ACTIVE,
+  inactive: FROM_ACTIVE,
   locked: [direct('active'), direct('locked'), direct('maintenance'), disable, direct('closed'), remove],
   maintenance: [direct('active'), direct('locked'), disable, direct('closed'), remove],
   disabled: [via('active', 'enabling', 'enable'), direct('closed'), remove],

@@ -4,13 +4,10 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config';
-import { AppError } from '../errors';
+import { errorKind } from '../errors';
 
 /** The mail platform's webhook secret is not configured or cannot be read. */
-class SecretUnavailableError extends AppError {
-  override readonly name = 'SecretUnavailableError';
-  readonly code = 'secret_unavailable';
-}
+class SecretUnavailableError extends errorKind('SecretUnavailableError', 'secret_unavailable') {}
 
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;
 

@@ -9,7 +9,7 @@ import { ForbiddenError } from '../errors';
 import type { ListQuery, Page } from '../store/port';
 import { administers, type ApiCaller } from './caller';
 import { newIdOf, nowOf, type ServiceDeps } from './deps';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned, loadOwned } from './owned-account';
 
 interface CreateInput {
   readonly email: string;
@@ -18,7 +18,7 @@ interface CreateInput {
   readonly activate?: boolean;
 }
 
-/** ForbiddenError (403) unless the caller administers `domain`: creating and listing name a domain outright. */
+/** ForbiddenError unless the caller administers `domain`: creating and listing name a domain outright. */
 function requireDomain(caller: ApiCaller, domain: string): void {
   if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
 }
@@ -68,8 +68,7 @@ async function renameAccount(
   displayName: string | null,
   expectedVersion?: number,
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'rename', displayName, caller }, expectedVersion);
+  return applyToOwned(deps, caller, accountId, { kind: 'rename', displayName, caller }, expectedVersion);
 }
 
 /** Soft delete via `deleting` (underway); an account already deleted is left alone (not underway). */
@@ -79,8 +78,7 @@ async function deleteAccount(
   accountId: string,
   reason: string | null,
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'delete', reason, caller });
+  return applyToOwned(deps, caller, accountId, { kind: 'delete', reason, caller });
 }
 
 /** The account's history, newest first; InvalidCursorError for a forged cursor. */

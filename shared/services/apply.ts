@@ -71,7 +71,7 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
       const fresh = await deps.store.get(account.accountId);
       if (fresh === null) throw new NotFoundError(`account ${account.accountId} no longer exists`);
-      // A versioned change won the race: the caller loses (409, or 412 from the check above with If-Match).
+      // A versioned change won the race: the caller loses (ConflictError; with If-Match, the check above fails).
       if (options.race === 'caller' && fresh.version !== account.version && options.expectedVersion === undefined)
         throw error;
       account = fresh;

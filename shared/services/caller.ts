@@ -1,6 +1,6 @@
 /**
  * Who calls the API: the token's `sub` and scopes (the domain's Caller) plus the domains it administers.
- * An account outside those domains does not exist for the caller (404, never 403).
+ * An account outside those domains does not exist for the caller (NotFoundError, never ForbiddenError).
  */
 import type { Caller } from '../domain/requests';
 

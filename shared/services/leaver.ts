@@ -7,7 +7,7 @@ import type { ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
 import type { HistoryEntry } from '../domain/account';
 import type { Done } from '../domain/requests';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned } from './owned-account';
 
 interface LeaverInput {
   /** A UTC date, YYYY-MM-DD; default today. */
@@ -31,8 +31,12 @@ async function markLeaver(
   const leaveDate = input.leaveDate ?? null;
   const problem = leaveDate === null ? null : leaveDateProblem(leaveDate, nowOf(deps), deps.policy);
   if (problem !== null) throw new InvalidInputError([{ path: '/leaveDate', message: problem }]);
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'mark_leaver', leaveDate, reason: input.reason ?? null, caller });
+  return applyToOwned(deps, caller, accountId, {
+    kind: 'mark_leaver',
+    leaveDate,
+    reason: input.reason ?? null,
+    caller,
+  });
 }
 
 /** Cancels the leaver mark; an account without one is left alone. */
@@ -42,8 +46,7 @@ async function unmarkLeaver(
   accountId: string,
   reason: string | null,
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'unmark_leaver', reason, caller });
+  return applyToOwned(deps, caller, accountId, { kind: 'unmark_leaver', reason, caller });
 }
 
 export { markLeaver, unmarkLeaver };

@@ -5,12 +5,11 @@ import type { ApiCaller } from './caller';
 import type { ServiceDeps } from './deps';
 import type { HistoryEntry } from '../domain/account';
 import type { Done } from '../domain/requests';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned } from './owned-account';
 
 /** A fresh round of attempts of the outstanding operation (underway); RefusedError when none is outstanding. */
 async function retryOperation(deps: ServiceDeps, caller: ApiCaller, accountId: string): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'retry', caller });
+  return applyToOwned(deps, caller, accountId, { kind: 'retry', caller });
 }
 
 /** Gives up the outstanding operation and returns to the status before it; RefusedError when none is outstanding. */
@@ -20,8 +19,7 @@ async function cancelOperation(
   accountId: string,
   reason: string | null,
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(deps, account, { kind: 'cancel', reason, caller });
+  return applyToOwned(deps, caller, accountId, { kind: 'cancel', reason, caller });
 }
 
 export { cancelOperation, retryOperation };

@@ -22,19 +22,22 @@ async function loadOwned(deps: Pick<Deps, 'store'>, caller: ApiCaller, accountId
 }
 
 /**
- * Applies an administrator's request (race `caller`); a refusal is a RefusedError. With `expectedVersion`
- * (If-Match) a stale version is a PreconditionFailedError, after a missing scope — `apply` orders them.
+ * Applies an administrator's request to the account `accountId` the caller may see (NotFoundError
+ * otherwise), race `caller`; a refusal is a RefusedError. With `expectedVersion` (If-Match) a stale
+ * version is a PreconditionFailedError, after a missing scope — `apply` orders them.
  *
  * @example
- * const result = await applyAsCaller(deps, account, { kind: 'retry', caller });
+ * const result = await applyToOwned(deps, caller, accountId, { kind: 'retry', caller });
  * // result.underway true
  */
-async function applyAsCaller(
+async function applyToOwned(
   deps: Deps,
-  account: Account,
+  caller: ApiCaller,
+  accountId: string,
   request: Request,
   expectedVersion?: number,
 ): Promise<Done<HistoryEntry>> {
+  const account = await loadOwned(deps, caller, accountId);
   const result = await apply(deps, account, request, {
     race: 'caller',
     ...(expectedVersion === undefined ? {} : { expectedVersion }),
@@ -43,4 +46,4 @@ async function applyAsCaller(
   return result;
 }
 
-export { applyAsCaller, loadOwned };
+export { applyToOwned, loadOwned };

@@ -9,7 +9,7 @@ import type { ApiCaller } from './caller';
 import type { ServiceDeps } from './deps';
 import type { HistoryEntry } from '../domain/account';
 import type { Done } from '../domain/requests';
-import { applyAsCaller, loadOwned } from './owned-account';
+import { applyToOwned } from './owned-account';
 
 interface StatusInput {
   readonly status: Status;
@@ -44,10 +44,10 @@ async function setStatus(
   input: StatusInput,
   expectedVersion?: number,
 ): Promise<Done<HistoryEntry>> {
-  const account = await loadOwned(deps, caller, accountId);
-  return applyAsCaller(
+  return applyToOwned(
     deps,
-    account,
+    caller,
+    accountId,
     { kind: 'set_status', target: input.status, reason: input.reason ?? null, caller },
     expectedVersion,
   );

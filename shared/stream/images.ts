@@ -7,7 +7,7 @@ import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamo
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { HistoryEntry } from '../domain/account';
-import { AppError } from '../errors';
+import { errorKind } from '../errors';
 import { toHistoryEntry } from '../store/items';
 import { DISPATCH } from '../store/keys';
 
@@ -21,10 +21,7 @@ interface Dispatch {
 }
 
 /** A stream record this service cannot read. */
-class StreamRecordError extends AppError {
-  override readonly name = 'StreamRecordError';
-  readonly code = 'invalid_stream_record';
-}
+class StreamRecordError extends errorKind('StreamRecordError', 'invalid_stream_record') {}
 
 /** A stream image as plain values (numbers as numbers, as the store's document client reads them). */
 function unmarshallImage(image: Image): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * touching the account (a failure record never re-triggers the worker through the stream).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AppError } from '../errors';
+import { errorKind } from '../errors';
 import { errorMessage, logLine } from '../observability';
 import { MAX_DELAY_SECONDS } from './retry-policy';
 
@@ -28,10 +28,7 @@ interface LocalRetryScheduler extends RetryScheduler {
 }
 
 /** A retry message that is not one this service sent. */
-class InvalidRetryMessageError extends AppError {
-  override readonly name = 'InvalidRetryMessageError';
-  readonly code = 'invalid_retry_message';
-}
+class InvalidRetryMessageError extends errorKind('InvalidRetryMessageError', 'invalid_retry_message') {}
 
 type SqsClient = Pick<SQSClient, 'send'>;
 

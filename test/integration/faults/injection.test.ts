@@ -5,13 +5,15 @@
  * retries on the fresh state.
  */
 import {
+  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   TransactWriteItemsCommand,
   type TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDbClient } from '../../../shared/store/client';
+import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../../shared/store/client';
 import { ConflictError } from '../../../shared/store/port';
 import { injectFaults, seededRandom, type FaultInjector } from '../../helpers/faults';
 import { freshTable, type FreshTable } from '../../helpers/dynamo';
@@ -101,29 +103,50 @@ describe('an injected TransactionConflict', () => {
   });
 });
 
+/** The SDK's default three attempts, but 10 ms between them instead of its throttling backoff (a 1 s base). */
+const QUICK_RETRIES = new ConfiguredRetryStrategy(3, 10);
+
 describe('injected throttling', () => {
+  // A client of its own whose retries do not wait: these tests count the SDK's retries, not its backoff.
+  let quick: DynamoDBClient;
+  let throttles: FaultInjector;
+
+  beforeAll(() => {
+    quick = new DynamoDBClient({
+      region: table.config.region,
+      endpoint: table.config.dynamodbEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+      retryStrategy: QUICK_RETRIES,
+    });
+    throttles = injectFaults(quick);
+  });
+  afterEach(() => {
+    throttles.set({});
+    throttles.reset();
+  });
+  afterAll(() => {
+    throttles.remove();
+    quick.destroy();
+  });
+
   it('is retried by the SDK itself, so a call throttled fewer times than its attempts succeeds', async () => {
-    faults.set({ throttle: 1, times: 2 });
+    throttles.set({ throttle: 1, times: 2 });
 
-    await dynamoDbClient(table.config).send(
-      new PutItemCommand({ TableName: table.tableName, Item: key('throttled-once') }),
-    );
+    await quick.send(new PutItemCommand({ TableName: table.tableName, Item: key('throttled-once') }));
 
-    expect(faults.stats).toMatchObject({ calls: 3, throttles: 2 });
+    expect(throttles.stats).toMatchObject({ calls: 3, throttles: 2 });
     expect(await exists('throttled-once')).toBe(true);
   });
 
   it("surfaces as DynamoDB's throttling errors once the SDK has spent its attempts", async () => {
     const names = new Set<string>();
     for (const throttleError of ['ThrottlingException', 'ProvisionedThroughputExceededException'] as const) {
-      faults.set({ throttle: 1, throttleError });
-      const error = await failure(
-        dynamoDbClient(table.config).send(new GetItemCommand({ TableName: table.tableName, Key: key('absent') })),
-      );
+      throttles.set({ throttle: 1, throttleError });
+      const error = await failure(quick.send(new GetItemCommand({ TableName: table.tableName, Key: key('absent') })));
       names.add(error.name);
-      expect(error.$metadata.attempts).toBeGreaterThan(1);
-      expect(faults.stats.throttles).toBe(error.$metadata.attempts ?? 0);
-      faults.reset();
+      expect(error.$metadata.attempts).toBe(3);
+      expect(throttles.stats.throttles).toBe(error.$metadata.attempts ?? 0);
+      throttles.reset();
     }
     expect([...names].sort()).toEqual(['ProvisionedThroughputExceededException', 'ThrottlingException']);
   });

@@ -8,13 +8,16 @@ import {
   toProblem,
 } from '../../../shared/http/problem';
 import {
+  ClaimedError,
+  ConflictError,
+  DuplicateEmailError,
   ForbiddenError,
+  InvalidCursorError,
   InvalidInputError,
   NotFoundError,
   PreconditionFailedError,
   RefusedError,
 } from '../../../shared/errors';
-import { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError } from '../../../shared/store/port';
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { fromPowertools } from '../../../shared/idempotency/middleware';
 

@@ -1,13 +1,14 @@
 /**
  * What every decision does to the marks (SPEC §2 "What a change does to the marks", §3): every request on
- * every kind of account, checked against the invariants that must hold whatever the rule.
+ * every kind of account, decided once, and each invariant checked on exactly the decisions it applies to
+ * (every change, every quiet write, …), one test per invariant. A failing case is named in the message.
  */
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../../shared/domain/account';
-import { ACTIONS } from '../../../../shared/domain/actions';
+import { Action, ACTIONS } from '../../../../shared/domain/actions';
 import { decide } from '../../../../shared/domain/decide';
 import { DAY } from '../../../../shared/domain/policy';
-import { RefusalReason, type Request } from '../../../../shared/domain/requests';
+import { RefusalReason, type Request, type Result } from '../../../../shared/domain/requests';
 import { STATUSES, statusDefinition } from '../../../../shared/domain/statuses';
 import { ADMIN, IN_PROGRESS_CASES, NOW, POLICY, WRITER, inProgressIn, iso, restingIn } from '../fixtures';
 
@@ -17,11 +18,19 @@ const marks: Partial<Account> = {
 };
 const leaver = { leaveDate: '2026-02-10', windowEndsAt: '2026-03-12T00:00:00.000Z' };
 
-/** One account per resting status and per in-progress case, each with a leaver mark where it may have one. */
+/**
+ * One account per resting status and per in-progress case, each with a leaver mark where it may have one,
+ * and a failed-logins lockout whose time is up.
+ */
 const ACCOUNTS: readonly Account[] = [
   ...STATUSES.filter((s) => statusDefinition(s).kind !== 'in_progress').map((s) =>
     restingIn(s, { ...marks, leaver: s === 'deleted' || s === 'deleted_permanent' ? null : leaver }),
   ),
+  restingIn('locked', {
+    ...marks,
+    leaver,
+    lock: { reason: 'failed_logins', until: iso(-60_000), previousStatus: 'active' },
+  }),
   ...IN_PROGRESS_CASES.map(({ status, operation, from, target }) =>
     inProgressIn(status, operation, from, target, { ...marks, leaver: from === 'deleted' ? null : leaver }),
   ),
@@ -53,91 +62,183 @@ const REQUESTS: readonly Request[] = [
   { kind: 'operation_failed', operationId: 'op-1', error: 'boom' },
 ];
 
-const CASES = ACCOUNTS.flatMap((account) =>
+/** What a case is called in a failure message: `locked × set_status active by writer-sub`. */
+function nameOf(account: Account, request: Request): string {
+  const operation = account.inProgress ? ` (${account.inProgress.operation})` : '';
+  const detail = [
+    'target' in request ? request.target : null,
+    'outcome' in request ? request.outcome : null,
+    'sweep' in request ? request.sweep : null,
+    'caller' in request ? `by ${request.caller.sub}` : null,
+  ].filter((part) => part !== null);
+  return `${account.status}${operation} × ${[request.kind, ...detail].join(' ')}`;
+}
+
+type Case<R extends Result = Result> = {
+  readonly name: string;
+  readonly account: Account;
+  readonly request: Request;
+  readonly result: R;
+};
+
+// Act, once for the whole table: every request decided on every account.
+const CASES: readonly Case[] = ACCOUNTS.flatMap((account) =>
   REQUESTS.map((request) => ({
-    name: `${account.status}${account.inProgress ? ` (${account.inProgress.operation})` : ''} × ${request.kind}${'target' in request ? ` ${request.target}` : ''}${'outcome' in request ? ` ${request.outcome}` : ''}${'sweep' in request ? ` ${request.sweep}` : ''}${'caller' in request ? ` by ${request.caller.sub}` : ''}`,
+    name: nameOf(account, request),
     account,
     request,
+    result: decide(account, request, NOW, POLICY),
   })),
 );
 
-const isAdminStatusChange = (request: Request): boolean =>
-  request.kind === 'set_status' || request.kind === 'delete' || request.kind === 'cancel';
+function withOutcome<O extends Result['outcome']>(outcome: O): Case<Extract<Result, { outcome: O }>>[] {
+  return CASES.filter((c): c is Case<Extract<Result, { outcome: O }>> => c.result.outcome === outcome);
+}
 
-describe.each(CASES)('$name', ({ account, request }) => {
-  const decision = decide(account, request, NOW, POLICY);
+const CHANGES = withOutcome('changed');
+const QUIET = withOutcome('quiet');
+const REFUSALS = withOutcome('refused');
+const UNCHANGED = withOutcome('unchanged');
 
-  it('is deterministic', () => {
-    expect(decide(account, request, NOW, POLICY)).toEqual(decision);
+const IN_PROGRESS_STATUSES = ['pending', 'enabling', 'disabling', 'deleting', 'restoring', 'migration_pending'];
+
+/** The cases an invariant applies to; never none, so that no invariant passes vacuously. */
+function where<R extends Result>(cases: readonly Case<R>[], applies: (c: Case<R>) => boolean): Case<R>[] {
+  const subset = cases.filter(applies);
+  expect(subset.length, 'cases the invariant applies to').toBeGreaterThan(0);
+  return subset;
+}
+
+describe('the table', () => {
+  it('reaches every outcome, and every history action but create', () => {
+    const actions = new Set(CHANGES.map((c) => c.result.entry.action));
+
+    expect([CHANGES, QUIET, REFUSALS, UNCHANGED].map((cases) => cases.length > 0)).toEqual([true, true, true, true]);
+    expect([...actions].sort()).toEqual(ACTIONS.filter((action) => action !== Action.CREATE).sort());
   });
 
-  if (decision.outcome === 'changed') {
-    const { account: next, entry, underway } = decision;
+  it('is deterministic: every decision again gives the same result', () => {
+    for (const { name, account, request, result } of CASES) {
+      expect(decide(account, request, NOW, POLICY), name).toEqual(result);
+    }
+  });
+});
 
-    it('bumps the version, stamps the change and drafts its history entry', () => {
-      expect(next.version).toBe(account.version + 1);
-      expect(next.updatedAt).toBe(NOW.toISOString());
-      expect(entry).toMatchObject({
-        at: NOW.toISOString(),
-        from: account.status,
-        to: next.status,
-        actor: next.updatedBy,
-      });
-      expect(ACTIONS).toContain(entry.action);
-    });
+describe('a change', () => {
+  it('bumps the version and revision, stamps the change and drafts its history entry', () => {
+    for (const { name, account, result } of CHANGES) {
+      const { account: next, entry } = result;
+      expect([next.version, next.revision, next.updatedAt], name).toEqual([
+        account.version + 1,
+        account.revision + 1,
+        NOW.toISOString(),
+      ]);
+      expect(entry, name).toMatchObject({ at: NOW.toISOString(), from: account.status, to: next.status });
+      expect(entry.actor, name).toBe(next.updatedBy);
+    }
+  });
 
-    it('keeps identity, creation and the stuck detector memory', () => {
-      expect(next).toMatchObject({
+  it('keeps identity, creation and the stuck detector memory', () => {
+    for (const { name, account, result } of CHANGES) {
+      const { accountId, domain, createdAt, stuckAlert } = result.account;
+      expect({ accountId, domain, createdAt, stuckAlert }, name).toEqual({
         accountId: account.accountId,
         domain: account.domain,
         createdAt: account.createdAt,
         stuckAlert: account.stuckAlert,
       });
-    });
+    }
+  });
 
-    it('has a lock exactly while locked, and a statusSince of now when the status moved', () => {
-      expect(next.lock !== null).toBe(next.status === 'locked');
-      if (next.status !== account.status) expect(next.statusSince).toBe(NOW.toISOString());
-    });
+  it('has a lock exactly while locked', () => {
+    for (const { name, result } of CHANGES) {
+      expect(result.account.lock !== null, name).toBe(result.account.status === 'locked');
+    }
+  });
 
-    it('is underway exactly when an operation is under way afterwards', () => {
-      const started =
-        next.inProgress !== null && (account.inProgress === null || next.inProgress.round !== account.inProgress.round);
-      expect(underway).toBe(started);
-      if (next.inProgress !== null)
-        expect(['pending', 'enabling', 'disabling', 'deleting', 'restoring', 'migration_pending']).toContain(
-          next.status,
-        );
-    });
+  it('sets statusSince to now when the status moved', () => {
+    for (const { name, result } of where(CHANGES, (c) => c.result.account.status !== c.account.status)) {
+      expect(result.account.statusSince, name).toBe(NOW.toISOString());
+    }
+  });
 
-    it('keeps the leaver mark unless deletion completes or the mark itself is asked for', () => {
-      const deletionCompleted =
-        request.kind === 'operation_completed' && (next.status === 'deleted' || next.status === 'deleted_permanent');
-      const markRequest = request.kind === 'mark_leaver' || request.kind === 'unmark_leaver';
-      if (deletionCompleted) expect(next.leaver).toBeNull();
-      else if (!markRequest) expect(next.leaver).toEqual(account.leaver);
-    });
+  it('is underway exactly when an operation (or a new round of one) starts', () => {
+    for (const { name, account, result } of CHANGES) {
+      const op = result.account.inProgress;
+      const started = op !== null && (account.inProgress === null || op.round !== account.inProgress.round);
+      expect(result.underway, name).toBe(started);
+    }
+  });
 
-    it('resets the failure count on an administrator status change', () => {
-      if (isAdminStatusChange(request)) expect(next.failedLogins).toBeNull();
-      if (request.kind === 'rename' || request.kind === 'mark_leaver' || request.kind === 'unmark_leaver') {
-        expect(next.failedLogins).toEqual(account.failedLogins);
-      }
-    });
+  it('shows an in-progress status while an operation is under way', () => {
+    for (const { name, result } of where(CHANGES, (c) => c.result.account.inProgress !== null)) {
+      expect(IN_PROGRESS_STATUSES, name).toContain(result.account.status);
+    }
+  });
 
-    it('has deletion dates exactly while deleted (or on the way out of it), and no personal data once purged', () => {
+  it('clears the leaver mark when a deletion completes', () => {
+    const completions = where(
+      CHANGES,
+      (c) =>
+        c.request.kind === 'operation_completed' &&
+        (c.result.account.status === 'deleted' || c.result.account.status === 'deleted_permanent'),
+    );
+    for (const { name, result } of completions) expect(result.account.leaver, name).toBeNull();
+  });
+
+  it('keeps the leaver mark otherwise, unless the mark itself is asked for', () => {
+    const others = where(
+      CHANGES,
+      (c) =>
+        c.request.kind !== 'mark_leaver' &&
+        c.request.kind !== 'unmark_leaver' &&
+        !(c.request.kind === 'operation_completed' && c.result.account.status.startsWith('deleted')),
+    );
+    for (const { name, account, result } of others) expect(result.account.leaver, name).toEqual(account.leaver);
+  });
+
+  it('resets the failure count on an administrator status change', () => {
+    const kinds = ['set_status', 'delete', 'cancel'];
+    for (const { name, result } of where(CHANGES, (c) => kinds.includes(c.request.kind))) {
+      expect(result.account.failedLogins, name).toBeNull();
+    }
+  });
+
+  it('keeps the failure count on a rename or a leaver mark', () => {
+    const kinds = ['rename', 'mark_leaver', 'unmark_leaver'];
+    for (const { name, account, result } of where(CHANGES, (c) => kinds.includes(c.request.kind))) {
+      expect(result.account.failedLogins, name).toEqual(account.failedLogins);
+    }
+  });
+
+  it('has deletion dates exactly while deleted (or on the way out of it)', () => {
+    for (const { name, result } of CHANGES) {
+      const next = result.account;
       const deletedOrLeaving =
         next.status === 'deleted' || next.status === 'deleted_permanent' || next.inProgress?.from === 'deleted';
-      expect(next.deletedAt !== null).toBe(deletedOrLeaving);
-      expect(next.purgeAfter !== null).toBe(deletedOrLeaving);
-      if (next.status === 'deleted_permanent')
-        expect(next).toMatchObject({ email: null, displayName: null, leaver: null, lock: null, failedLogins: null });
-    });
-  } else if (decision.outcome === 'quiet') {
-    it('writes no change: same version, status, audit fields and marks', () => {
-      const { account: next } = decision;
-      expect(next).toMatchObject({
+      expect([next.deletedAt !== null, next.purgeAfter !== null], name).toEqual([deletedOrLeaving, deletedOrLeaving]);
+    }
+  });
+
+  it('keeps no personal data once purged', () => {
+    for (const { name, result } of where(CHANGES, (c) => c.result.account.status === 'deleted_permanent')) {
+      expect(result.account, name).toMatchObject({
+        email: null,
+        displayName: null,
+        leaver: null,
+        lock: null,
+        failedLogins: null,
+      });
+    }
+  });
+});
+
+describe('a quiet write', () => {
+  it('changes no version, status, audit field or mark; only the revision moves', () => {
+    for (const { name, account, result } of QUIET) {
+      expect(result.account, name).toMatchObject({
         version: account.version,
+        revision: account.revision + 1,
         status: account.status,
         updatedAt: account.updatedAt,
         updatedBy: account.updatedBy,
@@ -146,17 +247,35 @@ describe.each(CASES)('$name', ({ account, request }) => {
         stuckAlert: account.stuckAlert,
         statusSince: account.statusSince,
       });
-    });
-  } else if (decision.outcome === 'refused') {
-    it('refuses with a reason, listing no target while in progress', () => {
-      expect(Object.values(RefusalReason)).toContain(decision.reason);
-      if (account.inProgress !== null) expect(decision.allowed).toEqual([]);
-      expect(decision.title.length).toBeGreaterThan(0);
-      expect(decision.detail.length).toBeGreaterThan(0);
-    });
-  } else {
-    it('accepts only what is already under way', () => {
-      if (decision.underway) expect(account.inProgress).not.toBeNull();
-    });
-  }
+      expect(result.underway, name).toBe(false);
+    }
+  });
+});
+
+describe('a refusal', () => {
+  it('gives a reason, a title and a detail, and leaves the account as it was', () => {
+    for (const { name, account, result } of REFUSALS) {
+      expect(Object.values(RefusalReason), name).toContain(result.reason);
+      expect([result.title.length > 0, result.detail.length > 0], name).toEqual([true, true]);
+      expect(result.account, name).toBe(account);
+    }
+  });
+
+  it('lists no allowed target while an operation is under way', () => {
+    for (const { name, result } of where(REFUSALS, (c) => c.account.inProgress !== null)) {
+      expect(result.allowed, name).toEqual([]);
+    }
+  });
+});
+
+describe('nothing to write', () => {
+  it('leaves the account as it was', () => {
+    for (const { name, account, result } of UNCHANGED) expect(result.account, name).toBe(account);
+  });
+
+  it('is underway only for an account already in progress', () => {
+    for (const { name, account } of where(UNCHANGED, (c) => c.result.underway)) {
+      expect(account.inProgress, name).not.toBeNull();
+    }
+  });
 });

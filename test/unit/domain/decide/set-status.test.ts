@@ -106,92 +106,166 @@ describe('the test table covers every status', () => {
   });
 });
 
-describe.each(RESTING)('from resting %s', (from) => {
-  describe.each(CALLERS)('as $name', ({ caller, admin }) => {
-    it.each(STATUSES)(`to %s`, (target) => {
-      const account = restingIn(from, { failedLogins: { count: 3, windowStartedAt: iso(-HOUR / 2) } });
-      const decision = decide(account, setStatus(target, caller), NOW, POLICY);
-      const allowed = SPEC_TABLE[from]?.[target];
+/** One request of the table: an account resting in `from`, asked for `target` by a writer or an admin. */
+interface Pair {
+  readonly name: string;
+  readonly from: Status;
+  readonly target: Status;
+  readonly caller: Caller;
+  readonly admin: boolean;
+}
 
-      if (target === from) {
-        expect(decision).toMatchObject({ outcome: 'unchanged', underway: false });
-      } else if (allowed === undefined) {
-        const refusal = asRefused(decision);
-        expect(refusal.reason).toBe('not_allowed');
-        expect([...refusal.allowed].sort()).toEqual(expectedAllowed(from, admin));
-        expect(refusal.detail).toContain(target);
-      } else if (allowed.admin && !admin) {
-        const refusal = asRefused(decision);
-        expect(refusal.reason).toBe('needs_scope');
-        expect([...refusal.allowed].sort()).toEqual(expectedAllowed(from, admin));
-        expect(refusal.allowed).not.toContain(target);
-      } else {
-        const { account: next, entry, underway } = asChanged(decision);
-        const shown = allowed.via?.status ?? target;
-        expect(next.status).toBe(shown);
-        expect(underway).toBe(allowed.via !== undefined);
-        expect(next.inProgress).toEqual(
-          allowed.via === undefined
-            ? null
-            : {
-                operationId: `${account.accountId}.${account.version + 1}`,
-                operation: allowed.via.operation,
-                target: allowed.via.completesTo ?? target,
-                from,
-                startedAt: NOW.toISOString(),
-                attempts: 0,
-                lastError: null,
-                round: 1,
-                ...(from === 'locked' ? { lock: account.lock } : {}),
-              },
-        );
-        expect(next.lock).toEqual(
-          target === 'locked' && allowed.via === undefined
-            ? { reason: 'admin', until: null, previousStatus: from }
-            : null,
-        );
-        expect(next.failedLogins).toBeNull();
-        expect(next.version).toBe(account.version + 1);
-        expect(next.updatedBy).toBe(caller.sub);
-        expect(next.updatedAt).toBe(NOW.toISOString());
-        expect(next.statusReason).toBe('ticket 42');
-        expect(next.statusSince).toBe(shown === from ? account.statusSince : NOW.toISOString());
-        expect(entry).toEqual({
-          at: NOW.toISOString(),
-          from,
-          to: shown,
-          action: allowed.action,
-          actor: caller.sub,
-          reason: 'ticket 42',
-          requestId: caller.requestId,
-        });
-        expect(ACTIONS).toContain(entry.action);
-      }
-    });
+/** Every (from, target) pair from every resting status, for both callers. */
+const PAIRS: readonly Pair[] = RESTING.flatMap((from) =>
+  CALLERS.flatMap(({ name, caller, admin }) =>
+    STATUSES.map((target) => ({ name: `${from} → ${target} as ${name}`, from, target, caller, admin })),
+  ),
+);
+
+/** What SPEC's table says of a pair. */
+function expected({ from, target, admin }: Pair): 'unchanged' | 'not_allowed' | 'needs_scope' | 'changed' {
+  const allowed = SPEC_TABLE[from]?.[target];
+  if (target === from) return 'unchanged';
+  if (allowed === undefined) return 'not_allowed';
+  return allowed.admin && !admin ? 'needs_scope' : 'changed';
+}
+
+/** The pairs of one kind, decided on an account with a failure count (which a change must reset). */
+function decided(kind: ReturnType<typeof expected>) {
+  const pairs = PAIRS.filter((pair) => expected(pair) === kind);
+  expect(pairs.length, `pairs that are ${kind}`).toBeGreaterThan(0);
+  return pairs.map((pair) => {
+    const account = restingIn(pair.from, { failedLogins: { count: 3, windowStartedAt: iso(-HOUR / 2) } });
+    return { ...pair, account, decision: decide(account, setStatus(pair.target, pair.caller), NOW, POLICY) };
+  });
+}
+
+describe('from a resting status, every (from, target) pair', () => {
+  it('falls in exactly one kind of answer', () => {
+    const kinds = new Set(PAIRS.map(expected));
+
+    expect(PAIRS).toHaveLength(RESTING.length * CALLERS.length * STATUSES.length);
+    expect([...kinds].sort()).toEqual(['changed', 'needs_scope', 'not_allowed', 'unchanged']);
+  });
+
+  it('to the status it already has: nothing to write', () => {
+    for (const { name, decision } of decided('unchanged')) {
+      expect(decision, name).toMatchObject({ outcome: 'unchanged', underway: false });
+    }
+  });
+
+  it("outside SPEC's table: refused as not allowed, listing the targets this caller may set", () => {
+    for (const { name, from, target, admin, decision } of decided('not_allowed')) {
+      const refusal = asRefused(decision);
+      expect(refusal.reason, name).toBe('not_allowed');
+      expect([...refusal.allowed].sort(), name).toEqual(expectedAllowed(from, admin));
+      expect(refusal.detail, name).toContain(target);
+    }
+  });
+
+  it('needing accounts:admin, asked by a writer: refused for the scope, not listing the target', () => {
+    for (const { name, from, target, admin, decision } of decided('needs_scope')) {
+      const refusal = asRefused(decision);
+      expect(refusal.reason, name).toBe('needs_scope');
+      expect([...refusal.allowed].sort(), name).toEqual(expectedAllowed(from, admin));
+      expect(refusal.allowed, name).not.toContain(target);
+    }
+  });
+
+  it("in SPEC's table: the change, its operation, lock, audit fields and history entry", () => {
+    for (const { name, from, target, caller, account, decision } of decided('changed')) {
+      const allowed = SPEC_TABLE[from]?.[target] as Allowed;
+      const { account: next, entry, underway } = asChanged(decision);
+      const shown = allowed.via?.status ?? target;
+      expect(next.status, name).toBe(shown);
+      expect(underway, name).toBe(allowed.via !== undefined);
+      expect(next.inProgress, name).toEqual(
+        allowed.via === undefined
+          ? null
+          : {
+              operationId: `${account.accountId}.${account.version + 1}`,
+              operation: allowed.via.operation,
+              target: allowed.via.completesTo ?? target,
+              from,
+              startedAt: NOW.toISOString(),
+              attempts: 0,
+              lastError: null,
+              round: 1,
+              ...(from === 'locked' ? { lock: account.lock } : {}),
+            },
+      );
+      expect(next.lock, name).toEqual(
+        target === 'locked' && allowed.via === undefined
+          ? { reason: 'admin', until: null, previousStatus: from }
+          : null,
+      );
+      expect(next.failedLogins, name).toBeNull();
+      expect(next.version, name).toBe(account.version + 1);
+      expect(next.updatedBy, name).toBe(caller.sub);
+      expect(next.updatedAt, name).toBe(NOW.toISOString());
+      expect(next.statusReason, name).toBe('ticket 42');
+      expect(next.statusSince, name).toBe(shown === from ? account.statusSince : NOW.toISOString());
+      expect(entry, name).toEqual({
+        at: NOW.toISOString(),
+        from,
+        to: shown,
+        action: allowed.action,
+        actor: caller.sub,
+        reason: 'ticket 42',
+        requestId: caller.requestId,
+      });
+      expect(ACTIONS, name).toContain(entry.action);
+    }
   });
 });
 
-describe.each(IN_PROGRESS_CASES)(
-  'in progress: $status ($operation from $from towards $target)',
-  ({ status, operation, from, target: going }) => {
-    describe.each(CALLERS)('as $name', ({ caller, admin }) => {
-      it.each(STATUSES)('to %s', (target) => {
-        const account = inProgressIn(status, operation, from, going);
-        const decision = decide(account, setStatus(target, caller), NOW, POLICY);
-
-        if (target !== going && target !== status) {
-          const refusal = asRefused(decision);
-          expect(refusal.reason).toBe('in_progress');
-          expect(refusal.allowed).toEqual([]);
-        } else if (operation === 'purge' && !admin) {
-          expect(asRefused(decision)).toMatchObject({ reason: 'needs_scope', allowed: [] });
-        } else {
-          expect(decision).toMatchObject({ outcome: 'unchanged', underway: true });
-        }
-      });
-    });
-  },
+/** Every target asked of every in-progress case, by both callers. */
+const IN_PROGRESS_PAIRS = IN_PROGRESS_CASES.flatMap(({ status, operation, from, target: going }) =>
+  CALLERS.flatMap(({ name, caller, admin }) =>
+    STATUSES.map((target) => {
+      const account = inProgressIn(status, operation, from, going);
+      return {
+        name: `${status} (${operation} towards ${going}) → ${target} as ${name}`,
+        target,
+        going,
+        status,
+        operation,
+        admin,
+        decision: decide(account, setStatus(target, caller), NOW, POLICY),
+      };
+    }),
+  ),
 );
+
+describe('in progress, every target', () => {
+  it('other than its own target or status: refused as in progress, listing no target', () => {
+    const others = IN_PROGRESS_PAIRS.filter((p) => p.target !== p.going && p.target !== p.status);
+    expect(others.length).toBeGreaterThan(0);
+    for (const { name, decision } of others) {
+      expect(asRefused(decision), name).toMatchObject({ reason: 'in_progress', allowed: [] });
+    }
+  });
+
+  it('its own target or status, asked by a caller who may: already under way', () => {
+    const own = IN_PROGRESS_PAIRS.filter(
+      (p) => (p.target === p.going || p.target === p.status) && (p.operation !== 'purge' || p.admin),
+    );
+    expect(own.length).toBeGreaterThan(0);
+    for (const { name, decision } of own) {
+      expect(decision, name).toMatchObject({ outcome: 'unchanged', underway: true });
+    }
+  });
+
+  it('a purge asked again by a writer: refused for the scope', () => {
+    const purges = IN_PROGRESS_PAIRS.filter(
+      (p) => (p.target === p.going || p.target === p.status) && p.operation === 'purge' && !p.admin,
+    );
+    expect(purges.map((p) => p.target).sort()).toEqual(['deleted_permanent', 'deleting']);
+    for (const { name, decision } of purges) {
+      expect(asRefused(decision), name).toMatchObject({ reason: 'needs_scope', allowed: [] });
+    }
+  });
+});
 
 describe('locks set by an administrator', () => {
   it('turns a failed_logins lock into an admin lock that never expires, keeping where it came from', () => {
