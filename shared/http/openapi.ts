@@ -53,9 +53,12 @@ const GATEWAY_TEXT: Readonly<Record<number, string>> = {
   503: 'The function did not answer in time: `{"message": "Service Unavailable"}`.',
 };
 
-/** The problem statuses of a route: what its function answers itself. */
+/**
+ * The problem statuses of a route: what its function answers itself. A public route takes no body and no
+ * query to speak of, but a body sent anyway is checked like any other: 400 (it takes none), 413, 415.
+ */
 function problems(route: Route): number[] {
-  const common = route.scope === null ? [] : [400, 401, 403, 413, 415, 503];
+  const common = route.scope === null ? [400, 413, 415] : [400, 401, 403, 413, 415, 503];
   return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
 }
 

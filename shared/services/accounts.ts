@@ -93,5 +93,5 @@ async function accountHistory(
   return deps.store.history(accountId, limit, cursor);
 }
 
-export { accountHistory, createAccount, deleteAccount, getAccount, listAccounts, renameAccount };
+export { accountHistory, createAccount, deleteAccount, getAccount, listAccounts, renameAccount, requireDomain };
 export type { CreateInput };

@@ -10,9 +10,10 @@ import type { Status } from '../domain/statuses';
 import { mapLimit } from '../concurrency';
 import type { AdminStore, DomainCounts } from '../store/admin-port';
 import type { AccountStore, ListQuery, Page } from '../store/port';
-import { administers, type ApiCaller } from './caller';
+import { requireDomain } from './accounts';
+import type { ApiCaller } from './caller';
 import { nowOf, type ServiceDeps } from './deps';
-import { ForbiddenError, InvalidInputError } from '../errors';
+import { InvalidInputError } from '../errors';
 
 interface AdminDeps extends ServiceDeps {
   readonly store: AccountStore & AdminStore;
@@ -20,10 +21,6 @@ interface AdminDeps extends ServiceDeps {
 
 /** How far ahead a preview may look (SPEC §4). */
 const MAX_PREVIEW_AHEAD_MS = 366 * 86_400_000;
-
-function requireDomain(caller: ApiCaller, domain: string): void {
-  if (!administers(caller, domain)) throw new ForbiddenError(`You do not administer the domain ${domain}.`);
-}
 
 /** The counts as the API answers them. */
 const summaryOf = ({ domain, accounts, byStatus, leavers, inProgress, stuck }: DomainCounts): DomainCounts => ({

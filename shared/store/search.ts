@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../domain/account';
 import { BY_DOMAIN, LIVE_PREFIX, accountKey, shardOf } from './keys';
+import { InvalidInputError } from '../errors';
 import { InvalidCursorError, type ListQuery, type Page } from './port';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -216,6 +217,8 @@ interface SearchContext {
 async function searchAccounts(context: SearchContext, query: SearchQuery): Promise<SearchPage> {
   const { client, tableName, fromItem } = context;
   const q = fold(query.q.trim());
+  // Only marks (a lone accent) fold to nothing, which would match every item: refused, never read.
+  if (q === '') throw new InvalidInputError([{ path: 'query.q', message: 'must contain a letter or digit' }]);
   const hash = queryHash(query);
   let position: Position | null = query.cursor == null ? { p: 1, s: 0, k: null } : unpackCursor(query.cursor, hash);
   const items: Account[] = [];

@@ -611,7 +611,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -735,7 +735,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -867,7 +867,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -992,7 +992,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1127,7 +1127,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1259,7 +1259,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1398,7 +1398,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1522,7 +1522,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1652,7 +1652,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1782,7 +1782,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1915,7 +1915,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2059,7 +2059,7 @@ export interface operations {
           'application/json': components['schemas']['Account'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2210,7 +2210,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2321,7 +2321,7 @@ export interface operations {
           'application/json': components['schemas']['DomainList'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2435,7 +2435,7 @@ export interface operations {
           'application/json': components['schemas']['DomainSummary'];
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2553,7 +2553,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2667,6 +2667,15 @@ export interface operations {
           };
         };
       };
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
@@ -2676,13 +2685,23 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
@@ -2735,6 +2754,15 @@ export interface operations {
           'application/json': components['schemas']['StatusModel'];
         };
       };
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
       404: {
         headers: {
@@ -2744,13 +2772,23 @@ export interface operations {
           'application/json': components['schemas']['GatewayMessage'];
         };
       };
-      /** @description The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
@@ -2814,7 +2852,7 @@ export interface operations {
           };
         };
       };
-      /** @description Invalid input; `errors` lists the offending fields. */
+      /** @description Invalid input (a public route: a body sent to it); `errors` lists the offending fields. */
       400: {
         headers: {
           [name: string]: unknown;

@@ -202,7 +202,7 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
 };
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {
-  400: 'Invalid input; `errors` lists the offending fields.',
+  400: 'Invalid input (a public route: a body sent to it); `errors` lists the offending fields.',
   401: 'No or bad token: API Gateway\'s JWT authorizer answers `{"message": "Unauthorized"}` itself (application/json).',
   403: "The route's scope is missing, or a target or domain this caller may not use.",
   404: "No such account (or one outside the caller's domains).",

@@ -106,6 +106,17 @@ describe('the documented examples', () => {
   );
 });
 
+describe('the public routes', () => {
+  it.each(['/status-model', '/openapi.json'])('%s answers a body sent to it as documented (400, 415)', async (path) => {
+    const json = await w.api.request({ method: 'GET', path, body: { a: 1 } });
+    const text = await w.api.request({ method: 'GET', path, body: 'a', headers: { 'content-type': 'text/plain' } });
+
+    expect(json.status).toBe(400);
+    expect(json.json.errors).toEqual([{ path: '/', message: 'this request takes no body' }]);
+    expect(text.status).toBe(415);
+  });
+});
+
 describe('the response check', () => {
   const ok = { method: 'GET', path: '/domains', status: 200, headers: { 'content-type': 'application/json' } };
 

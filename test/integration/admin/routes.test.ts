@@ -273,6 +273,12 @@ describe('GET /accounts?q=', () => {
       query: { domain: d, q: '  ' },
       claims: reader([d]),
     });
+    const accentOnly = await w.api.request({
+      method: 'GET',
+      path: '/accounts',
+      query: { domain: d, q: '\u0301' },
+      claims: reader([d]),
+    });
 
     expect(cursor).toEqual(expect.any(String));
     for (const res of [otherQuery, otherDomain, listing]) {
@@ -280,6 +286,8 @@ describe('GET /accounts?q=', () => {
       expect(res.json.errors).toEqual([{ path: 'query.cursor', message: 'is not a cursor of this listing' }]);
     }
     expect(blank.status).toBe(400);
+    expect(accentOnly.status).toBe(400);
+    expect(accentOnly.json.errors).toEqual([{ path: 'query.q', message: 'must contain a letter or digit' }]);
   });
 });
 

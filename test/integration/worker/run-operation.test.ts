@@ -217,6 +217,14 @@ describe('runOperation with the webhook adapter', () => {
     deps = createWorkerDeps(table.config, { scheduler, alerts, log: silent });
   });
 
+  /**
+   * A platform that waits as long as an operator's action during the attempt takes (the suite's 300 ms
+   * timeout is for the timeout test; a loaded machine can take longer than that to apply a cancel).
+   */
+  function patientPlatform() {
+    return createWebhookPlatform({ url: stub.url, secret: async () => stub.secret, timeoutMs: 30_000 });
+  }
+
   /** Runs the attempt the scheduler asked for last (as the retry queue would, without the wait). */
   async function runScheduled() {
     const { message } = scheduler.scheduled.at(-1)!;
@@ -320,6 +328,7 @@ describe('runOperation with the webhook adapter', () => {
     await runOperation(deps, account.accountId, op.operationId, { round: op.round });
     expect(scheduler.scheduled).toHaveLength(1);
     let round2: Account | undefined;
+    deps = { ...deps, platform: patientPlatform() };
     stub.beforeAnswer(async () => {
       stub.beforeAnswer(null);
       round2 = (
@@ -343,6 +352,7 @@ describe('runOperation with the webhook adapter', () => {
     // Prepare: the operator retries while round 1's attempt is on the platform, which then succeeds
     const account = await createAccount(table, true);
     const op = account.inProgress!;
+    deps = { ...deps, platform: patientPlatform() };
     stub.beforeAnswer(async () => {
       stub.beforeAnswer(null);
       await apply(deps, await read(table, account.accountId), { kind: 'retry', caller: admin }, { race: 'caller' });
@@ -434,6 +444,7 @@ describe('runOperation with the webhook adapter', () => {
     await runOperation(deps, provisioned.accountId, provisioned.inProgress!.operationId);
     const disabling = await start(deps, await read(table, provisioned.accountId), 'disabled');
     let cancelled: Account | undefined;
+    deps = { ...deps, platform: patientPlatform() };
     stub.beforeAnswer(async () => {
       const applied = await apply(
         deps,
@@ -459,6 +470,7 @@ describe('runOperation with the webhook adapter', () => {
     await runOperation(deps, provisioned.accountId, provisioned.inProgress!.operationId);
     const disabling = await start(deps, await read(table, provisioned.accountId), 'disabled');
     stub.failNext(1, 503);
+    deps = { ...deps, platform: patientPlatform() };
     stub.beforeAnswer(async () => {
       await apply(
         deps,
