@@ -86,8 +86,13 @@ function powertoolsLogger(options: { serviceName?: string; functionName?: string
   });
 }
 
-/** A Powertools Metrics of this service (EMF), in `namespace`. */
-function powertoolsMetrics(namespace: string = METRICS_NAMESPACE): Metrics {
+/**
+ * A Powertools Metrics of this service (EMF), in `namespace`: by default the stage's own namespace, which the
+ * stack sets in POWERTOOLS_METRICS_NAMESPACE (two stages in one account never mix metrics).
+ */
+function powertoolsMetrics(
+  namespace: string = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? METRICS_NAMESPACE,
+): Metrics {
   return new Metrics({ namespace, serviceName: SERVICE_NAME });
 }
 

@@ -7,9 +7,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { awsClientConfig } from '../../shared/aws/clients';
 import type { Env } from '../../shared/config';
 import { ConfigError } from '../../shared/errors';
 import { SWEEP_KINDS, type SweepKind } from '../../shared/domain/due';
@@ -30,12 +31,16 @@ function sweepOf(env: Env): SweepKind {
   return sweep;
 }
 
-/** Continues the run in a fresh asynchronous invocation of this same function. */
+/**
+ * Continues the run in a fresh asynchronous invocation of this same function. The Lambda SDK is loaded
+ * here, when first needed: most runs finish in one invocation (SPEC §8).
+ */
 async function invokeSelf(event: SweepEvent): Promise<void> {
   const functionName = process.env['AWS_LAMBDA_FUNCTION_NAME'];
   if (functionName === undefined)
     throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: cannot continue the sweep');
-  lambda ??= new LambdaClient({});
+  const { InvokeCommand, LambdaClient } = await import('../../shared/aws/lambda');
+  lambda ??= new LambdaClient(awsClientConfig({ region: process.env['AWS_REGION'] ?? 'eu-west-2' }));
   await lambda.send(
     new InvokeCommand({
       FunctionName: functionName,

@@ -2,7 +2,7 @@
  * Helpers that tie functions and alarms to the on-call topic.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -36,6 +36,10 @@ interface OnCallAlarmProps {
   readonly description: string;
   readonly treatMissingData?: TreatMissingData;
   readonly evaluationPeriods?: number;
+  /** Of `evaluationPeriods`, how many must breach (all of them by default). */
+  readonly datapointsToAlarm?: number;
+  /** At or above the threshold by default; below it for "did not happen" alarms. */
+  readonly below?: boolean;
 }
 
 /**
@@ -48,8 +52,11 @@ function onCallAlarm(scope: Construct, id: string, topic: ITopic, props: OnCallA
   const alarm = new Alarm(scope, id, {
     metric: props.metric,
     threshold: props.threshold,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    comparisonOperator: props.below
+      ? ComparisonOperator.LESS_THAN_THRESHOLD
+      : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: props.evaluationPeriods ?? 1,
+    datapointsToAlarm: props.datapointsToAlarm,
     treatMissingData: props.treatMissingData ?? TreatMissingData.NOT_BREACHING,
     alarmDescription: props.description,
   });
@@ -63,5 +70,22 @@ function onCallAlarm(scope: Construct, id: string, topic: ITopic, props: OnCallA
 const queueDepth = (queue: IQueue): IMetric =>
   queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' });
 
-export { allowAlerts, onCallAlarm, queueDepth, ALARM_PERIOD };
+/**
+ * A percentage `part` is of `whole` over each period, 0 while `whole` is under `minimum` (a handful of
+ * requests is no rate: one error among three is not an outage). Metric math, so the alarm pages on a rate
+ * rather than on a count that would be noise at thousands of requests a second.
+ *
+ * @example
+ * ratePercent('errors', fn.metricErrors(), fn.metricInvocations(), 20)
+ */
+function ratePercent(label: string, part: IMetric, whole: IMetric, minimum: number): MathExpression {
+  return new MathExpression({
+    expression: `IF(whole >= ${minimum}, 100 * part / whole, 0)`,
+    usingMetrics: { part, whole },
+    label: `${label} (%)`,
+    period: ALARM_PERIOD,
+  });
+}
+
+export { allowAlerts, onCallAlarm, queueDepth, ratePercent, ALARM_PERIOD };
 export type { OnCallAlarmProps };

@@ -46,7 +46,7 @@ class EventPublisher extends Construct {
       memorySize: 512,
       environment: { ...props.environment, EVENT_BUS_NAME: props.eventBus.eventBusName },
     });
-    this.fn.addEventSource(
+    this.fn.live.addEventSource(
       new DynamoEventSource(props.table, {
         ...STREAM_SOURCE,
         batchSize: EVENTS_BATCH_SIZE,

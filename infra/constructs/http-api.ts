@@ -17,18 +17,44 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { hasScope, Scope } from '../../shared/domain/transitions';
 import { ROUTES, type HttpFunction, type Route } from '../../shared/http/routes';
 
-/** Steady-state requests per second and burst for each administrator route (the stage default). */
-const THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+/**
+ * Steady-state requests per second and burst for each administrator and public route (the stage default).
+ * Each route has its own bucket, so their sum counts toward the account quota below.
+ */
+const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
- * The mail platform's routes (the access decision for every login and delivery, login events) carry the
- * platform's traffic, far above administrators': their own, higher limits, sized for the 10-million-account
- * peak of docs/performance.md (the burst is capped by the account's regional quota, 5,000 by default).
+ * The mail platform's routes carry its traffic, far above administrators': their own limits, sized for the
+ * 10-million-account peak of docs/performance.md (access ≈ 6,500 a second, login events ≈ 1,000).
  */
-const PLATFORM_THROTTLE = { rateLimit: 8000, burstLimit: 5000 } as const;
-const PLATFORM_FUNCTIONS: ReadonlySet<HttpFunction> = new Set(['access', 'loginEvents']);
+const PLATFORM_THROTTLE: Readonly<Partial<Record<HttpFunction, { rateLimit: number; burstLimit: number }>>> = {
+  access: { rateLimit: 7000, burstLimit: 3500 },
+  loginEvents: { rateLimit: 1000, burstLimit: 500 },
+};
+
+/**
+ * API Gateway's default account-level quota for HTTP APIs in a region (requests a second), shared by every
+ * API of the account: the sum of all route limits stays under it, so no other route of this API can take
+ * the mail platform's share (docs/deploy.md, "Capacity").
+ */
+const ACCOUNT_QUOTA = { rateLimit: 10_000, burstLimit: 5_000 } as const;
+
+/** The route-level limits of `route`: its platform limits, or the stage default. */
+const routeThrottle = (route: Route): { rateLimit: number; burstLimit: number } =>
+  PLATFORM_THROTTLE[route.function] ?? THROTTLE;
+
+/**
+ * Every scope that grants `scope` (SPEC §4: `accounts:admin` includes write, write includes read): API
+ * Gateway's scope check passes a token carrying any one of a route's scopes and knows no inclusion, so a
+ * route lists them all.
+ *
+ * @example
+ * scopesGranting('accounts:read') // ['accounts:read', 'accounts:write', 'accounts:admin']
+ */
+const scopesGranting = (scope: Scope): string[] => Object.values(Scope).filter((s) => hasScope([s], scope));
 
 /**
  * One JSON line per request. The path names accounts by id; query strings (an email address in
@@ -53,9 +79,11 @@ const ACCESS_LOG_FIELDS = {
 } as const;
 
 interface ServiceApiProps {
+  /** The issuer API Gateway trusts: the stack's user pool or the external one from context. */
   readonly jwtIssuer: string;
+  /** The accepted `aud` (or, for Cognito access tokens, which carry none, `client_id`) values. */
   readonly jwtAudience: readonly string[];
-  /** The function serving each HttpFunction of shared/http/routes.ts. */
+  /** What serves each HttpFunction of shared/http/routes.ts (the functions' `live` aliases). */
   readonly functions: Readonly<Record<HttpFunction, IFunction>>;
 }
 
@@ -109,13 +137,14 @@ class ServiceApi extends Construct {
     };
 
     this.routes = ROUTES.map((route) => {
-      // No authorizationScopes: the functions check scopes themselves, where `accounts:admin` includes
-      // `accounts:write` and write includes read — API Gateway's scope check knows no such inclusion.
+      // The scopes at API Gateway as well as in the function (SPEC §7): a token without any that grants the
+      // route's is refused before a function runs (403, API Gateway's own body).
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.function),
         authorizer: route.scope === null ? undefined : this.authorizer,
+        ...(route.scope === null ? {} : { authorizationScopes: scopesGranting(route.scope) }),
       });
       if (httpRoute === undefined) throw new Error(`no route made for ${route.method} ${route.path}`);
       if (route.scope === null) {
@@ -129,16 +158,24 @@ class ServiceApi extends Construct {
       return { route, httpRoute };
     });
 
-    const platformRoutes = ROUTES.filter((route) => PLATFORM_FUNCTIONS.has(route.function));
+    const platformRoutes = ROUTES.filter((route) => PLATFORM_THROTTLE[route.function] !== undefined);
     (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
       platformRoutes.map((route) => [
         `${route.method} ${route.path}`,
-        // RouteSettings is free-form JSON in the L1: CloudFormation's own property names.
-        { ThrottlingRateLimit: PLATFORM_THROTTLE.rateLimit, ThrottlingBurstLimit: PLATFORM_THROTTLE.burstLimit },
+        // RouteSettings is free-form JSON in the L1: CloudFormation's own property names. Detailed metrics
+        // give the route its own Latency, 4xx and Count (the /access alarms).
+        {
+          ThrottlingRateLimit: routeThrottle(route).rateLimit,
+          ThrottlingBurstLimit: routeThrottle(route).burstLimit,
+          DetailedMetricsEnabled: true,
+        },
       ]),
     );
+    // API Gateway refuses route settings for a route that does not exist yet: on the first deploy into an
+    // empty account the stage must be created after its routes.
+    for (const { httpRoute } of this.routes) this.stage.node.addDependency(httpRoute);
   }
 }
 
-export { ServiceApi, THROTTLE, PLATFORM_THROTTLE, ACCESS_LOG_FIELDS };
+export { ServiceApi, THROTTLE, PLATFORM_THROTTLE, ACCOUNT_QUOTA, ACCESS_LOG_FIELDS, routeThrottle, scopesGranting };
 export type { ServiceApiProps };

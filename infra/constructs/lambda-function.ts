@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, Validations, type Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing, type RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, Runtime, Tracing, type RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -35,7 +35,12 @@ interface LambdaFunctionProps {
   readonly deadLetterQueue?: IQueue;
   readonly recursiveLoop?: RecursiveLoop;
   readonly logRetention?: RetentionDays;
+  /** Concurrent executions set aside for this function alone (and the most it may use). */
+  readonly reservedConcurrentExecutions?: number;
 }
+
+/** The alias every caller invokes; a deployment shifts it to the new version gradually (infra/constructs/rollout.ts). */
+const LIVE_ALIAS = 'live';
 
 /** A cdk-nag acknowledgement: the rule (or `Rule[finding]`) and why it does not apply. */
 interface Acknowledgement {
@@ -58,6 +63,11 @@ class LambdaFunction extends NodejsFunction {
   /** The function's own log group (also `logGroup`, typed as the interface there). */
   readonly functionLogGroup: LogGroup;
   readonly serviceRole: Role;
+  /**
+   * The `live` alias on the current version: what API Gateway, event sources, schedules and triggers invoke,
+   * so a deployment can shift traffic to a new version by degrees and back.
+   */
+  readonly live: Alias;
 
   constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -88,6 +98,7 @@ class LambdaFunction extends NodejsFunction {
       role,
       deadLetterQueue: props.deadLetterQueue,
       recursiveLoop: props.recursiveLoop,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         // Powertools service name and metrics namespace, the same for every function (see docs/runbook.md).
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -116,6 +127,7 @@ class LambdaFunction extends NodejsFunction {
     });
     this.functionLogGroup = logGroup;
     this.serviceRole = role;
+    this.live = new Alias(scope, `${id}Live`, { aliasName: LIVE_ALIAS, version: this.currentVersion });
     this.acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -138,5 +150,5 @@ class LambdaFunction extends NodejsFunction {
   }
 }
 
-export { LambdaFunction, REPO_ROOT };
+export { LambdaFunction, REPO_ROOT, LIVE_ALIAS };
 export type { LambdaFunctionProps, Acknowledgement };

@@ -3,7 +3,7 @@
  * table's stream (only the writes that start a round, per shared/stream/filters.ts); a failed attempt is
  * retried later through the retry queue, whose consumer runs the same operation again.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -20,6 +20,11 @@ import { allowTable, TableAction } from './table-access';
 const WORKER_BATCH_SIZE = 10;
 const WORKER_TIMEOUT = Duration.minutes(3);
 const RETRY_BATCH_SIZE = 5;
+/**
+ * At most this many retry functions run at once (SQS's maximum concurrency), so a platform recovering from
+ * an outage meets a bounded trickle of retries, not a storm: 5 × 5 messages in flight.
+ */
+const RETRY_MAX_CONCURRENCY = 5;
 const RETRY_TIMEOUT = Duration.minutes(2);
 /** Receives of one retry message before it goes to the retry dead-letter queue. */
 const RETRY_MAX_RECEIVES = 5;
@@ -78,7 +83,7 @@ class OperationWorker extends Construct {
       memorySize: 512,
       environment,
     });
-    this.worker.addEventSource(
+    this.worker.live.addEventSource(
       new DynamoEventSource(props.table, {
         ...STREAM_SOURCE,
         batchSize: WORKER_BATCH_SIZE,
@@ -94,13 +99,14 @@ class OperationWorker extends Construct {
       memorySize: 512,
       environment,
     });
-    this.retry.addEventSource(
+    this.retry.live.addEventSource(
       new SqsEventSource(this.retryQueue, {
         batchSize: RETRY_BATCH_SIZE,
+        maxConcurrency: RETRY_MAX_CONCURRENCY,
         reportBatchItemFailures: true,
       }),
     );
-    this.retry.acknowledge({
+    Validations.of(this.retry.live).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:
         'An SQS event source has no on-failure destination: a message that keeps failing moves to the ' +
@@ -126,5 +132,5 @@ class OperationWorker extends Construct {
   }
 }
 
-export { OperationWorker, STREAM_SOURCE };
+export { OperationWorker, STREAM_SOURCE, RETRY_MAX_CONCURRENCY, WORKER_BATCH_SIZE };
 export type { OperationWorkerProps };

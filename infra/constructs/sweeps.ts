@@ -123,7 +123,7 @@ class Sweeps extends Construct {
       description: `mailbox-lifecycle ${schedule.sweep} sweep: ${schedule.description}`,
       schedule: EventSchedule.expression(schedule.expression),
       targets: [
-        new LambdaTarget(fn, {
+        new LambdaTarget(fn.live, {
           // The sweep's own event shape ({dryRun?, maxAffected?, now?, continuation?}): a scheduled run sets none.
           event: RuleTargetInput.fromObject({}),
           deadLetterQueue: this.deadLetterQueue,

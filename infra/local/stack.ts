@@ -3,7 +3,7 @@
  * API serving the real handlers, the stream poller feeding the worker and the event publisher, and the
  * schedules. `npm start` runs it; tests and the bench start the same stack in process on free ports.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -305,7 +305,10 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
 
     const stackFile: StackFile = { apiUrl: api.url, dynamodbEndpoint, tableName, env: stackFileEnv(env) };
     if (options.writeStackFile ?? true) {
-      await writeFile(paths.stackFile, `${JSON.stringify(stackFile, null, 2)}\n`);
+      // Written whole or not at all (a reader polling for it never sees half of it).
+      const partial = `${paths.stackFile}.${process.pid}.tmp`;
+      await writeFile(partial, `${JSON.stringify(stackFile, null, 2)}\n`);
+      await rename(partial, paths.stackFile);
       cleanups.push(async () => {
         // Only our own: another stack may have started on the same directory since.
         if ((await readStackFile(paths))?.apiUrl === api.url) await rm(paths.stackFile, { force: true });

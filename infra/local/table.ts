@@ -24,6 +24,7 @@ const POLL_MS = 50;
 
 const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 const ACTIVE_TIMEOUT_MS = 60_000;
+const INDEX_TIMEOUT_MS = 300_000;
 
 const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute): CreateTableCommandInput['KeySchema'] => [
   { AttributeName: partitionKey.name, KeyType: 'HASH' },
@@ -54,14 +55,13 @@ function createTableInput(tableName: string, definition: TableDefinition = TABLE
   };
 }
 
-async function waitUntilActive(client: AnyClient, tableName: string): Promise<void> {
-  const deadline = Date.now() + ACTIVE_TIMEOUT_MS;
+async function waitUntilActive(client: AnyClient, tableName: string, timeoutMs = ACTIVE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table: table } = await raw(client).send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
-    if (Date.now() > deadline)
-      throw new Error(`table ${tableName} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) throw new Error(`table ${tableName} did not become ACTIVE within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -110,7 +110,8 @@ async function addMissingIndexes(client: AnyClient, tableName: string): Promise<
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
-    await waitUntilActive(client, tableName);
+    // DynamoDB Local builds a new index in the background; on a busy machine that can take a while.
+    await waitUntilActive(client, tableName, INDEX_TIMEOUT_MS);
     added.push(index.IndexName);
   }
   return added;

@@ -5,15 +5,28 @@
 import type { Node } from 'constructs';
 import { loadConfig } from '../../shared/config';
 
+/** How administrators and the mail platform's clients sign in. */
+type DeployAuth =
+  /** The stack's own Cognito user pool (no `jwtIssuer`): hosted sign-in, groups, platform app clients. */
+  | { readonly kind: 'cognito' }
+  /** An external OIDC issuer (Okta, Entra ID) that API Gateway trusts for the audiences given. */
+  | { readonly kind: 'external'; readonly issuer: string; readonly audience: readonly string[] };
+
 interface DeployContext {
-  /** The JWT issuer API Gateway trusts (an https URL). */
-  readonly jwtIssuer: string;
-  /** The audiences API Gateway accepts (`-c jwtAudience=a,b` for several). */
-  readonly jwtAudience: readonly string[];
-  /** Where on-call alerts are emailed; none subscribes when absent. */
-  readonly alertEmail: string | undefined;
+  /** The copy this deployment is (`-c stage=dev`): it names the stack and so every resource in it. */
+  readonly stage: string;
+  readonly auth: DeployAuth;
+  /** Where on-call alerts and alarms are emailed (required: a deployment nobody hears from is broken). */
+  readonly alertEmail: string;
   /** The mail platform's webhook (an https URL); the direct adapter when absent. */
   readonly mailPlatformUrl: string | undefined;
+  /** The console's address, a callback of the Cognito sign-in (an https URL); none when absent. */
+  readonly consoleUrl: string | undefined;
+  /**
+   * Concurrent executions reserved for the access function (`-c accessReservedConcurrency=none` for
+   * none: an account whose Lambda quota is still the new-account default cannot reserve any).
+   */
+  readonly accessReservedConcurrency: number | undefined;
   /**
    * Settings for every function, by the environment variable names shared/config.ts reads
    * (`INACTIVITY_DAYS`, `MAX_FAILED_LOGINS`, …), from context `functionConfig`: an object in cdk.json or
@@ -21,6 +34,26 @@ interface DeployContext {
    */
   readonly functionConfig: Readonly<Record<string, string>>;
 }
+
+/** The stage when none is given. */
+const DEFAULT_STAGE = 'prod';
+const STAGE = /^[a-z][a-z0-9-]{0,15}$/;
+/** Enough for the access path's peak (docs/deploy.md, "Capacity"), well inside a raised account quota. */
+const DEFAULT_ACCESS_RESERVED_CONCURRENCY = 200;
+
+/**
+ * Every context key the app reads (docs/deploy.md names only these; a test checks it).
+ */
+const CONTEXT_KEYS = [
+  'stage',
+  'alertEmail',
+  'jwtIssuer',
+  'jwtAudience',
+  'mailPlatformUrl',
+  'consoleUrl',
+  'accessReservedConcurrency',
+  'functionConfig',
+] as const;
 
 class ContextError extends Error {
   override readonly name = 'ContextError';
@@ -47,6 +80,7 @@ const STACK_MANAGED_VARIABLES: ReadonlySet<string> = new Set([
   'SWEEP',
   'SWEEP_TIME_BUDGET_MS',
   'CLOCK_OVERRIDE',
+  'POWERTOOLS_METRICS_NAMESPACE',
 ]);
 
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -61,6 +95,9 @@ function text(node: Node, key: string): string | undefined {
 }
 
 function httpsUrl(key: string, value: string): string {
+  if (PLACEHOLDER.test(value)) {
+    throw new ContextError(`context ${key} is a placeholder ("${value}"): give the real value (docs/deploy.md)`);
+  }
   let url: URL;
   try {
     url = new URL(value);
@@ -100,33 +137,113 @@ function functionConfig(node: Node): Record<string, string> {
 }
 
 /**
- * Reads and checks the deployment context.
- *
- * @example
- * const app = new App({ context: { jwtIssuer: 'https://id.example.org/', jwtAudience: 'mailbox-lifecycle' } });
- * readDeployContext(app.node).jwtAudience // ['mailbox-lifecycle']
+ * Domains reserved for documentation and testing (RFC 2606, RFC 6761): a value naming one is an example
+ * copied into a deployment, never a real issuer, address or platform.
  */
-function readDeployContext(node: Node): DeployContext {
+const EXAMPLE_DOMAIN = /(^|\.)(example(\.(com|net|org))?|invalid|test|localhost)$/i;
+/** What a value copied from a template still says instead of the real one. */
+const PLACEHOLDER = /[<>…]|\.\.\.|placeholder|changeme|change-me|your[-_]|todo|xxx/i;
+
+/** Refuses a placeholder or a domain reserved for examples in `value` (whose host is `host`). */
+function notExample(key: string, value: string, host: string): string {
+  if (PLACEHOLDER.test(value)) {
+    throw new ContextError(`context ${key} is a placeholder ("${value}"): give the real value (docs/deploy.md)`);
+  }
+  if (EXAMPLE_DOMAIN.test(host)) {
+    throw new ContextError(
+      `context ${key} names an example domain (${host}), which nothing real can use: give the real value (docs/deploy.md)`,
+    );
+  }
+  return value;
+}
+
+function email(key: string, value: string): string {
+  if (PLACEHOLDER.test(value)) {
+    throw new ContextError(`context ${key} is a placeholder ("${value}"): give the real value (docs/deploy.md)`);
+  }
+  if (!EMAIL.test(value)) throw new ContextError(`context ${key} must be an email address, got "${value}"`);
+  return notExample(key, value, value.slice(value.lastIndexOf('@') + 1));
+}
+
+function stage(node: Node): string {
+  const value = text(node, 'stage') ?? DEFAULT_STAGE;
+  if (!STAGE.test(value)) {
+    throw new ContextError(
+      `context stage must be 1 to 16 lowercase letters, digits or hyphens starting with a letter, got "${value}"`,
+    );
+  }
+  return value;
+}
+
+function auth(node: Node): DeployAuth {
   const issuer = text(node, 'jwtIssuer');
   const audience = text(node, 'jwtAudience');
-  if (issuer === undefined) throw new ContextError('context jwtIssuer is required (-c jwtIssuer=https://…)');
-  if (audience === undefined) throw new ContextError('context jwtAudience is required (-c jwtAudience=…)');
+  if (issuer === undefined) {
+    if (audience !== undefined) {
+      throw new ContextError('context jwtAudience needs jwtIssuer (without both, the stack makes its own user pool)');
+    }
+    return { kind: 'cognito' };
+  }
+  if (audience === undefined)
+    throw new ContextError('context jwtAudience is required with jwtIssuer (-c jwtAudience=…)');
+  const url = httpsUrl('jwtIssuer', issuer);
+  notExample('jwtIssuer', url, new URL(url).hostname);
+  const audiences = audience
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  for (const a of audiences) notExample('jwtAudience', a, '');
+  return { kind: 'external', issuer: url, audience: audiences };
+}
+
+function reservedConcurrency(node: Node): number | undefined {
+  const raw: unknown = node.tryGetContext('accessReservedConcurrency');
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_ACCESS_RESERVED_CONCURRENCY;
+  if (raw === 'none') return undefined;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ContextError(
+      `context accessReservedConcurrency must be a positive integer or "none", got "${String(raw)}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads and checks the deployment context. A placeholder, an example domain or a missing alert address
+ * stops the synth with a message naming the key: a deploy never succeeds into a broken state.
+ *
+ * @example
+ * const app = new App({ context: { alertEmail: 'oncall@mail.acme-corp.net' } });
+ * readDeployContext(app.node).auth // { kind: 'cognito' }
+ */
+function readDeployContext(node: Node): DeployContext {
   const alertEmail = text(node, 'alertEmail');
-  if (alertEmail !== undefined && !EMAIL.test(alertEmail)) {
-    throw new ContextError(`context alertEmail must be an email address, got "${alertEmail}"`);
+  if (alertEmail === undefined) {
+    throw new ContextError(
+      'context alertEmail is required (-c alertEmail=oncall@…): without it alarms and alerts page nobody',
+    );
   }
   const mailPlatformUrl = text(node, 'mailPlatformUrl');
+  const consoleUrl = text(node, 'consoleUrl');
+  const url = (key: string, value: string): string => notExample(key, httpsUrl(key, value), new URL(value).hostname);
   return {
-    jwtIssuer: httpsUrl('jwtIssuer', issuer),
-    jwtAudience: audience
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a !== ''),
-    alertEmail,
-    mailPlatformUrl: mailPlatformUrl === undefined ? undefined : httpsUrl('mailPlatformUrl', mailPlatformUrl),
+    stage: stage(node),
+    auth: auth(node),
+    alertEmail: email('alertEmail', alertEmail),
+    mailPlatformUrl: mailPlatformUrl === undefined ? undefined : url('mailPlatformUrl', mailPlatformUrl),
+    consoleUrl: consoleUrl === undefined ? undefined : url('consoleUrl', consoleUrl),
+    accessReservedConcurrency: reservedConcurrency(node),
     functionConfig: functionConfig(node),
   };
 }
 
-export { readDeployContext, ContextError, STACK_MANAGED_VARIABLES };
-export type { DeployContext };
+export {
+  readDeployContext,
+  ContextError,
+  STACK_MANAGED_VARIABLES,
+  CONTEXT_KEYS,
+  DEFAULT_STAGE,
+  DEFAULT_ACCESS_RESERVED_CONCURRENCY,
+};
+export type { DeployContext, DeployAuth };

@@ -5,7 +5,18 @@
  * nothing from this stack, so changing what runs never updates it.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  Stats,
+  TreatMissingData,
+  type Alarm,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { CfnUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -16,9 +27,11 @@ import { METRICS_NAMESPACE } from '../../shared/observability';
 import { SweepMetric, sweepDimensions } from '../../shared/sweeps/metrics';
 import { AlertTopic } from '../constructs/alert-topic';
 import { ConsoleSite } from '../constructs/console-site';
-import { ALARM_PERIOD, onCallAlarm, queueDepth } from '../constructs/alerting';
+import { ALARM_PERIOD, onCallAlarm, queueDepth, ratePercent } from '../constructs/alerting';
 import { EventPublisher } from '../constructs/event-publisher';
 import { ServiceApi } from '../constructs/http-api';
+import { Rollouts } from '../constructs/rollout';
+import { AdminUserPool } from '../constructs/user-pool';
 import { LambdaFunction } from '../constructs/lambda-function';
 import { pascal } from '../constructs/names';
 import { OperationWorker } from '../constructs/operation-worker';
@@ -53,8 +66,32 @@ const HTTP_TABLE_ACCESS: Readonly<Record<HttpFunction, TableAccess | null>> = {
   public: null,
 };
 
-/** API errors in one alarm period that page on-call (the API never answers 5xx for bad input). */
-const API_5XX_THRESHOLD = 5;
+/**
+ * The thresholds of the alarms that page on-call (SPEC §7). Rates are percentages over one alarm period
+ * (five minutes) and count only from a minimum number of requests: at thousands of requests a second a
+ * count would be noise, and at a handful one failure would be a rate.
+ */
+const THRESHOLDS = {
+  /** The API's 5xx among all its answers (it never answers 5xx for bad input). */
+  api5xxPercent: 1,
+  /** `GET /access` 4xx among its answers: unknown addresses answer 404 (a few %); tokens refused are 401/403. */
+  access4xxPercent: 20,
+  /** `GET /access` p99 latency, milliseconds, for three periods in a row. */
+  accessP99Ms: 250,
+  /** Requests (or invocations) a period before a rate counts. */
+  minimumRequests: 100,
+  /** A function's errors among its invocations. */
+  functionErrorPercent: 1,
+  /** A function's throttles among its invocations and throttles. */
+  functionThrottlePercent: 1,
+  /** How far behind a stream consumer may run (its oldest record's age), milliseconds, for two periods. */
+  iteratorAgeMs: 10 * 60 * 1000,
+  /** DynamoDB read and write throttle events a period, for two periods in a row. */
+  tableThrottleEvents: 10,
+} as const;
+
+/** The metrics namespace of a stage: two stages in one account must not alarm on each other's metrics. */
+const metricsNamespace = (stage: string): string => `${METRICS_NAMESPACE}/${stage}`;
 
 interface ServiceStackProps extends StackProps {
   readonly context: DeployContext;
@@ -79,20 +116,27 @@ const FAILED_ACCOUNT_LOG = {
  * A metric the sweep functions emit (shared/sweeps/metrics.ts), with the dimensions they emit it with, over
  * one period of the sweep's schedule (a day for the daily sweeps).
  */
-const sweepMetric = (schedule: Schedule, metricName: SweepMetric, statistic: string): Metric =>
+const sweepMetric = (namespace: string, schedule: Schedule, metricName: SweepMetric, statistic: string): Metric =>
   new Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace,
     metricName,
     dimensionsMap: { ...sweepDimensions(schedule.sweep) },
     statistic,
     period: Duration.minutes(schedule.everyMinutes),
   });
 
+/** A function the stack runs, by the name its alarms and rollout carry. */
+interface NamedFunction {
+  readonly name: string;
+  readonly fn: LambdaFunction;
+}
+
 /**
- * Everything that runs (API, functions, queues, schedules, alerts, alarms) and, nested, the data.
+ * Everything that runs (API, functions, queues, schedules, sign-in, alerts, alarms, dashboard, rollouts)
+ * and, nested, the data.
  *
  * @example
- * const service = new ServiceStack(app, 'MailboxLifecycle-Service', { context: readDeployContext(app.node) });
+ * const service = new ServiceStack(app, 'MailboxLifecycle-prod', { context: readDeployContext(app.node) });
  * service.data.table // the table, in the nested stack
  */
 class ServiceStack extends Stack {
@@ -107,6 +151,14 @@ class ServiceStack extends Stack {
   readonly platformSecret: Secret | undefined;
   /** The admin console (S3 + CloudFront), with the API on its origin. */
   readonly console: ConsoleSite;
+  /** The stack's own user pool; undefined when an external issuer (`jwtIssuer`) signs the tokens. */
+  readonly userPool: AdminUserPool | undefined;
+  readonly rollouts: Rollouts;
+  readonly dashboard: Dashboard;
+  /** The namespace of this stage's own metrics (sweeps, worker, HTTP). */
+  readonly metricsNamespace: string;
+  /** Every alarm, by construct id. */
+  readonly alarms = new Map<string, Alarm>();
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -117,16 +169,33 @@ class ServiceStack extends Stack {
     });
     const { table, eventBus } = this.data;
     const { context } = props;
-    const common = { TABLE_NAME: table.tableName, ...context.functionConfig };
+    this.metricsNamespace = metricsNamespace(context.stage);
+    const observability = { POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace };
+    const common = { TABLE_NAME: table.tableName, ...observability, ...context.functionConfig };
 
     this.alerts = new AlertTopic(this, 'Alerts', { email: context.alertEmail });
     const alertTopic = this.alerts.topic;
 
-    this.httpFunctions = this.makeHttpFunctions(table, common);
+    this.userPool =
+      context.auth.kind === 'cognito'
+        ? new AdminUserPool(this, 'SignIn', {
+            stage: context.stage,
+            consoleUrl: context.consoleUrl,
+            environment: observability,
+          })
+        : undefined;
+    const jwt =
+      context.auth.kind === 'external'
+        ? { jwtIssuer: context.auth.issuer, jwtAudience: context.auth.audience }
+        : { jwtIssuer: this.userPool!.issuer, jwtAudience: this.userPool!.audiences };
+
+    this.httpFunctions = this.makeHttpFunctions(table, common, context.accessReservedConcurrency);
     this.api = new ServiceApi(this, 'Api', {
-      jwtIssuer: context.jwtIssuer,
-      jwtAudience: context.jwtAudience,
-      functions: this.httpFunctions,
+      ...jwt,
+      functions: Object.fromEntries(Object.entries(this.httpFunctions).map(([name, fn]) => [name, fn.live])) as Record<
+        HttpFunction,
+        LambdaFunction['live']
+      >,
     });
 
     const platform = this.makePlatform(context.mailPlatformUrl);
@@ -144,13 +213,11 @@ class ServiceStack extends Stack {
       environment: { ...common, ALERT_TOPIC_ARN: alertTopic.topicArn },
     });
 
+    this.rollouts = new Rollouts(this, 'Rollouts');
     this.makeAlarms();
+    this.dashboard = this.makeDashboard();
 
-    this.console = new ConsoleSite(this, 'Console', {
-      api: this.api.api,
-      issuer: context.jwtIssuer,
-      clientId: context.jwtAudience[0]!,
-    });
+    this.console = this.makeConsole(context);
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The admin console' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
@@ -160,15 +227,83 @@ class ServiceStack extends Stack {
       value: eventBus.eventBusName,
       description: 'AccountStatusChanged events (EventBridge)',
     });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'DeploymentApplication', {
+      value: this.rollouts.application.applicationName,
+      description: 'CodeDeploy application of the canary rollouts (one deployment group per function)',
+    });
     if (this.platformSecret !== undefined) {
       new CfnOutput(this, 'MailPlatformSecretArn', {
         value: this.platformSecret.secretArn,
         description: 'The webhook signing secret to share with the mail platform',
       });
     }
+    if (this.userPool !== undefined) this.makeSignInOutputs(this.userPool);
   }
 
-  private makeHttpFunctions(table: ITable, environment: Record<string, string>): Record<HttpFunction, LambdaFunction> {
+  /** Every function of the stack, named as its alarms and deployment group are. */
+  get functions(): NamedFunction[] {
+    return [
+      ...HTTP_FUNCTIONS.map((name) => ({ name: pascal(name), fn: this.httpFunctions[name] })),
+      { name: 'Worker', fn: this.worker.worker },
+      { name: 'Retry', fn: this.worker.retry },
+      { name: 'Events', fn: this.events.fn },
+      ...this.sweeps.functions.map(({ schedule, fn }) => ({ name: `${pascal(schedule.sweep)}Sweep`, fn })),
+      ...(this.userPool === undefined ? [] : [{ name: 'PreToken', fn: this.userPool.trigger }]),
+    ];
+  }
+
+  /**
+   * The console, signing in against the stack's user pool (its console client, whose hosted sign-in and
+   * token endpoint live on the pool's domain) or against the external issuer (its first audience as the
+   * client id). With the user pool, the console's own address is a callback of the console client, besides
+   * any `consoleUrl` of the context.
+   */
+  private makeConsole(context: DeployContext): ConsoleSite {
+    const pool = this.userPool;
+    if (pool === undefined) {
+      if (context.auth.kind !== 'external') throw new Error('no user pool and no external issuer');
+      return new ConsoleSite(this, 'Console', {
+        api: this.api.api,
+        issuer: context.auth.issuer,
+        clientId: context.auth.audience[0]!,
+      });
+    }
+    const site = new ConsoleSite(this, 'Console', {
+      api: this.api.api,
+      issuer: pool.issuer,
+      clientId: pool.consoleClient.userPoolClientId,
+      // The console client may ask for these; the token trigger adds the service's scopes and domains.
+      scope: 'openid email',
+      signInOrigins: [`https://cognito-idp.${this.region}.${this.urlSuffix}`, pool.domain.baseUrl()],
+    });
+    const client = pool.consoleClient.node.defaultChild as CfnUserPoolClient;
+    const urls = [`${site.url}/`, ...(context.consoleUrl === undefined ? [] : [context.consoleUrl])];
+    client.callbackUrLs = urls;
+    client.logoutUrLs = urls;
+    return site;
+  }
+
+  private makeSignInOutputs(pool: AdminUserPool): void {
+    const outputs: Record<string, [string, string]> = {
+      UserPoolId: [pool.userPool.userPoolId, 'Cognito user pool of the administrators'],
+      JwtIssuer: [pool.issuer, 'The issuer of the tokens API Gateway trusts'],
+      SignInUrl: [pool.domain.baseUrl(), 'Hosted sign-in (and /oauth2/token) of the user pool'],
+      ConsoleClientId: [pool.consoleClient.userPoolClientId, "The console's app client (code grant with PKCE)"],
+      MtaClientId: [pool.platformClients.Mta.userPoolClientId, "The MTA's app client (client credentials)"],
+      LoginServiceClientId: [
+        pool.platformClients.LoginService.userPoolClientId,
+        "The login service's app client (client credentials)",
+      ],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
+  }
+
+  private makeHttpFunctions(
+    table: ITable,
+    environment: Record<string, string>,
+    accessReservedConcurrency: number | undefined,
+  ): Record<HttpFunction, LambdaFunction> {
     const entries = HTTP_FUNCTIONS.map((name) => {
       const fn = new LambdaFunction(this, `${pascal(name)}Function`, {
         entry: HTTP_FUNCTION_ENTRIES[name],
@@ -176,6 +311,11 @@ class ServiceStack extends Stack {
         timeout: Duration.seconds(15),
         memorySize: 1024,
         environment,
+        // The mail path's own share of the account's concurrency: no other function can take it, and it
+        // cannot take more (docs/deploy.md, "Capacity").
+        ...(name === 'access' && accessReservedConcurrency !== undefined
+          ? { reservedConcurrentExecutions: accessReservedConcurrency }
+          : {}),
       });
       const access = HTTP_TABLE_ACCESS[name];
       if (access !== null) allowTable(fn, table, access);
@@ -210,33 +350,85 @@ class ServiceStack extends Stack {
     };
   }
 
-  /** Per sweep: its function's errors and the accounts it could not change; the stuck count. */
-  private makeSweepAlarms(): void {
-    const topic = this.alerts.topic;
-    for (const { schedule, fn } of this.sweeps.functions) {
-      onCallAlarm(this, `${pascal(schedule.sweep)}SweepErrorsAlarm`, topic, {
-        metric: fn.metricErrors({ period: ALARM_PERIOD, statistic: Stats.SUM }),
-        threshold: 1,
+  private alarm(id: string, props: Parameters<typeof onCallAlarm>[3]): Alarm {
+    const alarm = onCallAlarm(this, id, this.alerts.topic, props);
+    this.alarms.set(id, alarm);
+    return alarm;
+  }
+
+  /**
+   * A function's errors and throttles: as rates of its invocations, or, for a sweep (a few invocations a day,
+   * where one failure matters), as counts. They page, and roll a new version back during its canary.
+   */
+  private functionAlarms({ name, fn }: NamedFunction, asCount: boolean): Alarm[] {
+    const metric = (m: Metric): Metric => m.with({ period: ALARM_PERIOD, statistic: Stats.SUM });
+    const errors = metric(fn.metricErrors());
+    const throttles = metric(fn.metricThrottles());
+    const invocations = metric(fn.metricInvocations());
+    if (asCount) {
+      return [
+        this.alarm(`${name}ErrorsAlarm`, {
+          metric: errors,
+          threshold: 1,
+          description: `The ${name} function failed. Its logs say why; a sweep is safe to re-run (docs/runbook.md).`,
+        }),
+        this.alarm(`${name}ThrottlesAlarm`, {
+          metric: throttles,
+          threshold: 1,
+          description: `The ${name} function was throttled: the account's Lambda concurrency is exhausted (docs/deploy.md, "Capacity").`,
+        }),
+      ];
+    }
+    const tried = new MathExpression({ expression: 'i + t', usingMetrics: { i: invocations, t: throttles } });
+    return [
+      this.alarm(`${name}ErrorRateAlarm`, {
+        metric: ratePercent(`${name} errors`, errors, invocations, THRESHOLDS.minimumRequests / 10),
+        threshold: THRESHOLDS.functionErrorPercent,
         description:
-          `The ${schedule.sweep} sweep failed. It is safe to re-run (docs/runbook.md); its logs ` + 'say why.',
-      });
+          `${THRESHOLDS.functionErrorPercent} % or more of the ${name} function's invocations failed in five ` +
+          'minutes. Its logs say why; during a deployment CodeDeploy rolls the new version back.',
+      }),
+      this.alarm(`${name}ThrottleRateAlarm`, {
+        metric: ratePercent(`${name} throttles`, throttles, tried, THRESHOLDS.minimumRequests / 10),
+        threshold: THRESHOLDS.functionThrottlePercent,
+        description:
+          `${THRESHOLDS.functionThrottlePercent} % or more of the ${name} function's invocations were throttled ` +
+          `in five minutes: its reserved concurrency or the account's is exhausted (docs/deploy.md, "Capacity").`,
+      }),
+    ];
+  }
+
+  /** Per sweep: it ran, its accounts it could not change; the stuck count. */
+  private makeSweepAlarms(): void {
+    for (const { schedule, fn } of this.sweeps.functions) {
+      const name = pascal(schedule.sweep);
       // Every real run emits Failed (0 when all went well), a continued run once per invocation: their sum
       // over one period of the schedule. Between runs and for dry runs there is no data: nothing failed.
       const log = schedule.sweep === 'stuck' ? FAILED_ACCOUNT_LOG.stuck : FAILED_ACCOUNT_LOG.sweep;
-      onCallAlarm(this, `${pascal(schedule.sweep)}SweepFailedAlarm`, topic, {
-        metric: sweepMetric(schedule, SweepMetric.FAILED, Stats.SUM),
+      this.alarm(`${name}SweepFailedAlarm`, {
+        metric: sweepMetric(this.metricsNamespace, schedule, SweepMetric.FAILED, Stats.SUM),
         threshold: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         description:
           `The ${schedule.sweep} sweep could not handle some accounts (metric ${SweepMetric.FAILED}); ` +
           `their ids and errors are in its logs ("${log}"). The next run tries them again; see docs/runbook.md.`,
       });
+      // A schedule disabled, deleted or failing to invoke leaves no invocation: no data is the alarm.
+      this.alarm(`${name}SweepDidNotRunAlarm`, {
+        metric: fn.metricInvocations({ period: Duration.minutes(schedule.everyMinutes), statistic: Stats.SUM }),
+        threshold: 1,
+        below: true,
+        treatMissingData: TreatMissingData.BREACHING,
+        description:
+          `The ${schedule.sweep} sweep did not run in its period (${schedule.expression}): check its EventBridge ` +
+          'rule is enabled and its dead-letter queue; run it by hand (docs/deploy.md, "Running a sweep by hand").',
+      });
     }
     const stuck = SCHEDULES.find((s) => s.sweep === 'stuck');
     if (stuck === undefined) throw new Error('shared/schedules.ts has no stuck sweep');
     // The stuck detector emits StuckAccounts on every run (0 when none).
-    onCallAlarm(this, 'StuckAccountsAlarm', topic, {
-      metric: sweepMetric(stuck, SweepMetric.STUCK_ACCOUNTS, Stats.MAXIMUM),
+    this.alarm('StuckAccountsAlarm', {
+      metric: sweepMetric(this.metricsNamespace, stuck, SweepMetric.STUCK_ACCOUNTS, Stats.MAXIMUM),
       threshold: 1,
       // Between runs there is no data: keep the state the last run set.
       treatMissingData: TreatMissingData.IGNORE,
@@ -246,15 +438,91 @@ class ServiceStack extends Stack {
     });
   }
 
-  private makeAlarms(): void {
-    this.makeSweepAlarms();
-    const topic = this.alerts.topic;
-    onCallAlarm(this, 'Api5xxAlarm', topic, {
-      metric: this.api.api.metricServerError({ period: ALARM_PERIOD, statistic: Stats.SUM }),
-      threshold: API_5XX_THRESHOLD,
+  /** `GET /access`'s own metrics (the stage's detailed metrics for that route). */
+  private accessMetric(metricName: string, statistic: string): Metric {
+    return new Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName,
+      dimensionsMap: { ApiId: this.api.api.apiId, Stage: this.api.stage.stageName, Route: 'GET /access' },
+      statistic,
+      period: ALARM_PERIOD,
+    });
+  }
+
+  private makeApiAlarms(): void {
+    const api = this.api.api;
+    this.alarm('Api5xxRateAlarm', {
+      metric: ratePercent(
+        'API 5xx',
+        api.metricServerError({ period: ALARM_PERIOD, statistic: Stats.SUM }),
+        api.metricCount({ period: ALARM_PERIOD, statistic: Stats.SUM }),
+        THRESHOLDS.minimumRequests,
+      ),
+      threshold: THRESHOLDS.api5xxPercent,
       description:
-        `The HTTP API answered ${API_5XX_THRESHOLD} or more 5xx in five minutes: a fault or an ` +
+        `${THRESHOLDS.api5xxPercent} % or more of the HTTP API's answers in five minutes were 5xx: a fault or an ` +
         "outage, never bad input. See the access logs and the functions' logs.",
+    });
+    this.alarm('AccessLatencyAlarm', {
+      metric: this.accessMetric('Latency', 'p99'),
+      threshold: THRESHOLDS.accessP99Ms,
+      evaluationPeriods: 3,
+      description:
+        `GET /access answered slower than ${THRESHOLDS.accessP99Ms} ms at p99 for 15 minutes: the MTA waits ` +
+        "on every delivery. Check DynamoDB latency and throttling, and the access function's duration.",
+    });
+    this.alarm('Access4xxRateAlarm', {
+      metric: ratePercent(
+        'GET /access 4xx',
+        this.accessMetric('4xx', Stats.SUM),
+        this.accessMetric('Count', Stats.SUM),
+        THRESHOLDS.minimumRequests,
+      ),
+      threshold: THRESHOLDS.access4xxPercent,
+      description:
+        `${THRESHOLDS.access4xxPercent} % or more of GET /access answers in five minutes were 4xx: usually the ` +
+        "MTA's or login service's token expired or lost its scope (401/403 in the access logs), or a " +
+        'flood of unknown addresses (404).',
+    });
+  }
+
+  private makeAlarms(): void {
+    for (const named of this.functions) {
+      const isSweep = this.sweeps.functions.some(({ fn }) => fn === named.fn);
+      this.rollouts.add(named.name, named.fn, this.functionAlarms(named, isSweep));
+    }
+    this.makeSweepAlarms();
+    this.makeApiAlarms();
+    for (const [name, fn] of [
+      ['Worker', this.worker.worker],
+      ['Events', this.events.fn],
+    ] as const) {
+      this.alarm(`${name}IteratorAgeAlarm`, {
+        metric: fn.metric('IteratorAge', { period: ALARM_PERIOD, statistic: Stats.MAXIMUM }),
+        threshold: THRESHOLDS.iteratorAgeMs,
+        evaluationPeriods: 2,
+        description:
+          `The ${name} function is more than ${THRESHOLDS.iteratorAgeMs / 60_000} minutes behind the table's ` +
+          'stream for ten minutes: a bulk change it cannot keep up with, or a batch it keeps failing on ' +
+          '(its logs, its dead-letter queue). Records older than 24 hours are dropped to the dead-letter queue.',
+      });
+    }
+    const { table } = this.data;
+    this.alarm('TableThrottleAlarm', {
+      metric: new MathExpression({
+        expression: 'r + w',
+        usingMetrics: {
+          r: table.metric('ReadThrottleEvents', { period: ALARM_PERIOD, statistic: Stats.SUM }),
+          w: table.metric('WriteThrottleEvents', { period: ALARM_PERIOD, statistic: Stats.SUM }),
+        },
+        label: 'DynamoDB throttle events',
+        period: ALARM_PERIOD,
+      }),
+      threshold: THRESHOLDS.tableThrottleEvents,
+      evaluationPeriods: 2,
+      description:
+        'DynamoDB throttled reads or writes of the table for ten minutes: traffic above what on-demand has ' +
+        'scaled to, or a hot partition (docs/performance.md, "Partition limits").',
     });
     const dlqs = [
       [
@@ -282,11 +550,51 @@ class ServiceStack extends Stack {
           'scheduled run picks the work up; see the sweep alarms and logs.',
       ],
     ] as const;
-    for (const [id, queue, description] of dlqs) {
-      onCallAlarm(this, id, topic, { metric: queueDepth(queue), threshold: 1, description });
-    }
+    for (const [id, queue, description] of dlqs)
+      this.alarm(id, { metric: queueDepth(queue), threshold: 1, description });
+  }
+
+  /** One dashboard: every alarm's state, then the metrics on-call looks at first. */
+  private makeDashboard(): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: this.stackName });
+    const graph = (title: string, left: IMetric[]): GraphWidget => new GraphWidget({ title, left, width: 12 });
+    const alarms = [...this.alarms.values()];
+    dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 }));
+    dashboard.addWidgets(
+      graph('GET /access latency (ms)', [this.accessMetric('Latency', 'p50'), this.accessMetric('Latency', 'p99')]),
+      graph('GET /access answers', [
+        this.accessMetric('Count', Stats.SUM),
+        this.accessMetric('4xx', Stats.SUM),
+        this.accessMetric('5xx', Stats.SUM),
+      ]),
+    );
+    const ofFunctions = (metric: (fn: LambdaFunction) => Metric): IMetric[] =>
+      this.functions.map(({ name, fn }) => metric(fn).with({ label: name, period: ALARM_PERIOD }));
+    dashboard.addWidgets(
+      graph(
+        'Function errors',
+        ofFunctions((fn) => fn.metricErrors({ statistic: Stats.SUM })),
+      ),
+      graph(
+        'Function throttles',
+        ofFunctions((fn) => fn.metricThrottles({ statistic: Stats.SUM })),
+      ),
+    );
+    dashboard.addWidgets(
+      graph('Stream consumers behind (ms)', [
+        this.worker.worker.metric('IteratorAge', { statistic: Stats.MAXIMUM, label: 'Worker' }),
+        this.events.fn.metric('IteratorAge', { statistic: Stats.MAXIMUM, label: 'Events' }),
+      ]),
+      graph('Dead letters', [
+        queueDepth(this.worker.deadLetterQueue),
+        queueDepth(this.worker.retryDeadLetterQueue),
+        queueDepth(this.events.deadLetterQueue),
+        queueDepth(this.sweeps.deadLetterQueue),
+      ]),
+    );
+    return dashboard;
   }
 }
 
-export { ServiceStack, HTTP_TABLE_ACCESS };
-export type { ServiceStackProps };
+export { ServiceStack, HTTP_TABLE_ACCESS, THRESHOLDS, metricsNamespace };
+export type { ServiceStackProps, NamedFunction };

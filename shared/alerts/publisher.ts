@@ -4,7 +4,8 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
 import { reportError } from '../observability';
 import type { AlertPublisher } from './alert';
@@ -40,9 +41,18 @@ function alertSubject(summary: string): string {
   return line.length <= MAX_SUBJECT_LENGTH ? line : `${line.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }
 
-function snsPublisher(topicArn: string, sns: SnsClient): AlertPublisher {
+/**
+ * The SNS SDK, loaded when the first alert goes out: most invocations of the functions that may alert send
+ * none, and need not pay for loading it at start (SPEC §8).
+ */
+const loadSns = () => import('../aws/sns');
+
+function snsPublisher(topicArn: string, region: string, injected: SnsClient | undefined): AlertPublisher {
+  let sns = injected;
   return {
     async publish(alert) {
+      const { PublishCommand, SNSClient } = await loadSns();
+      sns ??= new SNSClient(awsClientConfig({ region }));
       await sns.send(
         new PublishCommand({
           TopicArn: topicArn,
@@ -102,7 +112,7 @@ function createAlertPublisher(
   options: PublisherOptions = {},
 ): AlertPublisher {
   const { topicArn } = config.alerts;
-  if (topicArn !== undefined) return snsPublisher(topicArn, options.sns ?? new SNSClient({ region: config.region }));
+  if (topicArn !== undefined) return snsPublisher(topicArn, config.region, options.sns);
   return localPublisher(config.alerts, options);
 }
 

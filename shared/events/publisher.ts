@@ -7,6 +7,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
 import { reportError } from '../observability';
 import type { HistoryEntry } from '../domain/account';
@@ -142,7 +143,7 @@ function createEventPublisher(
   if (busName !== undefined) {
     return eventBridgePublisher(
       busName,
-      options.eventBridge ?? new EventBridgeClient({ region: config.region }),
+      options.eventBridge ?? new EventBridgeClient(awsClientConfig(config)),
       onError,
     );
   }

@@ -1,8 +1,10 @@
 /**
  * The one parser of the token's claims as API Gateway's JWT authorizer hands them to a function (and the
  * local server, in exactly the same form): every claim a string, an array claim one bracketed string.
- * `sub` is the actor, `scope` is space-separated, `domains` is `*`, one domain, a comma-separated list,
- * API Gateway's `[a.org b.org]`, or a JSON array string.
+ * `sub` is the actor; the scopes are in `scope` (OAuth's space-separated string: Cognito, most issuers) or
+ * `scp` (Okta's array, Entra ID's space-separated string), either as a string or an array — the same two
+ * claims API Gateway's route scopes check; `domains` is `*`, one domain, a comma-separated list, API
+ * Gateway's `[a.org b.org]`, or a JSON array string.
  */
 import { BadClaimsError } from '../errors';
 import type { DomainGrant } from '../services/caller';
@@ -52,7 +54,7 @@ function parseDomains(raw: RawClaim | undefined): DomainGrant {
   return [...new Set(domains)];
 }
 
-/** The scope claim: space-separated (or, leniently, an array claim); absent means none. */
+/** One scope claim: space-separated, or an array claim in any of its forms; absent means none. */
 function parseScopes(raw: RawClaim | undefined): readonly string[] {
   if (raw === undefined) return [];
   const items = listItems(raw);
@@ -68,6 +70,7 @@ function parseScopes(raw: RawClaim | undefined): readonly string[] {
  * @example
  * parseClaims({ sub: 'alice', scope: 'accounts:read accounts:write', domains: '[a.org b.org]' })
  * // { sub: 'alice', scopes: ['accounts:read', 'accounts:write'], domains: ['a.org', 'b.org'] }
+ * parseClaims({ sub: 'bob', scp: ['accounts:read'] }).scopes // ['accounts:read'] (Okta)
  */
 function parseClaims(raw: Readonly<Record<string, RawClaim>> | undefined | null): Claims {
   if (raw === undefined || raw === null) throw new BadClaimsError('no token');
@@ -75,7 +78,9 @@ function parseClaims(raw: Readonly<Record<string, RawClaim>> | undefined | null)
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > SUB_MAX) {
     throw new BadClaimsError('the token has no usable sub claim');
   }
-  return { sub, scopes: parseScopes(raw.scope), domains: parseDomains(raw.domains) };
+  // An issuer sends one of the two; a token carrying both is granted what either says.
+  const scopes = [...new Set([...parseScopes(raw.scope), ...parseScopes(raw.scp)])];
+  return { sub, scopes, domains: parseDomains(raw.domains) };
 }
 
 export { parseClaims };

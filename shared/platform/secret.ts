@@ -2,7 +2,8 @@
  * The webhook secret: MAIL_PLATFORM_SECRET itself locally, or read once from Secrets Manager
  * (MAIL_PLATFORM_SECRET_ARN) in the cloud and cached for the life of the process.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
 import { errorKind } from '../errors';
 
@@ -10,6 +11,9 @@ import { errorKind } from '../errors';
 class SecretUnavailableError extends errorKind('SecretUnavailableError', 'secret_unavailable') {}
 
 type SecretsClient = Pick<SecretsManagerClient, 'send'>;
+
+/** The Secrets Manager SDK, loaded at the first read (once per process, and only with the webhook adapter). */
+const loadSecretsManager = () => import('../aws/secrets-manager');
 
 /**
  * A function returning the platform secret; a failed Secrets Manager read is not cached (the next call
@@ -29,7 +33,8 @@ function platformSecret(config: Pick<Config, 'region' | 'worker'>, client?: Secr
   }
   let cached: Promise<string> | null = null;
   const read = async (): Promise<string> => {
-    const secrets = client ?? new SecretsManagerClient({ region: config.region });
+    const { GetSecretValueCommand, SecretsManagerClient } = await loadSecretsManager();
+    const secrets = client ?? new SecretsManagerClient(awsClientConfig(config));
     const result = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
     if (!result.SecretString) throw new SecretUnavailableError(`secret ${arn} has no string value`);
     return result.SecretString;

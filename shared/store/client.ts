@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig, dynamoDbTimeouts } from '../aws/clients';
 import type { Config } from '../config';
 
 type ClientConfig = Pick<Config, 'region' | 'dynamodbEndpoint'>;
@@ -22,8 +23,7 @@ function build(config: ClientConfig): Clients {
   const endpoint = config.dynamodbEndpoint;
   const useLocalCredentials = endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID;
   const base = new DynamoDBClient({
-    region: config.region,
-    ...(endpoint === undefined ? {} : { endpoint }),
+    ...awsClientConfig({ region: config.region, endpoint }, dynamoDbTimeouts(endpoint)),
     ...(useLocalCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
   const document = DynamoDBDocumentClient.from(base, {

@@ -6,6 +6,7 @@
  * taking candidates and reports `complete: false`; the next run carries on (see runStuckDetector).
  */
 import type { AlertPublisher } from '../alerts/alert';
+import { groupAlerts, type AlertGroup } from '../alerts/grouped';
 import type { Account } from '../domain/account';
 import type { Policy } from '../domain/policy';
 import type { DueKind } from '../domain/due';
@@ -32,7 +33,12 @@ interface StuckInput {
   /** Epoch ms (real clock): stop taking candidates before this (once the run has written something). */
   readonly deadline?: number;
   readonly pageSize?: number;
+  /** The invocation's request id: where a grouped page's full list is. */
+  readonly requestId?: string | null;
 }
+
+/** The detector's deps inside a run: alerts collected by the run's group. */
+type GroupedDeps = StuckDeps & { readonly alerts: AlertGroup };
 
 interface StuckSummary {
   readonly sweep: 'stuck';
@@ -95,20 +101,24 @@ async function remember(
   }
 }
 
-/** Sends the plan's alerts; if one fails, puts the memory back so the next run sends them again. */
-async function send(deps: StuckDeps, previous: Account, next: Account, plan: StuckPlan): Promise<void> {
+/**
+ * Sends the plan's alerts (into the run's group, which sends them at the end); if one is not delivered, puts
+ * the memory back so the next run sends it again.
+ */
+async function send(deps: GroupedDeps, previous: Account, next: Account, plan: StuckPlan): Promise<void> {
+  const undo = async (): Promise<void> => {
+    if (next !== previous) await deps.store.quiet(next, { ...previous, revision: next.revision + 1 });
+  };
   try {
-    for (const alert of plan.alerts) await deps.alerts.publish(alert);
+    for (const alert of plan.alerts) await deps.alerts.publish(alert, undo);
   } catch (error) {
-    if (next !== previous) {
-      await deps.store.quiet(next, { ...previous, revision: next.revision + 1 }).catch(() => undefined);
-    }
+    await undo().catch(() => undefined);
     throw error;
   }
 }
 
 /** One candidate: plan, and unless a dry run, remember and alert. Counts into `tally`. */
-async function detect(deps: StuckDeps, input: StuckInput, account: Account, tally: Tally): Promise<void> {
+async function detect(deps: GroupedDeps, input: StuckInput, account: Account, tally: Tally): Promise<void> {
   try {
     if (input.dryRun) {
       const plan = planStuck(account, input.now, deps.clock(), deps.policy);
@@ -149,7 +159,7 @@ function outOfTime(deps: StuckDeps, input: StuckInput, tally: Tally): boolean {
 
 /** Every candidate of `kind` due by `now`, once, skipping accounts in `seen`; adds to `seen`. False if it stopped at the deadline. */
 async function pass(
-  deps: StuckDeps,
+  deps: GroupedDeps,
   input: StuckInput,
   kind: DueKind,
   seen: Set<string>,
@@ -200,11 +210,27 @@ async function runStuckDetector(deps: StuckDeps, input: StuckInput): Promise<Stu
     slowestMs: 0,
   };
   const seen = new Set<string>();
+  // The run's alerts go out at its end: one by one, or grouped per type past GROUP_THRESHOLD (SPEC §5).
+  const alerts = groupAlerts(deps.alerts, {
+    source: 'stuck detector run',
+    logger: deps.logger,
+    requestId: input.requestId ?? null,
+    clock: deps.clock,
+  });
+  const grouped: GroupedDeps = { ...deps, alerts };
   // The in-progress candidates first, then the remembered episodes (SWEEP_READS: what this sweep reads).
   let complete = true;
   for (const kind of SWEEP_READS.stuck) {
-    complete = await pass(deps, input, kind, seen, tally);
+    complete = await pass(grouped, input, kind, seen, tally);
     if (!complete) break;
+  }
+  // What was not delivered has had its memory put back (the next run sends it again): it counts as failed.
+  const { undelivered } = await alerts.flush();
+  for (const alert of undelivered) {
+    tally.failed += 1;
+    if (alert.type === 'stuck') tally.alerted -= 1;
+    else if (alert.type === 'stuck_reminder') tally.reminded -= 1;
+    else if (alert.type === 'stuck_resolved') tally.resolved -= 1;
   }
   const { stuck, alerted, reminded, resolved, failed, candidates, itemsRead } = tally;
   const base = {

@@ -5,6 +5,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createAlertPublisher } from '../alerts/publisher';
+import { awsClientConfig } from '../aws/clients';
 import type { Config } from '../config';
 import { CONSOLE_LOGGER } from '../observability';
 import { createMailPlatform } from '../platform/create';
@@ -26,7 +27,7 @@ function createWorkerDeps(config: Config, overrides: Partial<WorkerDeps> = {}): 
   const scheduler: RetryScheduler =
     overrides.scheduler ??
     (queueUrl !== undefined
-      ? createSqsRetryScheduler(queueUrl, new SQSClient({ region: config.region }))
+      ? createSqsRetryScheduler(queueUrl, new SQSClient(awsClientConfig(config)))
       : createLocalRetryScheduler((m) => runOperation(deps, m.accountId, m.operationId, { round: m.round })));
   const deps: WorkerDeps = {
     store: overrides.store ?? createStore(config),

@@ -3,7 +3,8 @@
  * locally an in-process timer. Either way the retry runs `runOperation` for the same operationId, without
  * touching the account (a failure record never re-triggers the worker through the stream).
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { errorKind } from '../errors';
 import { errorMessage, logLine } from '../observability';
 import { MAX_DELAY_SECONDS } from './retry-policy';
@@ -61,9 +62,9 @@ function parseRetryMessage(body: string): RetryMessage {
  * Retries through the SQS retry queue (RETRY_QUEUE_URL), delayed with DelaySeconds.
  *
  * @example
- * const scheduler = createSqsRetryScheduler(config.worker.retryQueueUrl, new SQSClient({}));
+ * const scheduler = createSqsRetryScheduler(config.worker.retryQueueUrl, new SQSClient(awsClientConfig(config)));
  */
-function createSqsRetryScheduler(queueUrl: string, client: SqsClient = new SQSClient({})): RetryScheduler {
+function createSqsRetryScheduler(queueUrl: string, client: SqsClient): RetryScheduler {
   return {
     async schedule(message, delaySeconds) {
       await client.send(

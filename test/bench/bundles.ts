@@ -5,10 +5,26 @@
  * in a throwaway CDK app, so the bundle is exactly what `cdk deploy` ships — same esbuild options (ESM,
  * node24, minified, the AWS SDK bundled), same banner. Starting it is `node index.mjs` (the module is
  * loaded and its top-level code run, as the Lambda runtime does before the first event) with the
- * environment the construct gives the function, against a bare `node -e ''`, interleaved, median of the runs.
+ * environment the construct gives the function.
+ *
+ * Its floor (SPEC §8: ≤ 1.15×) is what a hand-written function with the same AWS SDK clients would take to
+ * start: the bench finds the clients and commands the function's bundle contains (esbuild's metafile: every
+ * `@aws-sdk/client-*` and `lib-dynamodb` client class and command it pulls in, those it loads only when
+ * first needed included), writes an entry of nothing but those imports and one client of each made at
+ * module scope, and bundles it with the same construct. The function, its floor and a bare `node -e ''` run
+ * interleaved; each figure is the median of the runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +51,20 @@ interface FunctionBundle {
   readonly startRatio: number;
   readonly startNoSourceMapsRatio: number;
   readonly environment: Readonly<Record<string, string>>;
+  /** The AWS SDK clients (and commands) the bundle contains: what its floor imports. */
+  readonly sdk: readonly SdkPackage[];
+  /** Median wall time of starting the floor bundle, with the same environment. */
+  readonly floorMs: number;
+  readonly floorBytes: number;
+  /** startMs ÷ floorMs (SPEC §8: ≤ 1.15). */
+  readonly floorRatio: number;
+}
+
+/** One AWS SDK package a function uses: its client class and the commands it sends. */
+interface SdkPackage {
+  readonly name: string;
+  readonly client: string;
+  readonly commands: readonly string[];
 }
 
 interface BundleResult {
@@ -47,6 +77,83 @@ interface BundleResult {
 
 /** SPEC §8: 600 KB, read strictly as 600,000 bytes. */
 const LIMIT_BYTES = 600_000;
+/** SPEC §8: a function starts within 1.15× its floor. */
+const FLOOR_LIMIT = 1.15;
+
+/** Where the floor entries are written (git-ignored), relative to the repository root. */
+const FLOOR_DIR = '.local/bench-floor';
+
+const SDK_FILE =
+  /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\/dist-es\/(?:commands\/)?([A-Za-z0-9]+(?:Client|Command))\.js$/;
+
+/**
+ * The AWS SDK client classes and commands `entry`'s bundle contains, from esbuild's metafile with the
+ * construct's resolution options.
+ */
+async function sdkPackages(entry: string): Promise<SdkPackage[]> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const packages = new Map<string, { client: string; commands: Set<string> }>();
+  // What ends up in the output (esbuild lists every file it read, tree-shaken ones included, as inputs).
+  const kept = Object.values(result.metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, use]) => use.bytesInOutput > 0)
+      .map(([input]) => input),
+  );
+  for (const input of kept) {
+    const match = SDK_FILE.exec(input);
+    if (match === null) continue;
+    const [, name = '', symbol = ''] = match;
+    const found = packages.get(name) ?? { client: '', commands: new Set<string>() };
+    if (symbol.endsWith('Command')) found.commands.add(symbol);
+    else if (!input.includes('/commands/')) found.client = symbol;
+    packages.set(name, found);
+  }
+  return [...packages.entries()]
+    .filter(([, p]) => p.client !== '')
+    .map(([name, p]) => ({ name: `@aws-sdk/${name}`, client: p.client, commands: [...p.commands].sort() }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The floor's source: the packages' imports and one client of each, at module scope, as a hand-written function has them. */
+function floorSource(packages: readonly SdkPackage[]): string {
+  // Aliased: packages share command names (SNS's and SQS's AddPermissionCommand, …).
+  const alias = (i: number, j: number): string => `c${i}_${j}`;
+  const imports = packages.map(
+    (p, i) =>
+      `import { ${[`${p.client} as k${i}`, ...p.commands.map((c, j) => `${c} as ${alias(i, j)}`)].join(', ')} } from '${p.name}';`,
+  );
+  const dynamo = packages.findIndex((p) => p.name === '@aws-sdk/client-dynamodb');
+  const clients = packages.map((p, i) =>
+    p.name === '@aws-sdk/lib-dynamodb' ? `k${i}.from(${dynamo < 0 ? '{}' : `new k${dynamo}({})`})` : `new k${i}({})`,
+  );
+  const commands = packages.flatMap((p, i) => p.commands.map((_, j) => alias(i, j)));
+  return [
+    ...imports,
+    `const clients = [${clients.join(', ')}];`,
+    `const commands = [${commands.join(', ')}];`,
+    'export const handler = async () => clients.length + commands.length;',
+    '',
+  ].join('\n');
+}
+
+/** Writes the floor entry of `entry` and returns its path relative to the repository root. */
+function writeFloor(entry: string, packages: readonly SdkPackage[]): string {
+  mkdirSync(join(REPO_ROOT, FLOOR_DIR), { recursive: true });
+  const file = `${FLOOR_DIR}/${entry.replace(/[/.]/g, '_')}.ts`;
+  writeFileSync(join(REPO_ROOT, file), floorSource(packages));
+  return file;
+}
 
 /** Every Lambda entry: each .ts file under functions/ (they all export `handler`). */
 function entries(): string[] {
@@ -123,26 +230,38 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 async function runBundles(options: BundleOptions): Promise<BundleResult> {
   const outdir = mkdtempSync(join(tmpdir(), 'mbl-bench-cdk-'));
   try {
-    const built: { entry: string; file: string; environment: Record<string, string> }[] = [];
+    const built: {
+      entry: string;
+      file: string;
+      environment: Record<string, string>;
+      sdk: SdkPackage[];
+      floor: string;
+    }[] = [];
     for (const entry of entries()) {
-      progress(`bundling ${entry} with infra/constructs/lambda-function.ts`);
-      built.push({ entry, ...(await bundle(entry, outdir)) });
+      progress(`bundling ${entry} and its floor with infra/constructs/lambda-function.ts`);
+      const sdk = await sdkPackages(entry);
+      const floor = await bundle(writeFloor(entry, sdk), outdir);
+      built.push({ entry, ...(await bundle(entry, outdir)), sdk, floor: floor.file });
     }
     const bare: number[] = [];
     const functions: FunctionBundle[] = [];
     timeNode(['-e', ''], cleanEnv());
-    for (const { entry, file, environment } of built) {
+    for (const { entry, file, environment, sdk, floor } of built) {
       progress(
-        `starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps) and node -e ''`,
+        `starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps), its floor ` +
+          `(${sdk.map((p) => p.client).join(', ') || 'no SDK client'}) and node -e ''`,
       );
       const withMaps: number[] = [];
       const withoutMaps: number[] = [];
       const imports: number[] = [];
+      const floors: number[] = [];
       const { NODE_OPTIONS: nodeOptions, ...rest } = environment;
       timeNode([file], cleanEnv(environment));
+      timeNode([floor], cleanEnv(environment));
       for (let i = 0; i < options.runs; i++) {
         bare.push(timeNode(['-e', ''], cleanEnv()));
         withMaps.push(timeNode([file], cleanEnv(environment)));
+        floors.push(timeNode([floor], cleanEnv(environment)));
         withoutMaps.push(timeNode([file], cleanEnv(rest)));
         imports.push(importTime(file, cleanEnv(rest)));
       }
@@ -157,6 +276,10 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
         startRatio: 0,
         startNoSourceMapsRatio: 0,
         environment: nodeOptions === undefined ? rest : { ...rest, NODE_OPTIONS: nodeOptions },
+        sdk,
+        floorMs: median(floors),
+        floorBytes: statSync(floor).size,
+        floorRatio: ratio(median(withMaps), median(floors)),
       });
     }
     const bareNodeMs = median(bare);
@@ -172,8 +295,9 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+    rmSync(join(REPO_ROOT, FLOOR_DIR), { recursive: true, force: true });
   }
 }
 
-export { runBundles };
-export type { BundleOptions, BundleResult, FunctionBundle };
+export { runBundles, floorSource, sdkPackages, FLOOR_LIMIT };
+export type { BundleOptions, BundleResult, FunctionBundle, SdkPackage };

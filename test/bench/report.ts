@@ -3,7 +3,7 @@
  * each SPEC §8 target and whether this run met it.
  */
 import type { AdminResult } from './admin';
-import type { BundleResult } from './bundles';
+import { FLOOR_LIMIT, type BundleResult } from './bundles';
 import type { ConsoleResult } from './console';
 import type { FaultsResult } from './fault-scenarios';
 import type { CallsPerRequest, Comparison, LatencyResult } from './latency';
@@ -139,12 +139,12 @@ function targets(report: BenchReport): Target[] {
       target: '≤ 600,000 B',
       met: biggest.bytes <= bundles.limitBytes,
     });
-    const slowest = bundles.functions.reduce((a, b) => (b.startRatio > a.startRatio ? b : a));
+    const slowest = bundles.functions.reduce((a, b) => (b.floorRatio > a.floorRatio ? b : a));
     out.push({
-      figure: `slowest start vs node -e '' (${slowest.entry})`,
-      measured: x(slowest.startRatio),
-      target: '≤ 2.00×',
-      met: slowest.startRatio <= 2,
+      figure: `slowest start vs its floor, the same SDK clients alone (${slowest.entry})`,
+      measured: x(slowest.floorRatio),
+      target: `≤ ${x(FLOOR_LIMIT)}`,
+      met: slowest.floorRatio <= FLOOR_LIMIT,
     });
   }
   const consoleResult = report.console;
@@ -307,16 +307,31 @@ function renderReport(report: BenchReport): string {
       '',
       `Bundles (infra/constructs/lambda-function.ts) and start time, median of ${b.runs} runs; bare node -e '' ${f(b.bareNodeMs, 1)} ms`,
       table(
-        ['entry', 'bytes', 'gzip', 'start ms', 'ratio', 'no source maps ms', 'ratio', 'import() ms'],
+        [
+          'entry',
+          'bytes',
+          'gzip',
+          'start ms',
+          'floor ms',
+          'vs floor',
+          'vs node',
+          'no source maps ms',
+          'vs node',
+          'import() ms',
+          'floor: SDK clients',
+        ],
         b.functions.map((fn) => [
           fn.entry,
           fn.bytes.toLocaleString('en-US'),
           fn.gzipBytes.toLocaleString('en-US'),
           f(fn.startMs, 1),
+          f(fn.floorMs, 1),
+          x(fn.floorRatio),
           x(fn.startRatio),
           f(fn.startNoSourceMapsMs, 1),
           x(fn.startNoSourceMapsRatio),
           f(fn.importMs, 1),
+          fn.sdk.map((p) => `${p.client} (${p.commands.length} commands)`).join(', ') || 'none',
         ]),
       ),
     );

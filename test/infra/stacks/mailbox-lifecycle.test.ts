@@ -11,7 +11,12 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWEEP_INDEXES, SWEEP_TIME_BUDGET, SWEEP_TIMEOUT } from '../../../infra/constructs/sweeps';
 import type { LambdaFunction } from '../../../infra/constructs/lambda-function';
-import { createMailboxLifecycle, STACK_NAME } from '../../../infra/stacks/mailbox-lifecycle';
+import { createMailboxLifecycle, stackName } from '../../../infra/stacks/mailbox-lifecycle';
+import { DEFAULT_ACCESS_RESERVED_CONCURRENCY, DEFAULT_STAGE } from '../../../infra/stacks/context';
+import { THRESHOLDS } from '../../../infra/stacks/service-stack';
+import { ACCOUNT_QUOTA, PLATFORM_THROTTLE, routeThrottle, scopesGranting } from '../../../infra/constructs/http-api';
+import { RETRY_MAX_CONCURRENCY } from '../../../infra/constructs/operation-worker';
+import { ROLLOUT } from '../../../infra/constructs/rollout';
 import { HTTP_FUNCTIONS, ROUTES } from '../../../shared/http/routes';
 import { SCHEDULES } from '../../../shared/schedules';
 import { STREAM_CONSUMERS } from '../../../shared/stream/filters';
@@ -34,12 +39,13 @@ import {
 } from '../template';
 
 const CONTEXT = {
-  jwtIssuer: 'https://login.example.org/realms/mail/',
+  jwtIssuer: 'https://login.acme-mail.net/realms/mail/',
   jwtAudience: 'mailbox-lifecycle,mailbox-lifecycle-admin',
-  alertEmail: 'oncall@example.org',
-  mailPlatformUrl: 'https://platform.example.org/hooks/lifecycle',
+  alertEmail: 'oncall@acme-mail.net',
+  mailPlatformUrl: 'https://platform.acme-mail.net/hooks/lifecycle',
   functionConfig: { INACTIVITY_DAYS: 45 },
 };
+const STACK_NAME = stackName(DEFAULT_STAGE);
 
 let app: Synthesized;
 
@@ -50,7 +56,13 @@ beforeAll(() => {
 
 afterAll(() => removeAssembly(app));
 
-const ref = (fn: LambdaFunction) => ({ 'Fn::GetAtt': [logicalId(fn), 'Arn'] });
+/** How the template invokes a function: through its `live` alias. */
+const ref = (fn: LambdaFunction) => ({ Ref: logicalId(fn.live) });
+
+/** How an event source mapping names a function's `live` alias (its ARN, `<function ARN>:live`). */
+const aliasArn = (fn: LambdaFunction) => ({
+  'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', ref(fn)] }] }, ':live']],
+});
 
 /** Every function of the service stack with what it is. */
 function allFunctions(): { name: string; fn: LambdaFunction }[] {
@@ -79,7 +91,7 @@ describe('cdk-nag', () => {
     new Queue(data, 'Unchecked');
 
     try {
-      expect(() => probe.synth()).toThrow(/AwsSolutions-SQS4[\s\S]*MailboxLifecycle-Service\/Data\/Unchecked/);
+      expect(() => probe.synth()).toThrow(/AwsSolutions-SQS4[\s\S]*MailboxLifecycle-prod\/Data\/Unchecked/);
     } finally {
       rmSync(probe.outdir, { recursive: true, force: true });
     }
@@ -213,15 +225,55 @@ describe('HTTP API', () => {
         DefaultRouteSettings: { ThrottlingRateLimit: number };
       };
     };
-    const platformRoutes = ROUTES.filter((r) => r.function === 'access' || r.function === 'loginEvents').map(
-      (r) => `${r.method} ${r.path}`,
-    );
+    const platformRoutes = ROUTES.filter((r) => r.function === 'access' || r.function === 'loginEvents');
 
-    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual([...platformRoutes].sort());
-    for (const settings of Object.values(stage.Properties.RouteSettings)) {
-      expect(settings.ThrottlingRateLimit).toBeGreaterThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
-      expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(
+      platformRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const route of platformRoutes) {
+      expect(stage.Properties.RouteSettings[`${route.method} ${route.path}`]).toEqual({
+        ThrottlingRateLimit: PLATFORM_THROTTLE[route.function]!.rateLimit,
+        ThrottlingBurstLimit: PLATFORM_THROTTLE[route.function]!.burstLimit,
+        DetailedMetricsEnabled: true,
+      });
+      expect(PLATFORM_THROTTLE[route.function]!.rateLimit).toBeGreaterThan(
+        stage.Properties.DefaultRouteSettings.ThrottlingRateLimit,
+      );
     }
+  });
+
+  it("keeps every route's limits together under the account's HTTP API quota, so nothing starves the mail path", () => {
+    const routes = app.serviceTemplate.findResources('AWS::ApiGatewayV2::Route');
+    const declared = ROUTES.map((r) => `${r.method} ${r.path}`);
+    const limits = Object.values(routes).map((r) => {
+      const key = (r as { Properties: { RouteKey: string } }).Properties.RouteKey;
+      return routeThrottle(ROUTES[declared.indexOf(key)]!);
+    });
+
+    const rate = limits.reduce((sum, l) => sum + l.rateLimit, 0);
+
+    expect(limits).toHaveLength(ROUTES.length);
+    expect(rate).toBeLessThanOrEqual(ACCOUNT_QUOTA.rateLimit);
+    expect(PLATFORM_THROTTLE.access!.burstLimit + PLATFORM_THROTTLE.loginEvents!.burstLimit).toBeLessThanOrEqual(
+      ACCOUNT_QUOTA.burstLimit,
+    );
+  });
+
+  it('creates the stage after every route, or API Gateway refuses its route settings on a first deploy', () => {
+    const stage = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      DependsOn?: string[];
+    };
+
+    for (const { route, httpRoute } of app.service.api.routes) {
+      expect(stage.DependsOn ?? [], `${route.method} ${route.path}`).toContain(logicalId(httpRoute));
+    }
+  });
+
+  it("requires at API Gateway every scope that includes a route's own", () => {
+    expect(scopesGranting('accounts:read').sort()).toEqual(['accounts:admin', 'accounts:read', 'accounts:write']);
+    expect(scopesGranting('accounts:write').sort()).toEqual(['accounts:admin', 'accounts:write']);
+    expect(scopesGranting('accounts:admin')).toEqual(['accounts:admin']);
+    expect(scopesGranting('access:check')).toEqual(['access:check']);
   });
 
   it('makes exactly one route per ROUTES entry', () => {
@@ -243,7 +295,7 @@ describe('HTTP API', () => {
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration[0] }]] },
         AuthorizationType: route.scope === null ? 'NONE' : 'JWT',
         AuthorizerId: route.scope === null ? Match.absent() : { Ref: Match.stringLikeRegexp('JwtAuthorizer') },
-        AuthorizationScopes: Match.absent(),
+        AuthorizationScopes: route.scope === null ? Match.absent() : scopesGranting(route.scope),
       });
     },
   );
@@ -271,7 +323,7 @@ describe('functions', () => {
       expect(environmentOf(app.serviceTemplate, fn), name).toMatchObject({
         TABLE_NAME: fromData(app, app.data.table),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: `${METRICS_NAMESPACE}/${DEFAULT_STAGE}`,
         INACTIVITY_DAYS: '45',
       });
     }
@@ -286,6 +338,51 @@ describe('functions', () => {
       const source = readFileSync(bundle, 'utf8');
       expect(source.startsWith('import { createRequire as __createRequire }'), name).toBe(true);
       expect(source, name).not.toMatch(/from\s*["'](@aws-sdk|@smithy|@aws-lambda-powertools|@middy)\//);
+    }
+  });
+
+  it('are each invoked through a live alias that a CodeDeploy canary moves, rolling back on their alarms', () => {
+    const groups = app.serviceTemplate.findResources('AWS::CodeDeploy::DeploymentGroup') as Record<
+      string,
+      { Properties: { AlarmConfiguration: { Enabled: boolean; Alarms: { Name: { Ref: string } }[] } } }
+    >;
+
+    expect(Object.keys(groups)).toHaveLength(allFunctions().length);
+    for (const { name, fn } of allFunctions()) {
+      app.serviceTemplate.hasResourceProperties('AWS::Lambda::Alias', {
+        FunctionName: { Ref: logicalId(fn) },
+        Name: 'live',
+      });
+      const alias = app.serviceTemplate.findResources('AWS::Lambda::Alias')[logicalId(fn.live)] as {
+        UpdatePolicy: { CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: string } } };
+      };
+      const group = groups[alias.UpdatePolicy.CodeDeployLambdaAliasUpdate.DeploymentGroupName.Ref];
+      expect(group, name).toBeDefined();
+      expect(group!.Properties).toMatchObject({
+        DeploymentConfigName: ROLLOUT.deploymentConfigName,
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+        },
+        AlarmConfiguration: { Enabled: true },
+      });
+      // The function's own error and throttle alarms.
+      const alarms = group!.Properties.AlarmConfiguration.Alarms.map((a) => a.Name.Ref);
+      expect(alarms, name).toHaveLength(2);
+      for (const alarm of alarms) {
+        expect(JSON.stringify(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm')[alarm]), name).toContain(
+          `"Ref":"${logicalId(fn)}"`,
+        );
+      }
+    }
+    expect(ROLLOUT.deploymentConfigName).toMatch(/Canary/);
+  });
+
+  it("reserve the access function's concurrency, and only its", () => {
+    for (const { name, fn } of allFunctions()) {
+      expect(functionResource(app.serviceTemplate, fn).Properties.ReservedConcurrentExecutions, name).toBe(
+        name === 'access' ? DEFAULT_ACCESS_RESERVED_CONCURRENCY : undefined,
+      );
     }
   });
 
@@ -380,10 +477,10 @@ describe('least privilege', () => {
         expect(resourcesFor(app.serviceTemplate, fn, 'lambda:InvokeFunction'), schedule.sweep).toEqual([]);
         expect(Properties.RecursiveLoop, schedule.sweep).toBeUndefined();
       } else {
-        expect(invoked, schedule.sweep).toContain(`function:MailboxLifecycle-Service-${schedule.sweep}-sweep"`);
+        expect(invoked, schedule.sweep).toContain(`function:${STACK_NAME}-${schedule.sweep}-sweep"`);
         expect(Properties.RecursiveLoop, schedule.sweep).toBe('Allow');
       }
-      expect(Properties.FunctionName).toBe(`MailboxLifecycle-Service-${schedule.sweep}-sweep`);
+      expect(Properties.FunctionName).toBe(`${STACK_NAME}-${schedule.sweep}-sweep`);
     }
   });
 
@@ -410,7 +507,7 @@ describe('worker', () => {
     const { worker } = app.service.worker;
 
     app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(worker) },
+      FunctionName: aliasArn(worker),
       EventSourceArn: fromData(app, app.data.table, 'StreamArn'),
       FilterCriteria: { Filters: STREAM_CONSUMERS.worker.map((p) => ({ Pattern: JSON.stringify(p) })) },
       BisectBatchOnFunctionError: true,
@@ -435,9 +532,11 @@ describe('worker', () => {
       },
     });
     app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(retry) },
+      FunctionName: aliasArn(retry),
       EventSourceArn: { 'Fn::GetAtt': [logicalId(retryQueue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // A recovering platform meets a bounded number of retries at once.
+      ScalingConfig: { MaximumConcurrency: RETRY_MAX_CONCURRENCY },
     });
     for (const fn of [worker, retry]) {
       expect(environmentOf(app.serviceTemplate, fn).RETRY_QUEUE_URL).toEqual({ Ref: logicalId(retryQueue) });
@@ -477,7 +576,7 @@ describe('events', () => {
     const { fn, deadLetterQueue } = app.service.events;
 
     app.serviceTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(fn) },
+      FunctionName: aliasArn(fn),
       EventSourceArn: fromData(app, app.data.table, 'StreamArn'),
       FilterCriteria: { Filters: STREAM_CONSUMERS.events.map((p) => ({ Pattern: JSON.stringify(p) })) },
       BisectBatchOnFunctionError: true,
@@ -588,7 +687,7 @@ describe('alarms', () => {
   function sweepAlarms(metricName: string): Map<string, AlarmProperties> {
     const alarms = Object.values(
       app.serviceTemplate.findResources('AWS::CloudWatch::Alarm', {
-        Properties: { Namespace: METRICS_NAMESPACE, MetricName: metricName },
+        Properties: { Namespace: `${METRICS_NAMESPACE}/${DEFAULT_STAGE}`, MetricName: metricName },
       }),
     ) as { Properties: AlarmProperties }[];
     const bySweep = new Map<string, AlarmProperties>();
@@ -633,26 +732,106 @@ describe('alarms', () => {
     }
   });
 
-  it('watch every sweep function for errors', () => {
+  /** The alarms whose metrics (or metric math) name `fn`. */
+  const alarmsOf = (fn: LambdaFunction) =>
+    Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a).includes(`"Ref":"${logicalId(fn)}"`),
+    ) as { Properties: Record<string, unknown> }[];
+
+  it('watch every sweep function for errors and throttles as counts, and for not running in its period', () => {
     for (const { schedule, fn } of app.service.sweeps.functions) {
+      const names = alarmsOf(fn)
+        .map((a) => (a.Properties as { MetricName?: string }).MetricName)
+        .sort();
+
+      expect(names, schedule.sweep).toEqual(['Errors', 'Invocations', 'Throttles']);
       app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
+        MetricName: 'Invocations',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn) } }],
-        AlarmActions: topicRef(),
-        AlarmDescription: Match.stringLikeRegexp(schedule.sweep),
+        Period: schedule.everyMinutes * 60,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+        AlarmDescription: Match.stringLikeRegexp(`${schedule.sweep} sweep did not run`),
       });
     }
   });
 
-  it('watch API 5xx and the depth of every dead-letter queue', () => {
-    const { worker, events, sweeps } = app.service;
+  it('watch every other function for error and throttle rates, not counts', () => {
+    const others = allFunctions().filter(({ name }) => !name.endsWith('sweep'));
+
+    expect(others.map(({ name }) => name).sort()).toEqual(
+      ['accounts', 'access', 'events', 'loginEvents', 'public', 'retry', 'worker'].sort(),
+    );
+    for (const { name, fn } of others) {
+      const rates = alarmsOf(fn).filter((a) => a.Properties.Metrics !== undefined);
+      const expressions = rates.map(
+        (a) => (a.Properties.Metrics as { Expression?: string }[]).find((m) => m.Expression !== undefined)?.Expression,
+      );
+
+      expect(rates, name).toHaveLength(2);
+      for (const expression of expressions) expect(expression, name).toMatch(/100 \* part \/ whole/);
+      expect(JSON.stringify(rates), name).toContain('"MetricName":"Errors"');
+      expect(JSON.stringify(rates), name).toContain('"MetricName":"Throttles"');
+      for (const rate of rates) expect(rate.Properties.Threshold, name).toBe(THRESHOLDS.functionErrorPercent);
+    }
+  });
+
+  it('watch API 5xx as a rate, not a count', () => {
+    const alarm = Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a).includes('"MetricName":"5xx"'),
+    ) as { Properties: { Metrics: { Expression?: string }[]; Threshold: number } };
+
+    expect(alarm.Properties.Metrics.find((m) => m.Expression)?.Expression).toBe(
+      `IF(whole >= ${THRESHOLDS.minimumRequests}, 100 * part / whole, 0)`,
+    );
+    expect(alarm.Properties.Threshold).toBe(THRESHOLDS.api5xxPercent);
+  });
+
+  it('watch GET /access p99 latency and 4xx rate on its own route metrics', () => {
+    const route = { Name: 'Route', Value: 'GET /access' };
 
     app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
-      MetricName: '5xx',
-      AlarmActions: topicRef(),
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Dimensions: Match.arrayWith([route]),
+      Threshold: THRESHOLDS.accessP99Ms,
     });
+    app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: THRESHOLDS.access4xxPercent,
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: '4xx', Dimensions: Match.arrayWith([route]) }),
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it("watch the stream consumers' iterator age and the table's throttling", () => {
+    for (const fn of [app.service.worker.worker, app.service.events.fn]) {
+      app.serviceTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'IteratorAge',
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn) } }],
+        Threshold: THRESHOLDS.iteratorAgeMs,
+      });
+    }
+    const table = Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a).includes('ThrottleEvents'),
+    );
+    expect(table).toHaveLength(1);
+    expect(JSON.stringify(table[0])).toContain('"MetricName":"ReadThrottleEvents"');
+    expect(JSON.stringify(table[0])).toContain('"MetricName":"WriteThrottleEvents"');
+    expect(JSON.stringify(table[0])).toContain(JSON.stringify(fromData(app, app.data.table)));
+  });
+
+  it('watch the depth of every dead-letter queue', () => {
+    const { worker, events, sweeps } = app.service;
+
     for (const queue of [
       worker.deadLetterQueue,
       worker.retryDeadLetterQueue,
@@ -665,6 +844,14 @@ describe('alarms', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
         AlarmActions: topicRef(),
       });
+    }
+  });
+
+  it('are all on one dashboard', () => {
+    app.serviceTemplate.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(app.serviceTemplate.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    for (const id of Object.keys(app.serviceTemplate.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(body, id).toContain(`{"Fn::GetAtt":["${id}","Arn"]}`);
     }
   });
 

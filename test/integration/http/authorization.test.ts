@@ -229,6 +229,30 @@ describe('authorization matrix', () => {
     expect(res.status).toBe(200);
   });
 
+  it.each([
+    ['Okta (an scp array, bracketed by API Gateway)', { scp: `[${Scope.WRITE}]` }],
+    ['Entra ID (a space-separated scp)', { scp: `openid ${Scope.WRITE}` }],
+  ])('takes the scopes of an %s as it takes scope', async (_issuer, scopeClaim) => {
+    // Prepare
+    const { id } = await target('active', OWN);
+
+    // Act
+    const read = await w.api.request({
+      method: 'GET',
+      path: `/accounts/${id}`,
+      claims: { sub: 'x', domains: OWN, ...scopeClaim },
+    });
+    const cancel = await w.api.request({
+      method: 'POST',
+      path: `/accounts/${id}/in-progress/cancel`,
+      claims: { sub: 'x', domains: OWN, ...scopeClaim },
+    });
+
+    // Assess: write includes read; admin is still needed to cancel.
+    expect(read.status).toBe(200);
+    expect(cancel.status).toBe(403);
+  });
+
   it('a token without a domains claim administers no domain', async () => {
     const { id } = await target('active', OWN);
     const res = await w.api.request({

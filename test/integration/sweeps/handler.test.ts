@@ -6,7 +6,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DAY } from '../../../shared/domain/policy';
@@ -187,13 +186,15 @@ describe('the scheduled handler over its time budget', () => {
     const w = await world({ DUE_SHARDS: '4' });
     const due = await Promise.all(Array.from({ length: 8 }, () => dueForInactivity(w)));
     const handler = await loadHandler(w, { SWEEP: 'inactivity', SWEEP_TIME_BUDGET_MS: '1' });
+    // The classes the function loads when it continues (on first use), from the same module registry.
+    const { InvokeCommand, LambdaClient } = await import('../../../shared/aws/lambda');
     const send = vi.spyOn(LambdaClient.prototype, 'send').mockImplementation(async () => ({ StatusCode: 202 }));
 
     try {
       // Act: the scheduled event, then each payload the function sent itself
       const results = [(await output(() => handler({}, context))).result];
       for (let i = 0; i < send.mock.calls.length && i < 20; i++) {
-        const command = send.mock.calls[i]?.[0] as InvokeCommand;
+        const command = send.mock.calls[i]?.[0] as InstanceType<typeof InvokeCommand>;
         expect(command).toBeInstanceOf(InvokeCommand);
         expect(command.input).toMatchObject({ FunctionName: context.functionName, InvocationType: 'Event' });
         const payload: unknown = JSON.parse(new TextDecoder().decode(command.input.Payload as Uint8Array));

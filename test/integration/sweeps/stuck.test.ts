@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
+import { GROUP_SAMPLE } from '../../../shared/alerts/grouped';
 import { SILENT } from '../../../shared/observability';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
 import { runStuckDetector, type StuckDeps, type StuckSummary } from '../../../shared/sweeps/stuck';
@@ -115,6 +116,51 @@ describe('the stuck detector', () => {
     expect(after.stuckAlert).toBeNull();
     expect(after.status).toBe('disabled');
     expect(await w.get(healthy.accountId)).toEqual(healthy);
+  });
+
+  it('pages a storm once per run, grouped, while tracking each episode on its own', async () => {
+    // Prepare: 25 accounts stuck at once (a platform outage); a log recording the full list
+    const w = await world();
+    const t = at(w.t0, HOUR);
+    const stuck = await Promise.all(Array.from({ length: 25 }, () => failingDisable(w, t)));
+    const alerts = recordingAlerts();
+    const logged: { message: string; attributes: Record<string, unknown> }[] = [];
+    const logger = {
+      ...SILENT,
+      info: (message: string, attributes: Record<string, unknown>) => logged.push({ message, attributes }),
+    };
+    const deps: StuckDeps = { store: w.store, policy: w.config.policy, alerts, clock: () => new Date(), logger };
+    const run = (now: Date) => runStuckDetector(deps, { now, dryRun: false });
+    const ids = stuck.map((a) => a.accountId).toSorted();
+
+    // Act + Assess: one grouped page with the count, the first 20 accounts and where the full list is
+    expect(await run(at(t, 25 * HOUR))).toMatchObject({ stuck: 25, alerted: 25, failed: 0 });
+    expect(alerts.alerts).toHaveLength(1);
+    expect(alerts.alerts[0]).toMatchObject({ type: 'stuck', grouped: true, count: 25 });
+    const sample = alerts.alerts[0]?.accounts as { accountId: string; email: string }[];
+    expect(sample).toHaveLength(GROUP_SAMPLE);
+    for (const account of sample) expect(ids).toContain(account.accountId);
+    expect(alerts.alerts[0]?.fullList).toMatch(/alert grouped/);
+    const listed = logged.filter((l) => l.message === 'alert grouped').map((l) => l.attributes.accountId as string);
+    expect(listed.toSorted()).toEqual(ids);
+    expect(JSON.stringify(logged)).not.toContain('@');
+    for (const a of stuck) expect((await w.get(a.accountId)).stuckAlert).not.toBeNull();
+
+    // Act + Assess: each episode's reminder is still due on its own schedule: one grouped reminder page
+    expect(await run(at(t, 36 * HOUR))).toMatchObject({ alerted: 0, reminded: 0 });
+    expect(await run(at(t, 49 * HOUR))).toMatchObject({ reminded: 25 });
+    expect(alerts.alerts.map((a) => [a.type, a.count])).toEqual([
+      ['stuck', 25],
+      ['stuck_reminder', 25],
+    ]);
+
+    // Act + Assess: three recover (each resolved on its own), the rest stay stuck
+    for (const a of stuck.slice(0, 3)) await w.complete(a.accountId, at(t, 50 * HOUR));
+    expect(await run(at(t, 50 * HOUR))).toMatchObject({ stuck: 22, resolved: 3, reminded: 0 });
+    expect(alerts.alerts.slice(2).map((a) => [a.type, a.account?.accountId, a.grouped])).toEqual(
+      expect.arrayContaining(stuck.slice(0, 3).map((a) => ['stuck_resolved', a.accountId, undefined])),
+    );
+    expect(alerts.alerts).toHaveLength(5);
   });
 
   it('a cancelled episode is resolved, and the next operation of the account is a new episode', async () => {

@@ -32,6 +32,21 @@ describe('parseClaims', () => {
     expect(parseClaims({ sub: 's', domains: ['a.org', 'B.org'] }).domains).toEqual(['a.org', 'b.org']);
   });
 
+  it.each([
+    ['Okta: scp as a real array', { scp: ['accounts:read', 'access:check'] }],
+    ['Okta through API Gateway: scp as its bracketed array', { scp: '[accounts:read access:check]' }],
+    ['Entra ID: scp space-separated', { scp: 'accounts:read access:check' }],
+    ['scope as a real array', { scope: ['accounts:read', 'access:check'] }],
+    ['both, overlapping', { scope: 'accounts:read', scp: ['access:check', 'accounts:read'] }],
+  ])('reads the scopes from scope or scp, string or array (%s)', (_, claims) => {
+    expect(parseClaims({ sub: 's', ...claims }).scopes).toEqual(['accounts:read', 'access:check']);
+  });
+
+  it('refuses an scp claim that is not a list of scopes', () => {
+    expect(() => parseClaims({ sub: 's', scp: 42 })).toThrow(BadClaimsError);
+    expect(() => parseClaims({ sub: 's', scp: 'accounts:read "quoted"' })).toThrow(BadClaimsError);
+  });
+
   it('treats absent scope and domains as none', () => {
     expect(parseClaims({ sub: 's' })).toEqual({ sub: 's', scopes: [], domains: [] });
   });
