@@ -50,6 +50,17 @@ interface Config {
     /** Local: the file events are appended to. */
     readonly file: string | undefined;
   };
+  /**
+   * How a function that authenticates itself (the SCIM routes, SPEC §10) verifies tokens: the issuer and
+   * audiences API Gateway's JWT authorizer trusts, and the keys — a JWKS document given inline (local), a
+   * JWKS URL, or else the issuer's OpenID discovery document.
+   */
+  readonly auth: {
+    readonly issuer: string | undefined;
+    readonly audience: readonly string[];
+    readonly jwks: string | undefined;
+    readonly jwksUrl: string | undefined;
+  };
 }
 
 /** Every environment variable loadConfig reads (the readers below take only these names). */
@@ -89,6 +100,10 @@ const CONFIG_VARIABLES = [
   'ALERT_FILE',
   'EVENT_BUS_NAME',
   'EVENT_FILE',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'JWT_JWKS',
+  'JWT_JWKS_URL',
 ] as const;
 type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
 
@@ -194,6 +209,15 @@ function loadConfig(env: Env = process.env): Config {
     events: {
       busName: str(env, 'EVENT_BUS_NAME'),
       file: str(env, 'EVENT_FILE'),
+    },
+    auth: {
+      issuer: str(env, 'JWT_ISSUER'),
+      audience: (str(env, 'JWT_AUDIENCE') ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+      jwks: str(env, 'JWT_JWKS'),
+      jwksUrl: str(env, 'JWT_JWKS_URL'),
     },
   };
 }

@@ -137,16 +137,27 @@ class ServiceApi extends Construct {
     };
 
     this.routes = ROUTES.map((route) => {
+      const gateway = route.scope !== null && route.authenticatedBy !== 'function';
       // The scopes at API Gateway as well as in the function (SPEC §7): a token without any that grants the
       // route's is refused before a function runs (403, API Gateway's own body).
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.function),
-        authorizer: route.scope === null ? undefined : this.authorizer,
-        ...(route.scope === null ? {} : { authorizationScopes: scopesGranting(route.scope) }),
+        // The SCIM routes' function verifies the token itself (SPEC §10): no authorizer, no scopes here.
+        authorizer: gateway ? this.authorizer : undefined,
+        ...(gateway && route.scope !== null ? { authorizationScopes: scopesGranting(route.scope) } : {}),
       });
       if (httpRoute === undefined) throw new Error(`no route made for ${route.method} ${route.path}`);
+      if (route.scope !== null && route.authenticatedBy === 'function') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.method} ${route.path} is a SCIM route (SPEC §10): its function verifies the bearer JWT ` +
+            "itself, with the authorizer's issuer and audiences, because the authorizer's 401 body cannot " +
+            'have the SCIM error schema identity providers read.',
+        });
+      }
       if (route.scope === null) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

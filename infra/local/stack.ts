@@ -26,6 +26,7 @@ import type { DynamoDbLocal } from './dynamodb-local';
 import { createVerifier, ensureSigningKey, signToken } from './jwt';
 import type { LocalClaims, SignOptions } from './jwt';
 import { lazyHandler } from './lambda';
+import { selfAuthenticationEnv } from './self-auth';
 import { REPO_ROOT, localPaths } from './paths';
 import type { LocalPaths } from './paths';
 import { startLocalApi } from './server';
@@ -255,7 +256,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       dynamodbEndpoint = local.endpoint;
     }
 
-    const env = handlerEnv(base, tableName, dynamodbEndpoint, paths);
+    const env = { ...handlerEnv(base, tableName, dynamodbEndpoint, paths), ...(await selfAuthenticationEnv(key)) };
     applyEnv(env);
     const config = loadConfig(process.env);
     if (await ensureTable(dynamoDbClient(config), tableName)) log(`[stack] created table ${tableName}`);

@@ -12,6 +12,9 @@ import { UsageError } from '../../shared/errors';
 const USAGE =
   'usage: npm run -s token -- --sub <actor> --scope "<scope> …" [--domains <domain>[,<domain>…] | \'*\'] [--ttl <seconds|30m|8h|7d>]';
 
+/** The actor of a local SCIM connection's token when --sub is not given. */
+const SCIM_DEFAULT_SUB = 'scim-local';
+
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /**
@@ -61,12 +64,13 @@ function claimsFrom(argv: readonly string[]): { claims: LocalClaims; ttlSeconds:
     console.log(USAGE);
     process.exit(0);
   }
-  const sub = values.sub?.trim();
-  if (!sub) throw new UsageError('--sub is required (the actor recorded in history)');
   const scope = (values.scope ?? '')
     .split(/\s+/)
     .filter((s) => s !== '')
     .join(' ');
+  // A SCIM connection's token names the connection; locally it defaults to one.
+  const sub = values.sub?.trim() || (scope.split(' ').includes('scim:provision') ? SCIM_DEFAULT_SUB : undefined);
+  if (!sub) throw new UsageError('--sub is required (the actor recorded in history)');
   if (scope === '') throw new UsageError('--scope is required, e.g. --scope "accounts:read accounts:write"');
   return {
     claims: {

@@ -64,7 +64,26 @@ const HTTP_TABLE_ACCESS: Readonly<Record<HttpFunction, TableAccess | null>> = {
   loginEvents: { actions: [TableAction.GET, TableAction.PUT, TableAction.UPDATE] },
   // The status model and the OpenAPI document are built from code.
   public: null,
+  // SCIM (SPEC §10): users by id and address (Get), listed by domain on its index and by externalId on
+  // their lookup items (Query), the domains' counts for totalResults (TransactGetItems), changes in
+  // transactions (Puts; the domain's counter item, Update; a Delete of an externalId's old lookup item).
+  scim: {
+    actions: [TableAction.GET, TableAction.QUERY, TableAction.PUT, TableAction.UPDATE, TableAction.DELETE],
+    indexes: [Index.BY_DOMAIN],
+  },
 };
+
+/**
+ * The functions that verify tokens themselves (routes with `authenticatedBy: 'function'`, the SCIM ones)
+ * get the issuer and audiences of the API's JWT authorizer: one configuration for both.
+ */
+const selfAuthentication = (
+  fn: HttpFunction,
+  jwt: { jwtIssuer: string; jwtAudience: readonly string[] },
+): Record<string, string> =>
+  ROUTES.some((route) => route.function === fn && route.authenticatedBy === 'function')
+    ? { JWT_ISSUER: jwt.jwtIssuer, JWT_AUDIENCE: jwt.jwtAudience.join(',') }
+    : {};
 
 /**
  * The thresholds of the alarms that page on-call (SPEC §7). Rates are percentages over one alarm period
@@ -189,7 +208,7 @@ class ServiceStack extends Stack {
         ? { jwtIssuer: context.auth.issuer, jwtAudience: context.auth.audience }
         : { jwtIssuer: this.userPool!.issuer, jwtAudience: this.userPool!.audiences };
 
-    this.httpFunctions = this.makeHttpFunctions(table, common, context.accessReservedConcurrency);
+    this.httpFunctions = this.makeHttpFunctions(table, common, context.accessReservedConcurrency, jwt);
     this.api = new ServiceApi(this, 'Api', {
       ...jwt,
       functions: Object.fromEntries(Object.entries(this.httpFunctions).map(([name, fn]) => [name, fn.live])) as Record<
@@ -303,6 +322,7 @@ class ServiceStack extends Stack {
     table: ITable,
     environment: Record<string, string>,
     accessReservedConcurrency: number | undefined,
+    jwt: { jwtIssuer: string; jwtAudience: readonly string[] },
   ): Record<HttpFunction, LambdaFunction> {
     const entries = HTTP_FUNCTIONS.map((name) => {
       const fn = new LambdaFunction(this, `${pascal(name)}Function`, {
@@ -310,7 +330,7 @@ class ServiceStack extends Stack {
         description: httpDescription(name),
         timeout: Duration.seconds(15),
         memorySize: 1024,
-        environment,
+        environment: { ...environment, ...selfAuthentication(name, jwt) },
         // The mail path's own share of the account's concurrency: no other function can take it, and it
         // cannot take more (docs/deploy.md, "Capacity").
         ...(name === 'access' && accessReservedConcurrency !== undefined

@@ -61,6 +61,27 @@ interface StuckAlert {
   readonly remindAt: string;
 }
 
+/** A person's name as an identity provider sends it (SCIM `name`); kept only to give it back. */
+interface PersonName {
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly formatted: string | null;
+}
+
+/** Where an account is wanted: `active` (may log in), `disabled` (access blocked, mail delivered) or `deleted`. */
+type WantedStatus = 'active' | 'disabled' | 'deleted';
+
+/**
+ * A wish that could not apply at once because an operation was in progress (SPEC §10): applied, as the
+ * `actor` who asked for it, when the operation completes or is cancelled (./wanted.ts).
+ */
+interface Wanted {
+  readonly status: WantedStatus;
+  readonly actor: string;
+  readonly requestId: string | null;
+  readonly at: string;
+}
+
 /** The stored account: the resource fields plus internal marks. */
 interface Account {
   readonly accountId: string;
@@ -84,6 +105,12 @@ interface Account {
   readonly createdAt: string;
   readonly failedLogins: FailedLogins | null;
   readonly stuckAlert: StuckAlert | null;
+  /** The identity provider's id of the person (SCIM `externalId`); absent on accounts made before SCIM. */
+  readonly externalId?: string | null;
+  /** The person's name as the identity provider sent it (SCIM `name`). */
+  readonly name?: PersonName | null;
+  /** A wish kept while an operation is in progress (./wanted.ts); null otherwise. */
+  readonly wanted?: Wanted | null;
   /**
    * The stored revision of this state: 1 when created, + 1 by every write (changes and quiet writes alike).
    * The store writes `next` only over the revision `previous` carries; not part of the resource.
@@ -127,5 +154,8 @@ export type {
   Leaver,
   Lock,
   LockReason,
+  PersonName,
   StuckAlert,
+  Wanted,
+  WantedStatus,
 };

@@ -21,6 +21,10 @@ const Action = {
   UNMARK_LEAVER: 'unmark_leaver',
   RETRY: 'retry',
   CANCEL: 'cancel',
+  /** The identity provider's profile of the person (externalId, name) changed. */
+  UPDATE_PROFILE: 'update_profile',
+  /** A status was asked for while an operation was in progress: kept, applied when it ends (or dropped). */
+  WANT: 'want',
   /** Login events (actor BackgroundTasks). */
   LOCKOUT: 'lockout',
   LOGIN_UNLOCK: 'login_unlock',

@@ -3,7 +3,7 @@
  * Deterministic (no clock, no randomness): the caller passes `now`, and operation ids derive from the
  * account id and version. The rules themselves live in ./admin-rules.ts and ./system-rules.ts.
  */
-import type { Account, HistoryDraft } from './account';
+import type { Account, HistoryDraft, PersonName } from './account';
 import { Action } from './actions';
 import {
   allowedTargets,
@@ -21,6 +21,7 @@ import type { Policy } from './policy';
 import type { Caller, Request, Result } from './requests';
 import { login, operationCompleted, operationFailed, sweep } from './system-rules';
 import { findAdminTransition } from './transitions';
+import { updateProfile, want } from './wanted';
 
 interface NewAccountInput {
   readonly accountId: string;
@@ -30,6 +31,10 @@ interface NewAccountInput {
   /** true (the default): provision to active via pending (underway); false: rest in pending. */
   readonly activate: boolean;
   readonly caller: Caller;
+  /** The identity provider's id of the person (SCIM). */
+  readonly externalId?: string | null;
+  /** The person's name as the identity provider sent it (SCIM). */
+  readonly name?: PersonName | null;
 }
 
 /** A new account: always a change. */
@@ -67,6 +72,9 @@ function newAccount(input: NewAccountInput, now: Date, _policy: Policy): Created
     failedLogins: null,
     stuckAlert: null,
     revision: 1,
+    // Only accounts an identity provider made carry its profile.
+    ...(input.externalId ? { externalId: input.externalId } : {}),
+    ...(input.name ? { name: input.name } : {}),
   };
   const provision = input.activate ? findAdminTransition('pending', 'active')?.via : undefined;
   const account = provision ? { ...created, ...operationStart(created, provision, now, created.version) } : created;
@@ -106,6 +114,10 @@ function decide(account: Account, request: Request, now: Date, policy: Policy): 
       return retry(account, request, now);
     case 'cancel':
       return cancel(account, request, now);
+    case 'update_profile':
+      return updateProfile(account, request, now);
+    case 'want':
+      return want(account, request, now);
     case 'login':
       return login(account, request, now, policy);
     case 'sweep':

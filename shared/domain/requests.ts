@@ -4,7 +4,7 @@
  * through the store port and returns the same Result with the stored history entry; the endpoints answer
  * from it. No HTTP here: the HTTP layer maps a refusal's reason to 403/409 and `underway` to 202.
  */
-import type { Account, HistoryDraft } from './account';
+import type { Account, HistoryDraft, PersonName, WantedStatus } from './account';
 import type { AccountSweep } from './due';
 import type { Status } from './statuses';
 
@@ -37,6 +37,18 @@ type Request =
   | { readonly kind: 'retry'; readonly caller: Caller }
   /** POST /accounts/{id}/in-progress/cancel: back to the status before the operation. */
   | { readonly kind: 'cancel'; readonly reason: string | null; readonly caller: Caller }
+  /** An identity provider's profile of the person (SCIM): only the fields given change. */
+  | {
+      readonly kind: 'update_profile';
+      readonly externalId?: string | null;
+      readonly name?: PersonName | null;
+      readonly caller: Caller;
+    }
+  /**
+   * Where the account should be (SCIM `active`, DELETE): reached through the table's transitions when the
+   * account is resting; kept as `wanted` while an operation is in progress (./wanted.ts).
+   */
+  | { readonly kind: 'want'; readonly status: WantedStatus; readonly caller: Caller }
   /** POST /login-events. */
   | { readonly kind: 'login'; readonly outcome: LoginOutcome; readonly requestId: string | null }
   /** A sweep found the account due (the rule is checked again here: an index read may be stale). */

@@ -129,14 +129,20 @@ function sweep(account: Account, request: RequestOf<'sweep'>, now: Date, policy:
   return change(account, patch, now, system(action, request.requestId, underway));
 }
 
+/** The identity provider's personal data (externalId, name) and wish, cleared where the account has any. */
+function noProfile(account: Account): Patch {
+  const fields = (['externalId', 'name', 'wanted'] as const).filter((field) => account[field] != null);
+  return Object.fromEntries(fields.map((field) => [field, null]));
+}
+
 /** The marks that follow from arriving at an operation's target. */
-function arrival(target: Status, now: Date, policy: Policy): Patch {
+function arrival(account: Account, target: Status, now: Date, policy: Policy): Patch {
   switch (target) {
     case 'deleted':
       return { deletedAt: now.toISOString(), purgeAfter: at(now, policy.retentionMs), leaver: null };
     case 'deleted_permanent':
       // The tombstone: accountId, domain, status and dates; no personal data.
-      return { email: null, displayName: null, leaver: null, lock: null, failedLogins: null };
+      return { email: null, displayName: null, leaver: null, lock: null, failedLogins: null, ...noProfile(account) };
     default:
       return { deletedAt: null, purgeAfter: null };
   }
@@ -157,7 +163,7 @@ function operationCompleted(
   const op = current(account, request.operationId);
   if (op === null) return unchanged(account);
   const patch: Patch = {
-    ...arrival(op.target, now, policy),
+    ...arrival(account, op.target, now, policy),
     status: op.target,
     inProgress: null,
     statusSince: now.toISOString(),

@@ -24,6 +24,8 @@ const Scope = {
   ADMIN: 'accounts:admin',
   LOGIN_REPORT: 'login:report',
   ACCESS_CHECK: 'access:check',
+  /** SPEC §10: an identity provider provisioning users over SCIM. */
+  SCIM: 'scim:provision',
 } as const;
 type Scope = (typeof Scope)[keyof typeof Scope];
 

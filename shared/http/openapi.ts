@@ -21,12 +21,14 @@ import { OPERATIONS, TAGS } from './schemas/operations';
 import { PUBLIC_INPUTS } from './schemas/public';
 import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
 import type { InputSchemas } from './zod-input';
+import { SCIM_ANSWERS, SCIM_INPUTS, SCIM_TAG, ScimErrorSchema } from '../scim/openapi';
 
 const INPUTS: Readonly<Record<string, InputSchemas>> = {
   ...ACCOUNT_INPUTS,
   ...ACCESS_INPUTS,
   ...LOGIN_EVENT_INPUTS,
   ...PUBLIC_INPUTS,
+  ...SCIM_INPUTS,
 };
 
 const SECURITY_SCHEME = 'bearer';
@@ -62,6 +64,61 @@ function problems(route: Route): number[] {
   return [...new Set([...common, ...(PROBLEMS[route.operationId] ?? []), 500])].sort((a, b) => a - b);
 }
 
+/** Where a SCIM error means something else than the API's problem of the same status. */
+const SCIM_PROBLEM_TEXT: Readonly<Record<number, string>> = {
+  400: 'Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability.',
+  401: 'No or bad token (checked by the function itself, so the body is a SCIM error).',
+  403: 'The token lacks scim:provision or a domains claim, or the address is outside its domains.',
+  404: "No such user: unknown, deleted, or outside the token's domains.",
+  409: 'uniqueness: the address is held by another account; or a lost race.',
+};
+
+/** A SCIM route (SPEC §10): SCIM bodies, and the SCIM error schema for every error, 401 included. */
+function scimOperation(route: Route): ZodOpenApiOperationObject {
+  const input = INPUTS[route.operationId];
+  const answer = SCIM_ANSWERS[route.operationId];
+  if (input === undefined || answer === undefined) throw new Error(`no SCIM documentation for ${route.operationId}`);
+  const scimJson = (schema: z.ZodMiniType) => ({ 'application/scim+json': { schema } });
+  const responses: Record<string, ZodOpenApiResponseObject> = {
+    [answer.status]: {
+      description: answer.summary,
+      ...(answer.schema === null ? {} : { content: scimJson(answer.schema) }),
+    },
+  };
+  const own = [400, 401, 403, 413, 415, ...answer.problems, 500, 503];
+  // API Gateway's own answers (no route, over 10 MB, throttled, the function failed or timed out); never a 401.
+  const gateway = [404, 413, 429, 500, 503];
+  for (const status of [...new Set([...own, ...gateway])].sort((a, b) => a - b)) {
+    const texts = [
+      own.includes(status) ? (SCIM_PROBLEM_TEXT[status] ?? PROBLEM_TEXT[status]) : undefined,
+      gateway.includes(status) ? GATEWAY_TEXT[status] : undefined,
+    ].filter((text): text is string => text !== undefined);
+    responses[status] = {
+      description: texts.join(' Otherwise: ') || 'Error',
+      content: {
+        ...(own.includes(status) ? scimJson(ScimErrorSchema) : {}),
+        ...(gateway.includes(status) ? { 'application/json': { schema: GatewayMessage } } : {}),
+      },
+      ...(status === 401 ? { headers: z.object({ 'WWW-Authenticate': WWW_AUTHENTICATE }) } : {}),
+    };
+  }
+  return {
+    operationId: route.operationId,
+    summary: answer.summary,
+    description: `${answer.description} Needs the \`${route.scope}\` scope; the function verifies the token itself.`,
+    tags: [SCIM_TAG.name],
+    security: [{ [SECURITY_SCHEME]: [] }],
+    'x-scope': route.scope,
+    requestParams: {
+      ...(input.params ? { path: input.params as never } : {}),
+      ...(input.query ? { query: input.query as never } : {}),
+      ...(input.headers ? { header: input.headers as never } : {}),
+    },
+    ...(input.body ? { requestBody: { required: true, content: scimJson(input.body) } } : {}),
+    responses: responses as ZodOpenApiOperationObject['responses'],
+  };
+}
+
 /** One error status: the function's problem, API Gateway's `{message}`, or both (two media types). */
 function errorResponse(status: number, problem: boolean): ZodOpenApiResponseObject {
   const gateway = GATEWAY_TEXT[status];
@@ -81,6 +138,7 @@ function errorResponse(status: number, problem: boolean): ZodOpenApiResponseObje
 }
 
 function operation(route: Route): ZodOpenApiOperationObject {
+  if (route.authenticatedBy === 'function') return scimOperation(route);
   const input = INPUTS[route.operationId];
   if (input === undefined) throw new Error(`no input schemas for ${route.operationId}`);
   const docs = OPERATIONS[route.operationId];
@@ -151,7 +209,7 @@ function openApiDocument(): ReturnType<typeof createDocument> {
         },
       },
     ],
-    tags: [...TAGS],
+    tags: [...TAGS, SCIM_TAG],
     paths,
     components: {
       securitySchemes: {

@@ -7,7 +7,7 @@ import { Scope } from '../domain/transitions';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The Lambda function that serves a route: each is one entry under functions/http/. */
-type HttpFunction = 'accounts' | 'access' | 'loginEvents' | 'public';
+type HttpFunction = 'accounts' | 'access' | 'loginEvents' | 'public' | 'scim';
 
 interface Route {
   readonly method: Method;
@@ -18,6 +18,11 @@ interface Route {
   readonly scope: Scope | null;
   /** An operation id for the OpenAPI document. */
   readonly operationId: string;
+  /**
+   * `function`: the function verifies the token itself, and API Gateway's JWT authorizer is not attached —
+   * the SCIM routes (SPEC §10), whose 401 must have the SCIM error body. Absent: the authorizer verifies it.
+   */
+  readonly authenticatedBy?: 'function';
 }
 
 const route = (method: Method, path: string, fn: HttpFunction, scope: Scope | null, operationId: string): Route => ({
@@ -26,6 +31,12 @@ const route = (method: Method, path: string, fn: HttpFunction, scope: Scope | nu
   function: fn,
   scope,
   operationId,
+});
+
+/** A SCIM route (SPEC §10): served by the scim function, which authenticates the token itself. */
+const scim = (method: Method, path: string, operationId: string): Route => ({
+  ...route(method, path, 'scim', Scope.SCIM, operationId),
+  authenticatedBy: 'function',
 });
 
 const ROUTES: readonly Route[] = [
@@ -48,6 +59,15 @@ const ROUTES: readonly Route[] = [
   route('GET', '/access', 'access', Scope.ACCESS_CHECK, 'checkAccess'),
   route('GET', '/status-model', 'public', null, 'getStatusModel'),
   route('GET', '/openapi.json', 'public', null, 'getOpenApi'),
+  scim('GET', '/scim/v2/ServiceProviderConfig', 'scimServiceProviderConfig'),
+  scim('GET', '/scim/v2/ResourceTypes', 'scimResourceTypes'),
+  scim('GET', '/scim/v2/Schemas', 'scimSchemas'),
+  scim('GET', '/scim/v2/Users', 'scimListUsers'),
+  scim('POST', '/scim/v2/Users', 'scimCreateUser'),
+  scim('GET', '/scim/v2/Users/{userId}', 'scimGetUser'),
+  scim('PUT', '/scim/v2/Users/{userId}', 'scimReplaceUser'),
+  scim('PATCH', '/scim/v2/Users/{userId}', 'scimPatchUser'),
+  scim('DELETE', '/scim/v2/Users/{userId}', 'scimDeleteUser'),
 ];
 
 /** The entry file of each HTTP function, relative to the repository root. */
@@ -56,6 +76,7 @@ const HTTP_FUNCTION_ENTRIES: Readonly<Record<HttpFunction, string>> = {
   access: 'functions/http/access.ts',
   loginEvents: 'functions/http/login-events.ts',
   public: 'functions/http/public.ts',
+  scim: 'functions/http/scim.ts',
 };
 
 const HTTP_FUNCTIONS = Object.keys(HTTP_FUNCTION_ENTRIES) as readonly HttpFunction[];

@@ -9,6 +9,7 @@ import type { Policy } from '../domain/policy';
 import { RefusalReason, type Request, type Result } from '../domain/requests';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
 import type { AccountStore, WriteOptions } from '../store/port';
+import { wantedRequest } from '../domain/wanted';
 
 interface Deps {
   readonly store: AccountStore;
@@ -58,12 +59,16 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       switch (result.outcome) {
         case 'changed': {
           const entry = await deps.store.change(account, result.account, result.entry, options);
+          await followWanted(deps, result.account);
           return { ...result, entry };
         }
         case 'quiet':
           await deps.store.quiet(account, result.account, options);
           return result;
         case 'unchanged':
+          // A wish left behind (its follow-up failed) is applied by the next request that finds it.
+          await followWanted(deps, account);
+          return result;
         case 'refused':
           return result;
       }
@@ -77,6 +82,15 @@ async function apply(deps: Deps, read: Account, request: Request, options: Apply
       account = fresh;
     }
   }
+}
+
+/**
+ * A wish kept while an operation was in progress (shared/domain/wanted.ts) is applied as soon as the
+ * account rests again: after the worker's completion or an operator's cancel, as the one who asked.
+ */
+async function followWanted(deps: Deps, account: Account): Promise<void> {
+  const request = wantedRequest(account);
+  if (request !== null) await apply(deps, account, request, { race: 'system' });
 }
 
 export { apply };

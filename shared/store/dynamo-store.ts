@@ -36,7 +36,7 @@ import {
   sumCounts,
 } from './counts';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
-import { ACCOUNT_FIELDS, pick, REV, toAccount, toHistoryEntry, type Item } from './items';
+import { accountAttributes, REV, toAccount, toHistoryEntry, type Item } from './items';
 import {
   ACCOUNT_PREFIX,
   ACCOUNT_SK,
@@ -51,6 +51,8 @@ import {
   dispatchAttribute,
   duePartition,
   emailKey,
+  externalIdKey,
+  externalIdPk,
   historyKey,
   indexAttributes,
 } from './keys';
@@ -62,6 +64,7 @@ import {
   type AccountStore,
   type Claim,
   type DueQuery,
+  type ExternalIdRecord,
   type ListQuery,
   type Page,
   type WriteOptions,
@@ -71,7 +74,8 @@ import { searchAccounts, tokenWrites, type SearchPage, type SearchQuery } from '
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each item of a transaction stands for, to name the failure when it is cancelled. */
-type Role = 'account' | 'email' | 'email_owner' | 'history' | 'claim' | 'counter' | 'token' | 'registry';
+type Role =
+  'account' | 'email' | 'email_owner' | 'history' | 'claim' | 'counter' | 'token' | 'registry' | 'external_id';
 
 interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -83,6 +87,8 @@ interface DynamoAccountStoreOptions {
   readonly historyRetentionDays: number;
 }
 
+/** At most this many accounts are read for one externalId (identity providers' ids are unique per provider). */
+const EXTERNAL_ID_LIMIT = 100;
 const DAY_SECONDS = 86_400;
 
 const nextHistoryId = monotonicFactory();
@@ -184,6 +190,10 @@ class DynamoAccountStore implements AccountStore, AdminStore {
       { Put: { TableName: this.#table, Item: this.#historyItem(entry) } },
     ];
     const roles: Role[] = ['account', 'email', 'history'];
+    if (account.externalId) {
+      items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(account, account.externalId) } });
+      roles.push('external_id');
+    }
     this.#counting(null, account, items, roles);
     await this.#transact(items, roles, account.accountId);
     this.#registered.add(account.domain);
@@ -238,6 +248,17 @@ class DynamoAccountStore implements AccountStore, AdminStore {
       items.push({ Put: { TableName: this.#table, Item: this.#emailItem(next, next.email), ...owned } });
       roles.push('email_owner');
     }
+    const [before, after] = [previous.externalId ?? null, next.externalId ?? null];
+    if (before !== after) {
+      if (before !== null) {
+        items.push({ Delete: { TableName: this.#table, Key: externalIdKey(before, next.accountId) } });
+        roles.push('external_id');
+      }
+      if (after !== null) {
+        items.push({ Put: { TableName: this.#table, Item: this.#externalIdItem(next, after) } });
+        roles.push('external_id');
+      }
+    }
     if (options.claim !== undefined) {
       items.push(this.#claimPut(options.claim));
       roles.push('claim');
@@ -250,6 +271,7 @@ class DynamoAccountStore implements AccountStore, AdminStore {
   async quiet(previous: Account, next: Account, options: WriteOptions = {}): Promise<void> {
     if (next.accountId !== previous.accountId) throw new TypeError('next must be the same account as previous');
     if (
+      (next.externalId ?? null) !== (previous.externalId ?? null) ||
       next.version !== previous.version ||
       next.status !== previous.status ||
       next.email !== previous.email ||
@@ -278,6 +300,16 @@ class DynamoAccountStore implements AccountStore, AdminStore {
         throw new ConflictError(`account ${next.accountId} was changed concurrently`, { cause: error });
       }
     }
+  }
+
+  async byExternalId(externalId: string): Promise<readonly ExternalIdRecord[]> {
+    const { items } = await this.#query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': externalIdPk(externalId) },
+      ConsistentRead: true,
+      Limit: EXTERNAL_ID_LIMIT,
+    });
+    return items.map((item) => ({ accountId: item.accountId as string, domain: item.domain as string }));
   }
 
   async list(query: ListQuery): Promise<Page<Account>> {
@@ -414,7 +446,7 @@ class DynamoAccountStore implements AccountStore, AdminStore {
   #accountItem(previous: Account | null, account: Account): Item {
     return {
       ...accountKey(account.accountId),
-      ...pick<Item>(account as unknown as Item, ACCOUNT_FIELDS),
+      ...accountAttributes(account),
       [REV]: account.revision,
       [COUNTED]: 1,
       ...indexAttributes(account, { policy: this.#policy, shards: this.shards }),
@@ -443,6 +475,10 @@ class DynamoAccountStore implements AccountStore, AdminStore {
       status: account.status,
       lock: account.lock,
     };
+  }
+
+  #externalIdItem(account: Account, externalId: string): Item {
+    return { ...externalIdKey(externalId, account.accountId), accountId: account.accountId, domain: account.domain };
   }
 
   #entry(account: Account, draft: HistoryDraft): HistoryEntry {

@@ -17,6 +17,8 @@ const HISTORY_PREFIX = 'HISTORY#';
 const EMAIL_PREFIX = 'EMAIL#';
 const EMAIL_SK = 'EMAIL';
 const CLAIM_PREFIX = 'CLAIM#';
+/** The externalId lookup items: `EXTERNAL#<externalId>` / `ACCOUNT#<accountId>`, one per account holding it. */
+const EXTERNAL_PREFIX = 'EXTERNAL#';
 const CLAIM_SK = 'CLAIM';
 
 /** A live account's list key: `live#<email>`, so one domain lists by email whatever characters an address holds. */
@@ -32,6 +34,11 @@ const historyKey = (accountId: string, entryId: string): ItemKey => ({
 });
 const emailKey = (email: string): ItemKey => ({ PK: `${EMAIL_PREFIX}${email}`, SK: EMAIL_SK });
 const claimKey = (key: string): ItemKey => ({ PK: `${CLAIM_PREFIX}${key}`, SK: CLAIM_SK });
+const externalIdPk = (externalId: string): string => `${EXTERNAL_PREFIX}${externalId}`;
+const externalIdKey = (externalId: string, accountId: string): ItemKey => ({
+  PK: externalIdPk(externalId),
+  SK: `${ACCOUNT_PREFIX}${accountId}`,
+});
 
 interface IndexKeys {
   readonly index: Index;
@@ -147,6 +154,8 @@ export {
   historyKey,
   emailKey,
   claimKey,
+  externalIdKey,
+  externalIdPk,
   indexKeys,
   shardOf,
   duePartition,

@@ -15,6 +15,12 @@ interface AccessRecord {
   readonly lock: Lock | null;
 }
 
+/** An externalId lookup item: written with the account in the same transaction as every change of it. */
+interface ExternalIdRecord {
+  readonly accountId: string;
+  readonly domain: string;
+}
+
 interface Page<T> {
   readonly items: readonly T[];
   /** Opaque; null at the end. */
@@ -71,6 +77,11 @@ interface AccountStore {
    * memory), conditioned on the stored revision being `previous.revision`; ConflictError if stale.
    */
   quiet(previous: Account, next: Account, options?: WriteOptions): Promise<void>;
+  /**
+   * The accounts whose externalId (SCIM) is `externalId`, by their lookup items: one Query of one
+   * partition, never a Scan. Several accounts (of several identity providers) may share one.
+   */
+  byExternalId(externalId: string): Promise<readonly ExternalIdRecord[]>;
   /** One domain's accounts by email. InvalidCursorError for a cursor not made by this query. */
   list(query: ListQuery): Promise<Page<Account>>;
   /** History, newest first. InvalidCursorError for a forged cursor. */
@@ -83,4 +94,4 @@ interface AccountStore {
 
 /** The errors the port raises (ConflictError, DuplicateEmailError, ClaimedError, InvalidCursorError) are of the one family. */
 export { ClaimedError, ConflictError, DuplicateEmailError, InvalidCursorError } from '../errors';
-export type { AccessRecord, AccountStore, Claim, DueQuery, ListQuery, Page, WriteOptions };
+export type { AccessRecord, AccountStore, Claim, ExternalIdRecord, DueQuery, ListQuery, Page, WriteOptions };

@@ -70,6 +70,7 @@ const MODULES: Readonly<Record<HttpFunction, () => Promise<{ handler: HttpHandle
   access: () => import('../../functions/http/access'),
   loginEvents: () => import('../../functions/http/login-events'),
   public: () => import('../../functions/http/public'),
+  scim: () => import('../../functions/http/scim'),
 };
 
 /** Quiet Powertools in tests: no log lines, no EMF metrics on stdout. */

@@ -22,7 +22,7 @@ interface Seen {
 
 type Responses = Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 
-const MEDIA_TYPES = ['application/json', 'application/problem+json'] as const;
+const MEDIA_TYPES = ['application/json', 'application/problem+json', 'application/scim+json'] as const;
 
 /** The document with `mediaType`'s schemas under `application/json` (and no other content). */
 function viewFor(document: Document, mediaType: string): Document {

@@ -279,6 +279,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/scim/v2/ResourceTypes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The User resource type
+     * @description The User resource type (RFC 7644 §4). Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    get: operations['scimResourceTypes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/scim/v2/Schemas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The User schema and the enterprise extension
+     * @description The User schema and the enterprise extension (RFC 7644 §4). Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    get: operations['scimSchemas'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/scim/v2/ServiceProviderConfig': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What this SCIM service supports
+     * @description What this SCIM service supports (RFC 7644 §4). Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    get: operations['scimServiceProviderConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/scim/v2/Users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List or find users
+     * @description The users of the token’s domains: by filter (eq of userName, externalId or id, and/or of them), or all of them paged by startIndex and count. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    get: operations['scimListUsers'];
+    put?: never;
+    /**
+     * Create (or restore) a user
+     * @description Creates the mailbox (active false: resting pending; true: provisioned). The address of a deleted account restores it. 409 uniqueness when the address is held. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    post: operations['scimCreateUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/scim/v2/Users/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a user
+     * @description One user; 404 when deleted. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    get: operations['scimGetUser'];
+    /**
+     * Replace a user
+     * @description The user as the body says; active false blocks access, true restores it. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    put: operations['scimReplaceUser'];
+    post?: never;
+    /**
+     * Delete a user
+     * @description Soft delete (deleted, restorable for the retention period); the user then reads 404. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    delete: operations['scimDeleteUser'];
+    options?: never;
+    head?: never;
+    /**
+     * Patch a user
+     * @description Add, replace or remove active, displayName, name, externalId and emails, as Okta and Entra ID send them. Needs the `scim:provision` scope; the function verifies the token itself.
+     */
+    patch: operations['scimPatchUser'];
+    trace?: never;
+  };
   '/status-model': {
     parameters: {
       query?: never;
@@ -530,6 +646,97 @@ export interface components {
        * @example Ann Example
        */
       displayName: string | null;
+    };
+    /** @description A SCIM error (RFC 7644 §3.12): status as a string, scimType where RFC 7644 names one. */
+    ScimError: {
+      detail: string;
+      schemas: 'urn:ietf:params:scim:api:messages:2.0:Error'[];
+      /** @enum {string} */
+      scimType?:
+        'invalidFilter' | 'invalidSyntax' | 'invalidPath' | 'invalidValue' | 'noTarget' | 'mutability' | 'uniqueness';
+      status: string;
+    };
+    /**
+     * @description A SCIM PatchOp: add, replace or remove, in any case, with or without a path.
+     * @example {
+     *       "schemas": [
+     *         "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+     *       ],
+     *       "Operations": [
+     *         {
+     *           "op": "Replace",
+     *           "path": "active",
+     *           "value": "False"
+     *         }
+     *       ]
+     *     }
+     */
+    ScimPatchOp: {
+      Operations: {
+        op: string;
+        path?: string;
+        value?: unknown;
+      }[];
+      schemas: string[];
+    };
+    /** @description A mailbox account as a SCIM User (docs/scim.md maps every attribute). */
+    ScimUser: {
+      active: boolean;
+      displayName?: string;
+      emails: {
+        /** @constant */
+        primary: true;
+        /** @constant */
+        type: 'work';
+        value: string;
+      }[];
+      externalId?: string;
+      id: string;
+      meta: {
+        created: string;
+        lastModified: string;
+        location: string;
+        /** @constant */
+        resourceType: 'User';
+        version: string;
+      };
+      name?: {
+        familyName?: string;
+        formatted?: string;
+        givenName?: string;
+      };
+      schemas: string[];
+      userName: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /**
+     * @description A SCIM User. Attributes of the User schema this service does not keep, and any schema extension, are accepted and ignored.
+     * @example {
+     *       "schemas": [
+     *         "urn:ietf:params:scim:schemas:core:2.0:User"
+     *       ],
+     *       "userName": "ann@example.org",
+     *       "externalId": "00u1a2b3c4",
+     *       "name": {
+     *         "givenName": "Ann",
+     *         "familyName": "Example"
+     *       },
+     *       "displayName": "Ann Example",
+     *       "active": true
+     *     }
+     */
+    ScimUserBody: {
+      active?: boolean | ('True' | 'False' | 'true' | 'false');
+      displayName?: string | null;
+      externalId?: string | null;
+      name?: {
+        [key: string]: unknown;
+      } | null;
+      schemas?: string[];
+      userName: string;
+    } & {
+      [key: string]: unknown;
     };
     /**
      * @description A status to set.
@@ -2732,6 +2939,1071 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+    };
+  };
+  scimResourceTypes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The User resource type */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimSchemas: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The User schema and the enterprise extension */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimServiceProviderConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What this SCIM service supports */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimListUsers: {
+    parameters: {
+      query?: {
+        count?: string;
+        filter?: string;
+        startIndex?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description List or find users */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': {
+            itemsPerPage: number;
+            Resources: components['schemas']['ScimUser'][];
+            schemas: string[];
+            startIndex: number;
+            totalResults: number;
+          };
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimCreateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/scim+json': components['schemas']['ScimUserBody'];
+      };
+    };
+    responses: {
+      /** @description Create (or restore) a user */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimUser'];
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description uniqueness: the address is held by another account; or a lost race. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimGetUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The user's id (the account id); anything else is 404. */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Read a user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimUser'];
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No such user: unknown, deleted, or outside the token's domains. Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimReplaceUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        'if-match'?: string;
+      };
+      path: {
+        /** @description The user's id (the account id); anything else is 404. */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/scim+json': components['schemas']['ScimUserBody'];
+      };
+    };
+    responses: {
+      /** @description Replace a user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimUser'];
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No such user: unknown, deleted, or outside the token's domains. Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description uniqueness: the address is held by another account; or a lost race. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description If-Match is stale. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimDeleteUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        'if-match'?: string;
+      };
+      path: {
+        /** @description The user's id (the account id); anything else is 404. */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Delete a user */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No such user: unknown, deleted, or outside the token's domains. Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description uniqueness: the address is held by another account; or a lost race. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description If-Match is stale. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+    };
+  };
+  scimPatchUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        'if-match'?: string;
+      };
+      path: {
+        /** @description The user's id (the account id); anything else is 404. */
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/scim+json': components['schemas']['ScimPatchOp'];
+      };
+    };
+    responses: {
+      /** @description Patch a user */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimUser'];
+        };
+      };
+      /** @description Invalid input, with its scimType: invalidFilter, invalidSyntax, invalidPath, invalidValue, noTarget, mutability. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No or bad token (checked by the function itself, so the body is a SCIM error). */
+      401: {
+        headers: {
+          /** @description `Bearer`: the token is required (the function found its claims unusable). */
+          'WWW-Authenticate': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The token lacks scim:provision or a domains claim, or the address is outside its domains. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description No such user: unknown, deleted, or outside the token's domains. Otherwise: API Gateway found no route for the path: `{"message": "Not Found"}`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description uniqueness: the address is held by another account; or a lost race. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description If-Match is stale. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is over 16 KiB (a problem); over 10 MB API Gateway answers `{"message": "Request Entity Too Large"}` itself. Otherwise: The body is over API Gateway's 10 MB: `{"message": "Request Entity Too Large"}`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The body is not JSON. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description API Gateway throttled the request (the stage's or route's rate limit): `{"message": "Too Many Requests"}`. Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+        };
+      };
+      /** @description Failed on our side. Otherwise: The function failed without an answer: `{"message": "Internal Server Error"}`. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
+        };
+      };
+      /** @description The database is throttling; nothing was changed. Retry after the `Retry-After` seconds. Otherwise: The function did not answer in time: `{"message": "Service Unavailable"}`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GatewayMessage'];
+          'application/scim+json': components['schemas']['ScimError'];
         };
       };
     };

@@ -289,16 +289,30 @@ describe('HTTP API', () => {
         }),
       );
 
+      // The SCIM routes' function verifies the token itself (SPEC §10): no authorizer in front of it.
+      const gateway = route.scope !== null && route.authenticatedBy !== 'function';
       expect(integration).toHaveLength(1);
       app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
         Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration[0] }]] },
-        AuthorizationType: route.scope === null ? 'NONE' : 'JWT',
-        AuthorizerId: route.scope === null ? Match.absent() : { Ref: Match.stringLikeRegexp('JwtAuthorizer') },
-        AuthorizationScopes: route.scope === null ? Match.absent() : scopesGranting(route.scope),
+        AuthorizationType: gateway ? 'JWT' : 'NONE',
+        AuthorizerId: gateway ? { Ref: Match.stringLikeRegexp('JwtAuthorizer') } : Match.absent(),
+        AuthorizationScopes: gateway && route.scope !== null ? scopesGranting(route.scope) : Match.absent(),
       });
     },
   );
+});
+
+describe('the scim function', () => {
+  it("verifies tokens with the JWT authorizer's issuer and audiences", () => {
+    const variables = environmentOf(app.serviceTemplate, app.service.httpFunctions.scim);
+    const [authorizer] = Object.values(app.serviceTemplate.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const { Issuer, Audience } = authorizer?.Properties.JwtConfiguration as { Issuer: string; Audience: string[] };
+
+    expect(variables.JWT_ISSUER).toBe(Issuer);
+    expect(variables.JWT_AUDIENCE).toBe(Audience.join(','));
+    expect(environmentOf(app.serviceTemplate, app.service.httpFunctions.accounts).JWT_ISSUER).toBeUndefined();
+  });
 });
 
 describe('functions', () => {
@@ -762,7 +776,7 @@ describe('alarms', () => {
     const others = allFunctions().filter(({ name }) => !name.endsWith('sweep'));
 
     expect(others.map(({ name }) => name).sort()).toEqual(
-      ['accounts', 'access', 'events', 'loginEvents', 'public', 'retry', 'worker'].sort(),
+      ['accounts', 'access', 'events', 'loginEvents', 'public', 'retry', 'scim', 'worker'].sort(),
     );
     for (const { name, fn } of others) {
       const rates = alarmsOf(fn).filter((a) => a.Properties.Metrics !== undefined);

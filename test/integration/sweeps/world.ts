@@ -36,6 +36,7 @@ function countingStore(
       return store.get(id);
     },
     access: (email) => store.access(email),
+    byExternalId: (externalId) => store.byExternalId(externalId),
     change: (p, n, e, o) => store.change(p, n, e, o),
     quiet: (p, n, o) => store.quiet(p, n, o),
     list: (q) => store.list(q),

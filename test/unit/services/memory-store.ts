@@ -40,6 +40,13 @@ class MemoryStore implements AccountStore {
       : null;
   }
 
+  async byExternalId(externalId: string) {
+    this.calls.push('byExternalId');
+    return [...this.accounts.values()]
+      .filter((a) => a.externalId === externalId)
+      .map((a) => ({ accountId: a.accountId, domain: a.domain }));
+  }
+
   async change(previous: Account, next: Account, entry: HistoryDraft, options?: WriteOptions): Promise<HistoryEntry> {
     this.calls.push('change');
     this.write(previous, next, options);

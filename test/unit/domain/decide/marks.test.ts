@@ -47,6 +47,14 @@ const REQUESTS: readonly Request[] = [
   { kind: 'unmark_leaver', reason: 'r', caller: WRITER },
   { kind: 'retry', caller: WRITER },
   { kind: 'cancel', reason: 'r', caller: ADMIN },
+  // An identity provider's requests (SCIM, shared/domain/wanted.ts).
+  ...(['active', 'disabled', 'deleted'] as const).map((status): Request => ({ kind: 'want', status, caller: WRITER })),
+  {
+    kind: 'update_profile',
+    externalId: 'ext-1',
+    name: { givenName: 'A', familyName: 'B', formatted: null },
+    caller: WRITER,
+  },
   ...(['success', 'failure', 'lockout'] as const).map((outcome): Request => ({
     kind: 'login',
     outcome,
