@@ -2,11 +2,14 @@
  * The admin console in headless Chromium against the real local stack: the seeds' two procedures (003:
  * block and restore access from the mailbox list; 000: edit an account's status and Save), then each
  * capability of SPEC §9, finding everything by role and accessible name as a person would. Every screen
- * passes axe-core (no serious or critical violation) at 1280 and 390 px, and the run saves the docs'
- * screenshots.
+ * passes axe-core (no serious or critical violation) at 1280 and 390 px; with UPDATE_SCREENSHOTS=1
+ * (`npm run screenshots`) the run saves the docs' screenshots.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../infra/local/paths';
@@ -20,7 +23,10 @@ let context: BrowserContext;
 let page: Page;
 const cspViolations: string[] = [];
 
-const shot = (name: string) => page.screenshot({ path: `${REPO_ROOT}docs/${name}.png` });
+/** The docs' screenshots are rewritten only when asked (`npm run screenshots`); otherwise they go to a temporary folder. */
+const shotsDir =
+  process.env.UPDATE_SCREENSHOTS === '1' ? `${REPO_ROOT}docs` : mkdtempSync(join(tmpdir(), 'console-shots-'));
+const shot = (name: string) => page.screenshot({ path: join(shotsDir, `${name}.png`) });
 const row = (email: string) => page.getByRole('row', { name: new RegExp(email.replace(/[.]/g, '\\.')) });
 const noSeriousViolations = async () => {
   const found = await violationsAtWidths(page);
