@@ -10,6 +10,7 @@ import { ROUTES } from '../../shared/http/routes';
 import type { HttpFunction, Route } from '../../shared/http/routes';
 import { MAX_BODY_BYTES, fromResult, gatewayResponse, matchRoute, newRequestId, toEvent } from './apigw';
 import type { ApiGatewayEvent, HttpResponse, RawRequest } from './apigw';
+import type { ConsoleSite } from './console';
 import { UnauthorizedError } from './jwt';
 import type { TokenVerifier } from './jwt';
 import { lambdaContext } from './lambda';
@@ -29,6 +30,8 @@ interface LocalApiOptions {
   /** API Gateway's integration timeout (default 30 s): a slower function is answered 503. */
   readonly timeoutMs?: number;
   readonly log?: Log;
+  /** What answers a path no route matches: the admin console (infra/local/console.ts). */
+  readonly site?: ConsoleSite;
 }
 
 interface LocalApi {
@@ -137,6 +140,8 @@ async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
     const path = url.split('?')[0] ?? '/';
     const match = matchRoute(routes, request.method ?? 'GET', path);
     if (!match) {
+      const page = options.site ? await options.site(request, () => readBody(request)) : null;
+      if (page) return page;
       request.resume();
       return gatewayResponse.notFound();
     }

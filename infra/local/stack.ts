@@ -23,6 +23,7 @@ import { dynamoDbClient, LOCAL_CREDENTIALS } from '../../shared/store/client';
 import { STREAM_CONSUMER_ENTRIES, STREAM_CONSUMERS } from '../../shared/stream/filters';
 import type { StreamConsumer } from '../../shared/stream/filters';
 import { createWorkerDeps, releaseLocalRetries } from '../../shared/worker/deps';
+import { consoleSite } from './console';
 import { startDynamoDbLocal } from './dynamodb-local';
 import type { DynamoDbLocal } from './dynamodb-local';
 import { createVerifier, ensureSigningKey, signToken } from './jwt';
@@ -447,6 +448,7 @@ async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalSt
       ...(options.host === undefined ? {} : { host: options.host }),
       handlers,
       verifier: createVerifier(key),
+      site: consoleSite({ sign: (claims) => signToken(key, claims) }),
       log,
     });
     cleanups.push(() => api.stop());

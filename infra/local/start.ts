@@ -74,6 +74,7 @@ function banner(stack: LocalStack, persist: boolean): string {
   return [
     '',
     'Mailbox Lifecycle is running locally.',
+    `  Console    ${stack.apiUrl}/   (sign in with the local issuer: User, Scopes, Domains)`,
     `  Platform   ${platform}`,
     `  Alerts to  ${alerts.replace(stack.paths.alertsFile, shown(stack.paths.alertsFile))}`,
     `  API        ${stack.apiUrl}   (public: ${stack.apiUrl}/status-model, ${stack.apiUrl}/openapi.json)`,

@@ -16,6 +16,7 @@ import {
   type Alarm,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import type { CfnUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -25,6 +26,7 @@ import { Index } from '../../shared/store/table';
 import { METRICS_NAMESPACE } from '../../shared/observability';
 import { SweepMetric, sweepDimensions } from '../../shared/sweeps/metrics';
 import { AlertTopic } from '../constructs/alert-topic';
+import { ConsoleSite } from '../constructs/console-site';
 import { ALARM_PERIOD, onCallAlarm, queueDepth, ratePercent } from '../constructs/alerting';
 import { EventPublisher } from '../constructs/event-publisher';
 import { ServiceApi } from '../constructs/http-api';
@@ -167,6 +169,8 @@ class ServiceStack extends Stack {
   readonly sweeps: Sweeps;
   readonly alerts: AlertTopic;
   readonly platformSecret: Secret | undefined;
+  /** The admin console (S3 + CloudFront), with the API on its origin. */
+  readonly console: ConsoleSite;
   /** The stack's own user pool; undefined when an external issuer (`jwtIssuer`) signs the tokens. */
   readonly userPool: AdminUserPool | undefined;
   readonly rollouts: Rollouts;
@@ -233,6 +237,9 @@ class ServiceStack extends Stack {
     this.makeAlarms();
     this.dashboard = this.makeDashboard();
 
+    this.console = this.makeConsole(context);
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The admin console' });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The DynamoDB table' });
     new CfnOutput(this, 'AlertTopicArn', { value: alertTopic.topicArn, description: 'On-call alerts (SNS)' });
@@ -264,6 +271,37 @@ class ServiceStack extends Stack {
       ...this.sweeps.functions.map(({ schedule, fn }) => ({ name: `${pascal(schedule.sweep)}Sweep`, fn })),
       ...(this.userPool === undefined ? [] : [{ name: 'PreToken', fn: this.userPool.trigger }]),
     ];
+  }
+
+  /**
+   * The console, signing in against the stack's user pool (its console client, whose hosted sign-in and
+   * token endpoint live on the pool's domain) or against the external issuer (its first audience as the
+   * client id). With the user pool, the console's own address is a callback of the console client, besides
+   * any `consoleUrl` of the context.
+   */
+  private makeConsole(context: DeployContext): ConsoleSite {
+    const pool = this.userPool;
+    if (pool === undefined) {
+      if (context.auth.kind !== 'external') throw new Error('no user pool and no external issuer');
+      return new ConsoleSite(this, 'Console', {
+        api: this.api.api,
+        issuer: context.auth.issuer,
+        clientId: context.auth.audience[0]!,
+      });
+    }
+    const site = new ConsoleSite(this, 'Console', {
+      api: this.api.api,
+      issuer: pool.issuer,
+      clientId: pool.consoleClient.userPoolClientId,
+      // The console client may ask for these; the token trigger adds the service's scopes and domains.
+      scope: 'openid email',
+      signInOrigins: [`https://cognito-idp.${this.region}.${this.urlSuffix}`, pool.domain.baseUrl()],
+    });
+    const client = pool.consoleClient.node.defaultChild as CfnUserPoolClient;
+    const urls = [`${site.url}/`, ...(context.consoleUrl === undefined ? [] : [context.consoleUrl])];
+    client.callbackUrLs = urls;
+    client.logoutUrLs = urls;
+    return site;
   }
 
   private makeSignInOutputs(pool: AdminUserPool): void {

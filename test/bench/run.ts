@@ -5,7 +5,7 @@
  *
  *   npm run bench                 the full run (about 10–15 minutes on 2 cores)
  *   npm run bench -- --quick      a smoke run (about a minute): few samples, small tables, one sweep under faults
- *   npm run bench -- --only=latency,faults,scale,admin,bundles   some phases only
+ *   npm run bench -- --only=latency,faults,scale,admin,bundles,console   some phases only
  *   npm run bench -- --out=path.json
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../../infra/local/paths';
 import { runAdmin, type AdminOptions } from './admin';
 import { loadHandlers } from './api';
 import { runBundles, type BundleOptions } from './bundles';
+import { runConsole, type ConsoleOptions } from './console';
 import { startBenchDb } from './env';
 import { runFaults, type FaultOptions } from './fault-scenarios';
 import { runLatency, type LatencyOptions } from './latency';
@@ -22,7 +23,7 @@ import { muted, print, progress } from './output';
 import { renderReport, targets, type BenchReport } from './report';
 import { runScale, type ScaleOptions } from './scale';
 
-const PHASES = ['bundles', 'latency', 'faults', 'scale', 'admin'] as const;
+const PHASES = ['bundles', 'latency', 'faults', 'scale', 'admin', 'console'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Profile {
@@ -31,6 +32,7 @@ interface Profile {
   readonly scale: ScaleOptions;
   readonly admin: AdminOptions;
   readonly bundles: BundleOptions;
+  readonly console: ConsoleOptions;
 }
 
 const FULL: Profile = {
@@ -39,6 +41,7 @@ const FULL: Profile = {
   scale: { sizes: [10_000, 100_000], candidates: 1000 },
   admin: { sizes: [10_000, 100_000], pages: 3, limit: 50, burst: 1000 },
   bundles: { runs: 15 },
+  console: { accounts: 10_000, runs: 7 },
 };
 
 const QUICK: Profile = {
@@ -47,6 +50,7 @@ const QUICK: Profile = {
   scale: { sizes: [500, 5_000], candidates: 50 },
   admin: { sizes: [1_000, 5_000], pages: 2, limit: 50, burst: 200 },
   bundles: { runs: 3 },
+  console: { accounts: 1_000, runs: 2 },
 };
 
 function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; out: string } {
@@ -65,7 +69,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean; phases: Phase[]; 
       phases = PHASES.filter((p) => wanted.includes(p));
     } else if (arg.startsWith('--out=')) out = resolve(arg.slice('--out='.length));
     else if (arg === '--help' || arg === '-h') {
-      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale,admin] [--out=file.json]');
+      print('npm run bench [-- --quick] [--only=bundles,latency,faults,scale,admin,console] [--out=file.json]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -123,6 +127,8 @@ async function main(): Promise<void> {
       await db.stop();
     }
   }
+
+  if (args.phases.includes('console')) report.console = await runConsole(profile.console);
 
   const finished = new Date();
   report.finishedAt = finished.toISOString();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../infra/constructs/lambda-function';
-import { LOCAL_CONSOLE_URL, PLATFORM_CLIENTS, type AdminUserPool } from '../../../infra/constructs/user-pool';
+import { PLATFORM_CLIENTS, type AdminUserPool } from '../../../infra/constructs/user-pool';
 import { ADMIN_GROUPS, DOMAINS_ATTRIBUTE, RESOURCE_SERVER } from '../../../shared/auth/token-claims';
 import { SERVICE_NAME } from '../../../shared/observability';
 import { DEFAULT_ACCESS_RESERVED_CONCURRENCY, readDeployContext } from '../../../infra/stacks/context';
@@ -224,13 +224,21 @@ describe('the app with only the required context, as a second stage', () => {
   });
 
   it('gives the console an app client with the code grant (PKCE) and no secret, and the hosted sign-in', () => {
+    // The console's own CloudFront address, with the slash the console redirects to, is the callback.
+    const consoleAddress = {
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalId(app.service.console.distribution), 'DomainName'] }, '/'],
+      ],
+    };
     app.serviceTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ClientName: Match.absent(),
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ['openid', 'email'],
-      CallbackURLs: [LOCAL_CONSOLE_URL],
+      CallbackURLs: [consoleAddress],
+      LogoutURLs: [consoleAddress],
     });
     app.serviceTemplate.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
     for (const output of ['UserPoolId', 'JwtIssuer', 'SignInUrl', 'ConsoleClientId']) {
