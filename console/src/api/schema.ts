@@ -515,12 +515,12 @@ export interface components {
       /** @description Provision to active now (default, 202); false leaves it pending (201). */
       activate?: boolean;
       /**
-       * @description The display name; null clears it.
+       * @description The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.
        * @example Ann Example
        */
       displayName?: string | null;
       /**
-       * @description An email address, in any case; trimmed and lower-cased.
+       * @description An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, empty labels and IP-address domains are refused.
        * @example ann@example.org
        */
       email: string;
@@ -589,7 +589,7 @@ export interface components {
      */
     LoginEvent: {
       /**
-       * @description An email address, in any case; trimmed and lower-cased.
+       * @description An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, empty labels and IP-address domains are refused.
        * @example ann@example.org
        */
       email: string;
@@ -642,7 +642,7 @@ export interface components {
      */
     RenameAccount: {
       /**
-       * @description The display name; null clears it.
+       * @description The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.
        * @example Ann Example
        */
       displayName: string | null;
@@ -792,7 +792,7 @@ export interface operations {
   checkAccess: {
     parameters: {
       query: {
-        /** @description An email address, in any case; trimmed and lower-cased. */
+        /** @description An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, empty labels and IP-address domains are refused. */
         email: string;
       };
       header?: never;
@@ -839,7 +839,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -916,7 +916,7 @@ export interface operations {
     parameters: {
       query: {
         cursor?: string;
-        /** @description A mail domain, in any case; trimmed and lower-cased. */
+        /** @description A mail domain (an internationalized one in either form; ASCII IDNA in answers). */
         domain: string;
         inProgress?: 'true' | 'false';
         leaver?: 'true' | 'false';
@@ -963,7 +963,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1095,7 +1095,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1220,7 +1220,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1296,7 +1296,9 @@ export interface operations {
   deleteAccount: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        'if-match'?: string;
+      };
       path: {
         /** @description The account id, a ULID (either case). */
         accountId: string;
@@ -1355,7 +1357,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1376,6 +1378,15 @@ export interface operations {
       };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
+      412: {
         headers: {
           [name: string]: unknown;
         };
@@ -1487,7 +1498,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1515,7 +1526,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description If-Match is stale. */
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
       412: {
         headers: {
           [name: string]: unknown;
@@ -1626,7 +1637,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1702,7 +1713,9 @@ export interface operations {
   cancelOperation: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        'if-match'?: string;
+      };
       path: {
         /** @description The account id, a ULID (either case). */
         accountId: string;
@@ -1750,7 +1763,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1771,6 +1784,15 @@ export interface operations {
       };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
+      412: {
         headers: {
           [name: string]: unknown;
         };
@@ -1835,7 +1857,9 @@ export interface operations {
   retryOperation: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        'if-match'?: string;
+      };
       path: {
         /** @description The account id, a ULID (either case). */
         accountId: string;
@@ -1880,7 +1904,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1901,6 +1925,15 @@ export interface operations {
       };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
+      412: {
         headers: {
           [name: string]: unknown;
         };
@@ -1965,7 +1998,9 @@ export interface operations {
   markLeaver: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        'if-match'?: string;
+      };
       path: {
         /** @description The account id, a ULID (either case). */
         accountId: string;
@@ -2010,7 +2045,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2031,6 +2066,15 @@ export interface operations {
       };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
+      412: {
         headers: {
           [name: string]: unknown;
         };
@@ -2095,7 +2139,9 @@ export interface operations {
   unmarkLeaver: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        'if-match'?: string;
+      };
       path: {
         /** @description The account id, a ULID (either case). */
         accountId: string;
@@ -2143,7 +2189,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2164,6 +2210,15 @@ export interface operations {
       };
       /** @description Not allowed now (`allowed` lists the targets), duplicate email, lost race, or the same Idempotency-Key still running. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
+      412: {
         headers: {
           [name: string]: unknown;
         };
@@ -2287,7 +2342,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2315,7 +2370,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description If-Match is stale. */
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
       412: {
         headers: {
           [name: string]: unknown;
@@ -2438,7 +2493,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2549,7 +2604,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2626,7 +2681,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description A mail domain, in any case; trimmed and lower-cased. */
+        /** @description A mail domain (an internationalized one in either form; ASCII IDNA in answers). */
         domain: string;
       };
       cookie?: never;
@@ -2663,7 +2718,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2781,7 +2836,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3687,7 +3742,7 @@ export interface operations {
           'application/scim+json': components['schemas']['ScimError'];
         };
       };
-      /** @description If-Match is stale. */
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
       412: {
         headers: {
           [name: string]: unknown;
@@ -3815,7 +3870,7 @@ export interface operations {
           'application/scim+json': components['schemas']['ScimError'];
         };
       };
-      /** @description If-Match is stale. */
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
       412: {
         headers: {
           [name: string]: unknown;
@@ -3949,7 +4004,7 @@ export interface operations {
           'application/scim+json': components['schemas']['ScimError'];
         };
       };
-      /** @description If-Match is stale. */
+      /** @description If-Match names no version the account is at (a weak tag never matches). */
       412: {
         headers: {
           [name: string]: unknown;
@@ -4145,7 +4200,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The route's scope is missing, or a target or domain this caller may not use. */
+      /** @description The route's scope is missing, the token has no domains claim, or a target or domain this caller may not use. */
       403: {
         headers: {
           [name: string]: unknown;
