@@ -342,16 +342,24 @@ describe('each capability', () => {
     expect((await world.account(`flaky@${DOMAIN}`)).inProgress).toBeNull();
   });
 
-  it('marks a stuck account as stuck on the list and on its page', async () => {
-    // Prepare
+  it('marks the stuck account as stuck in the summary, on the list and on its page', async () => {
+    // Prepare: the stuck detector has paged on-call about it (the world ran it 30 hours ahead).
     await openList();
-    await page.getByRole('combobox', { name: 'Status filter' }).selectOption('inProgress');
+    const summary = page.getByText(/mailboxes · \d+ in progress · \d+ stuck/);
 
     // Act
+    await page.getByRole('combobox', { name: 'Status filter' }).selectOption('inProgress');
     const stuckRow = row(world.stuckEmail);
     await stuckRow.waitFor();
+    const markedRows = await page
+      .getByRole('region', { name: 'Mailboxes' })
+      .getByRole('row', { name: /Stuck/ })
+      .count();
+    const summaryText = await summary.textContent();
 
     // Assess
+    expect(summaryText).toMatch(/ 1 stuck/);
+    expect(markedRows).toBe(1);
     expect(await stuckRow.textContent()).toMatch(/Disabling → Disabled.*Stuck/);
     await stuckRow.getByRole('link', { name: 'Edit' }).click();
     await page.getByText(/^Stuck: this operation has been in progress longer than expected/).waitFor();
@@ -470,13 +478,16 @@ describe('each capability', () => {
       .waitFor();
   });
 
-  it('never broke its Content-Security-Policy, and signs out', async () => {
+  it('never broke its Content-Security-Policy, and signs out to the sign-in page', async () => {
     // Act
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     // Assess
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toMatch(/^You are signed out\./);
+    expect(new URL(page.url()).origin).toBe(new URL(world.url).origin);
     expect(await page.evaluate('sessionStorage.getItem("mailbox-lifecycle.session")')).toBeNull();
+    await noSeriousViolations();
     expect(cspViolations).toEqual([]);
   });
 });

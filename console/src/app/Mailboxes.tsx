@@ -155,7 +155,7 @@ function Mailboxes() {
         cell: ({ row }) => (
           <>
             <span>{statusText(model, row.original)}</span>
-            {isStuck(model, row.original) && <span className="badge stuck"> Stuck</span>}
+            {isStuck(row.original) && <span className="badge stuck"> Stuck</span>}
           </>
         ),
       }),
