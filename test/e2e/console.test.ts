@@ -101,6 +101,24 @@ describe('003: block and restore access', () => {
     await noSeriousViolations();
   });
 
+  it('keeps address, status and actions on screen at 390 px', async () => {
+    // Act
+    await page.setViewportSize({ width: 390, height: 844 });
+    const ann = row(`ann@${DOMAIN}`);
+    const boxes = await Promise.all(
+      [
+        ann.getByRole('link', { name: `ann@${DOMAIN}` }),
+        ann.getByText('Active'),
+        ann.getByRole('button', { name: 'Block access' }),
+      ].map((part) => part.boundingBox()),
+    );
+    await shot('console-list-390');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Assess
+    for (const box of boxes) expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  });
+
   it('blocks access after the confirmation: the row is greyed and says Blocked', async () => {
     // Prepare
     const ann = row(`ann@${DOMAIN}`);
@@ -437,6 +455,10 @@ describe('each capability', () => {
     await page.getByRole('heading', { level: 1, name: 'Upcoming' }).waitFor();
 
     // Assess
+    const until = Date.parse(
+      /until (.+)\.$/.exec((await page.getByText(/in the next 7 days, until /).textContent()) ?? '')?.[1] ?? '',
+    );
+    expect(Math.abs(until - (Date.now() + 7 * 86_400_000))).toBeLessThan(3_600_000);
     for (const name of ['Inactivity', 'Leavers', 'Retention', 'Lockout expiry'])
       await page.getByRole('heading', { level: 2, name }).waitFor();
     const leavers = page.getByRole('region', { name: 'Leavers' });
