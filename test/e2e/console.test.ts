@@ -292,10 +292,12 @@ describe('each capability', () => {
     // Assess
     expect(marked.statusLabel).toBe('Active (Leaver)');
     expect((await world.account(`carl@${DOMAIN}`)).leaver).toBeNull();
-    // Marked again for Upcoming.
+    // Marked again for Upcoming; the list says "(Leaver)".
     await page.getByLabel('Leave date').fill(leaveDate);
     await page.getByRole('button', { name: 'Mark as leaver' }).click();
     await page.getByText(`Leaves ${leaveDate}`).waitFor();
+    await openList();
+    expect(await row(`carl@${DOMAIN}`).getByRole('cell', { name: 'Active (Leaver)' }).count()).toBe(1);
   });
 
   it('deletes with confirmation, restores, and deletes permanently after the address is typed', async () => {
