@@ -34,8 +34,7 @@ function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: s
       <h1>Mailbox Lifecycle</h1>
       {wasSignedOut && (
         <p role="status" className="notice">
-          You are signed out{config.localSignIn ? '' : ", also at your organisation's sign-in"}. Close this tab, or sign
-          in again.
+          You are signed out. Close this tab, or sign in again.
         </p>
       )}
       <form onSubmit={submit} aria-labelledby="sign-in-title">
