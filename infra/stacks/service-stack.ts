@@ -31,7 +31,7 @@ import { ALARM_PERIOD, onCallAlarm, queueDepth, ratePercent } from '../construct
 import { EventPublisher } from '../constructs/event-publisher';
 import { ServiceApi } from '../constructs/http-api';
 import { Rollouts } from '../constructs/rollout';
-import { AdminUserPool } from '../constructs/user-pool';
+import { AdminUserPool, scimClientId } from '../constructs/user-pool';
 import { LambdaFunction } from '../constructs/lambda-function';
 import { pascal } from '../constructs/names';
 import { OperationWorker } from '../constructs/operation-worker';
@@ -201,6 +201,7 @@ class ServiceStack extends Stack {
             stage: context.stage,
             consoleUrl: context.consoleUrl,
             environment: observability,
+            scimConnections: context.scimConnections,
           })
         : undefined;
     const jwt =
@@ -315,6 +316,12 @@ class ServiceStack extends Stack {
         "The login service's app client (client credentials)",
       ],
     };
+    for (const [name, client] of Object.entries(pool.scimClients)) {
+      outputs[`${scimClientId(name)}Id`] = [
+        client.userPoolClientId,
+        `The SCIM connection ${name}'s app client (client credentials, scim:provision)`,
+      ];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 
