@@ -2,21 +2,32 @@
  * The public routes (no token): GET /status-model and GET /openapi.json. Hand-written, without the middleware
  * chain of http-function.ts: both answers are strings made before the first event — the status model from the
  * policy, the OpenAPI document generated at build time (shared/http/openapi-json.ts) — so the function starts
- * as fast as an empty one (SPEC §8). It keeps the chain's answers: a query parameter or a body is 400, an
- * unknown route 404 (problem+json), and every response carries X-Request-Id.
+ * as fast as an empty one (SPEC §8). It keeps the chain's answers, in its order: a body over 16 KiB is 413,
+ * one not declared JSON 415 (the chain's own checks, ../middleware/limits.ts), a query parameter or any body
+ * 400, an unknown route 404 (problem+json); every response carries X-Request-Id.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Policy } from '../../domain/policy';
 import type { FieldError } from '../../errors';
-import type { ApiResult } from '../event';
+import type { ApiEvent, ApiResult } from '../event';
 import { OPENAPI_JSON } from '../generated/openapi';
-import { invalidInput, problem, problemResponse, ProblemType } from '../problem';
+import { bodyLimit, jsonContentType } from '../middleware/limits';
+import { invalidInput, problem, ProblemError, problemResponse, ProblemType } from '../problem';
 import { statusModel } from '../status-model';
 
 const CACHEABLE = { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' };
 
 type PublicHandler = (event: APIGatewayProxyEventV2) => Promise<ApiResult>;
+
+/** The chain's body checks (413, then 415), run on the event with its header names in lower case. */
+const BODY_CHECKS = [bodyLimit(), jsonContentType()];
+
+function checkBody(event: APIGatewayProxyEventV2): void {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const request = { event: { ...event, headers } as unknown as ApiEvent };
+  for (const check of BODY_CHECKS) void check.before?.(request as never);
+}
 
 /**
  * The public function's handler: GET /status-model and GET /openapi.json.
@@ -37,6 +48,12 @@ function publicHandler(policy: Policy): PublicHandler {
     if (body === undefined) {
       const detail = `There is no route ${method} ${event.rawPath}.`;
       return problemResponse(problem(404, ProblemType.NOT_FOUND, 'Not Found', detail), stamp);
+    }
+    try {
+      checkBody(event);
+    } catch (error) {
+      if (error instanceof ProblemError) return problemResponse(error.problem, stamp);
+      throw error;
     }
     const errors: FieldError[] = [
       ...Object.keys(event.queryStringParameters ?? {}).map((name) => ({

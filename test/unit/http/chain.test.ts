@@ -227,6 +227,22 @@ describe("the public function's chain", () => {
     expect(JSON.parse(result.body).paths['/status-model'].get.operationId).toBe('getStatusModel');
   });
 
+  it('checks a body as the chain does: 415 when it is not JSON, 413 when it is too large, else 400', async () => {
+    const text = await call(publicRoutes, {
+      method: 'GET',
+      path: '/status-model',
+      body: 'a',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    const large = await call(publicRoutes, { method: 'GET', path: '/status-model', body: { a: 'x'.repeat(17_000) } });
+    const json = await call(publicRoutes, { method: 'GET', path: '/status-model', body: { a: 1 } });
+
+    expect(text.result.statusCode).toBe(415);
+    expect(large.result.statusCode).toBe(413);
+    expect(json.result.statusCode).toBe(400);
+    expect(JSON.parse(json.result.body).errors).toEqual([{ path: '/', message: 'this request takes no body' }]);
+  });
+
   it('answers a route it does not serve with a 404 problem', async () => {
     const { result } = await call(publicRoutes, { method: 'GET', path: '/accounts' });
     expect(result.statusCode).toBe(404);
