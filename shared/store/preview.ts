@@ -4,10 +4,10 @@
  * domain's (a `*` caller without `domain`) from the sweeps' own sharded indexes, shard after shard.
  * The cursor is bound to its query (sweep, domain, instant): it cannot be replayed into another.
  */
-import { createHash } from 'node:crypto';
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../domain/account';
 import { DUE_INDEX, DOMAIN_DUE_INDEX, domainDuePartition, duePartition, type IndexKeys } from './keys';
+import { decodeShardCursor, encodeShardCursor, queryHash, type ShardPosition } from './cursor';
 import { InvalidCursorError, type Page } from './port';
 
 type Item = Record<string, unknown>;
@@ -41,45 +41,8 @@ interface PreviewContext {
   readonly fromItem: (item: Item) => Account;
 }
 
-interface Position {
-  readonly s: number;
-  readonly k: Readonly<Record<string, string>> | null;
-}
-
-const MAX_CURSOR_LENGTH = 4096;
-
-const queryHash = (query: PreviewQuery): string =>
-  createHash('sha256')
-    .update(JSON.stringify([query.kind, query.domain, query.until]))
-    .digest('base64url')
-    .slice(0, 16);
-
-function pack(hash: string, position: Position): string {
-  return Buffer.from(JSON.stringify({ h: hash, ...position }), 'utf8').toString('base64url');
-}
-
-function unpack(cursor: string, hash: string, shards: number): Position {
-  const invalid = () => new InvalidCursorError('the cursor does not belong to this query');
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  const bytes = Buffer.from(cursor, 'base64url');
-  if (bytes.toString('base64url') !== cursor) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid();
-  const { h, s, k, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || h !== hash) throw invalid();
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= shards) throw invalid();
-  if (
-    k !== null &&
-    (typeof k !== 'object' || Array.isArray(k) || !Object.values(k as object).every((v) => typeof v === 'string'))
-  )
-    throw invalid();
-  return { s, k: k as Position['k'] };
-}
+/** The query a cursor belongs to: a cursor cannot be replayed into another sweep, domain or `until`. */
+const previewHash = (query: PreviewQuery): string => queryHash([query.kind, query.domain, query.until]);
 
 /**
  * One page of `query.kind`'s candidates due by `query.until`, earliest first within a partition.
@@ -89,16 +52,17 @@ function unpack(cursor: string, hash: string, shards: number): Position {
  */
 async function previewCandidates(context: PreviewContext, query: PreviewQuery): Promise<PreviewPage> {
   const until = new Date(query.until).toISOString();
-  const hash = queryHash({ ...query, until });
+  const hash = previewHash({ ...query, until });
   const shards = query.domain === null ? context.shards : 1;
   const index: IndexKeys = query.domain === null ? DUE_INDEX[query.kind] : DOMAIN_DUE_INDEX[query.kind];
   const partitionOf = (shard: number): string =>
     query.domain === null ? duePartition(query.kind, shard) : domainDuePartition(query.domain, query.kind);
-  let position: Position | null = query.cursor == null ? { s: 0, k: null } : unpack(query.cursor, hash, shards);
+  let position: ShardPosition | null =
+    query.cursor == null ? { s: 0, k: null } : decodeShardCursor(query.cursor, hash, shards);
   const items: Candidate[] = [];
   let itemsRead = 0;
   while (position !== null && items.length < query.limit) {
-    const { s, k: start }: Position = position;
+    const { s, k: start }: ShardPosition = position;
     const partition = partitionOf(s);
     if (
       start !== null &&
@@ -123,12 +87,12 @@ async function previewCandidates(context: PreviewContext, query: PreviewQuery): 
     for (const item of output.Items ?? [])
       items.push({ account: context.fromItem(item), dueAt: item[index.sortKey] as string });
     position = output.LastEvaluatedKey
-      ? { s, k: output.LastEvaluatedKey as Position['k'] }
+      ? { s, k: output.LastEvaluatedKey as ShardPosition['k'] }
       : s + 1 < shards
         ? { s: s + 1, k: null }
         : null;
   }
-  return { items, nextCursor: position === null ? null : pack(hash, position), itemsRead };
+  return { items, nextCursor: position === null ? null : encodeShardCursor(hash, position), itemsRead };
 }
 
 export { previewCandidates };

@@ -14,7 +14,6 @@
  * An account is returned once: by source 1 when its address matches, otherwise at the smallest of its
  * tokens that matches (every token item lists its account's tokens, so the rule needs no memory).
  */
-import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
   QueryCommand,
@@ -25,6 +24,7 @@ import {
 import type { Account } from '../domain/account';
 import { BY_DOMAIN, LIVE_PREFIX, accountKey, shardOf } from './keys';
 import { InvalidInputError } from '../errors';
+import { decodeShardCursor, encodeShardCursor, queryHash } from './cursor';
 import { InvalidCursorError, type ListQuery, type Page } from './port';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -35,7 +35,6 @@ const SEARCH_PREFIX = 'SEARCH#';
 const SEARCH_SHARDS = 8;
 /** Tokens kept per account (a name of more distinct words is searchable by its first ones). Keeps a rename's transaction under 100 items. */
 const MAX_TOKENS = 40;
-const MAX_CURSOR_LENGTH = 4096;
 
 /**
  * Lower case without accents: what `q` and the tokens are compared as.
@@ -122,49 +121,19 @@ interface Position {
 }
 
 /** The query a cursor belongs to: a cursor cannot be replayed into another domain, `q` or filter. */
-function queryHash(query: SearchQuery): string {
+function searchHash(query: SearchQuery): string {
   const { domain, q, statuses, leaver, inProgress } = query;
-  const canonical = JSON.stringify([
-    domain,
-    fold(q.trim()),
-    [...(statuses ?? [])].sort(),
-    leaver ?? null,
-    inProgress ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  return queryHash([domain, fold(q.trim()), [...(statuses ?? [])].sort(), leaver ?? null, inProgress ?? null]);
 }
 
-/**
- * A composite cursor as opaque base64url JSON, bound to its query by `h`.
- *
- * @example
- * packCursor('Qx…', { p: 1, s: 0, k: null })
- */
-function packCursor(hash: string, position: Position): string {
-  return Buffer.from(JSON.stringify({ h: hash, ...position }), 'utf8').toString('base64url');
+/** The search cursor: phase `p` (1 the address matches, 2 the name matches) and where in it. */
+function decodeSearchCursor(cursor: string, hash: string): Position {
+  const { s, k, extra } = decodeShardCursor(cursor, hash, SEARCH_SHARDS, ['p']);
+  if (extra.p !== 1 && extra.p !== 2) throw new InvalidCursorError('the cursor does not belong to this query');
+  return { p: extra.p, s, k };
 }
 
-function unpackCursor(cursor: string, hash: string): Position {
-  const invalid = () => new InvalidCursorError('the cursor does not belong to this query');
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  const bytes = Buffer.from(cursor, 'base64url');
-  if (bytes.toString('base64url') !== cursor) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid();
-  const { h, p, s, k, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || h !== hash || (p !== 1 && p !== 2)) throw invalid();
-  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s >= SEARCH_SHARDS) throw invalid();
-  if (k !== null) {
-    if (typeof k !== 'object' || k === undefined || Array.isArray(k)) throw invalid();
-    if (!Object.values(k as object).every((v) => typeof v === 'string')) throw invalid();
-  }
-  return { p, s, k: k as Position['k'] };
-}
+const encodeSearchCursor = (hash: string, { p, s, k }: Position): string => encodeShardCursor(hash, { s, k }, { p });
 
 /** Whether the account passes the list filters (status, leaver, in progress). Tombstones never match a search. */
 function passes(account: Account, query: ListQuery): boolean {
@@ -219,8 +188,9 @@ async function searchAccounts(context: SearchContext, query: SearchQuery): Promi
   const q = fold(query.q.trim());
   // Only marks (a lone accent) fold to nothing, which would match every item: refused, never read.
   if (q === '') throw new InvalidInputError([{ path: 'query.q', message: 'must contain a letter or digit' }]);
-  const hash = queryHash(query);
-  let position: Position | null = query.cursor == null ? { p: 1, s: 0, k: null } : unpackCursor(query.cursor, hash);
+  const hash = searchHash(query);
+  let position: Position | null =
+    query.cursor == null ? { p: 1, s: 0, k: null } : decodeSearchCursor(query.cursor, hash);
   const items: Account[] = [];
   let itemsRead = 0;
 
@@ -251,7 +221,7 @@ async function searchAccounts(context: SearchContext, query: SearchQuery): Promi
       ? { p: 1, s: 0, k: output.LastEvaluatedKey as Position['k'] }
       : { p: 2, s: 0, k: null };
     if (items.length >= query.limit || output.LastEvaluatedKey)
-      return { items, nextCursor: packCursor(hash, position), itemsRead };
+      return { items, nextCursor: encodeSearchCursor(hash, position), itemsRead };
   }
 
   while (position !== null && items.length < query.limit) {
@@ -289,7 +259,7 @@ async function searchAccounts(context: SearchContext, query: SearchQuery): Promi
         ? { p: 2, s: s + 1, k: null }
         : null;
   }
-  return { items, nextCursor: position === null ? null : packCursor(hash, position), itemsRead };
+  return { items, nextCursor: position === null ? null : encodeSearchCursor(hash, position), itemsRead };
 }
 
 /** The accounts with these ids, in this order (strongly consistent; missing ones left out). */
