@@ -6,7 +6,6 @@
  * one not declared JSON 415 (the chain's own checks, ../middleware/limits.ts), a query parameter or any body
  * 400, an unknown route 404 (problem+json); every response carries X-Request-Id.
  */
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Policy } from '../../domain/policy';
 import type { FieldError } from '../../errors';
@@ -41,7 +40,7 @@ function publicHandler(policy: Policy): PublicHandler {
     'GET /openapi.json': OPENAPI_JSON,
   };
   return async (event) => {
-    const requestId = event.requestContext.requestId || randomUUID();
+    const requestId = event.requestContext.requestId || globalThis.crypto.randomUUID();
     const stamp = { 'X-Request-Id': requestId };
     const method = event.requestContext.http.method;
     const body = bodies[`${method} ${event.rawPath}`];
