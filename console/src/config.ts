@@ -17,6 +17,11 @@ interface ConsoleConfig {
    * cloud, where Authorization Code with PKCE is used.
    */
   readonly localSignIn?: string;
+  /**
+   * When the issuer is the stack's Cognito user pool: its hosted domain (`https://…auth….amazoncognito.com`),
+   * whose `/logout` ends the user pool's session on Sign out (Cognito publishes no end_session_endpoint).
+   */
+  readonly cognitoDomain?: string;
 }
 
 class ConfigError extends Error {
@@ -44,9 +49,13 @@ function parseConfig(raw: unknown): ConsoleConfig {
     clientId: text(fields.clientId, 'clientId'),
     scope: text(fields.scope ?? 'openid accounts:admin', 'scope'),
   };
-  return fields.localSignIn === undefined
-    ? config
-    : { ...config, localSignIn: text(fields.localSignIn, 'localSignIn') };
+  return {
+    ...config,
+    ...(fields.localSignIn === undefined ? {} : { localSignIn: text(fields.localSignIn, 'localSignIn') }),
+    ...(fields.cognitoDomain === undefined
+      ? {}
+      : { cognitoDomain: text(fields.cognitoDomain, 'cognitoDomain').replace(/\/+$/, '') }),
+  };
 }
 
 /** Fetches and checks `/config.json` (never cached: a deploy may change it). */

@@ -89,12 +89,11 @@ function statusText(model: StatusModel, account: Account): string {
   return account.statusLabel;
 }
 
-/** In progress for longer than the model's threshold for its status (the stuck detector's rule). */
-function isStuck(model: StatusModel, account: Account, now = Date.now()): boolean {
-  if (account.inProgress === null) return false;
-  const after = info(model, account.status)?.stuckAfterSeconds ?? 24 * 3600;
-  return now - Date.parse(account.statusSince) > after * 1000;
-}
+/**
+ * Stuck as the API says: the stuck detector has paged on-call about the operation in progress and it is still
+ * outstanding — the same accounts the domain summary counts as stuck.
+ */
+const isStuck = (account: Account): boolean => account.inProgress?.stuck === true;
 
 /** An ISO time as people read it, in their own time zone; '—' for none. */
 function when(iso: string | null): string {

@@ -55,6 +55,11 @@ interface ConsoleSiteProps {
    * lives elsewhere, as Cognito's hosted domain does): the CSP's connect-src. Default: the issuer's origin.
    */
   readonly signInOrigins?: readonly string[];
+  /**
+   * When the issuer is the stack's Cognito user pool: its hosted domain (`pool.domain.baseUrl()`), written to
+   * config.json so that Sign out also ends the user pool's session at its `/logout`.
+   */
+  readonly cognitoDomain?: string;
   /** Where the built console is taken from instead of building it (tests). */
   readonly assetPath?: string;
 }
@@ -209,6 +214,7 @@ class ConsoleSite extends Construct {
       issuer: props.issuer,
       clientId: props.clientId,
       scope: props.scope ?? 'openid accounts:admin',
+      ...(props.cognitoDomain === undefined ? {} : { cognitoDomain: props.cognitoDomain }),
     };
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,

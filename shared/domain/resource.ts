@@ -25,6 +25,8 @@ interface AccountResource {
     readonly startedAt: string;
     readonly attempts: number;
     readonly lastError: string | null;
+    /** On-call has been paged about this operation (the stuck detector) and it is still outstanding. */
+    readonly stuck: boolean;
   } | null;
   readonly leaver: Leaver | null;
   readonly lock: Lock | null;
@@ -33,6 +35,20 @@ interface AccountResource {
   readonly purgeAfter: string | null;
   readonly access: AccessDecision;
   readonly createdAt: string;
+}
+
+/**
+ * Whether the stuck detector's alert is about the account's current episode: on-call has been paged and the
+ * operation still lasts (the rule the domain summary's `stuck` count follows, in shared/store/counts.ts).
+ */
+function isStuck(account: Account): boolean {
+  const alert = account.stuckAlert;
+  return (
+    alert !== null &&
+    account.inProgress !== null &&
+    account.inProgress.operationId === alert.operationId &&
+    account.status === alert.status
+  );
 }
 
 /**
@@ -61,6 +77,7 @@ function toResource(account: Account, now: Date): AccountResource {
       startedAt: inProgress.startedAt,
       attempts: inProgress.attempts,
       lastError: inProgress.lastError,
+      stuck: isStuck(account),
     },
     leaver,
     lock,
@@ -72,5 +89,5 @@ function toResource(account: Account, now: Date): AccountResource {
   };
 }
 
-export { toResource };
+export { toResource, isStuck };
 export type { AccountResource };

@@ -12,6 +12,7 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../domain/account';
+import { isStuck } from '../domain/resource';
 import { STATUSES, type Status } from '../domain/statuses';
 import type { DomainCounts } from './admin-port';
 
@@ -37,17 +38,6 @@ const countKey = (domain: string, shard: number): { PK: string; SK: string } => 
   SK: COUNT_SK,
 });
 const domainRegistryKey = (domain: string): { PK: string; SK: string } => ({ PK: DOMAINS_PK, SK: domain });
-
-/** Whether the account's stuck alert is about its current episode: on-call has been paged and it still lasts. */
-function isStuck(account: Account): boolean {
-  const alert = account.stuckAlert;
-  return (
-    alert !== null &&
-    account.inProgress !== null &&
-    account.inProgress.operationId === alert.operationId &&
-    account.status === alert.status
-  );
-}
 
 /** The counter attributes an account adds 1 to. A purged tombstone counts only as `deleted_permanent`. */
 function contribution(account: Account): string[] {

@@ -30,6 +30,7 @@ describe('allowedTargets', () => {
         startedAt: new Date().toISOString(),
         attempts: 0,
         lastError: null,
+        stuck: false,
       },
     });
 
@@ -75,6 +76,7 @@ describe('statusText', () => {
         startedAt: new Date().toISOString(),
         attempts: 1,
         lastError: 'x',
+        stuck: false,
       },
     });
 
@@ -91,23 +93,34 @@ describe('statusText', () => {
 });
 
 describe('isStuck', () => {
-  it('marks an operation running longer than the model allows, and not a fresh one', () => {
+  it('marks the operation the API says is stuck (on-call paged), and not another one however old', () => {
     // Prepare
     const started = '2026-06-01T00:00:00Z';
-    const deleting = account({
+    const operation = {
+      operation: 'delete',
+      target: 'deleted',
+      startedAt: started,
+      attempts: 5,
+      lastError: 'HTTP 500',
+    } as const;
+    const paged = account({
       status: 'deleting',
       statusLabel: 'Deleting',
       statusSince: started,
-      inProgress: { operation: 'delete', target: 'deleted', startedAt: started, attempts: 5, lastError: 'HTTP 500' },
+      inProgress: { ...operation, stuck: true },
+    });
+    const notPaged = account({
+      status: 'deleting',
+      statusLabel: 'Deleting',
+      statusSince: '2020-01-01T00:00:00Z',
+      inProgress: { ...operation, stuck: false },
     });
 
     // Act
-    const after25h = isStuck(MODEL, deleting, Date.parse(started) + 25 * 3600_000);
-    const after1h = isStuck(MODEL, deleting, Date.parse(started) + 3600_000);
+    const stuck = [isStuck(paged), isStuck(notPaged), isStuck(account({}))];
 
     // Assess
-    expect(after25h).toBe(true);
-    expect(after1h).toBe(false);
+    expect(stuck).toEqual([true, false, false]);
   });
 });
 

@@ -13,9 +13,6 @@ import { join } from 'node:path';
 import { ensureConsoleBuilt } from '../../console/scripts/build';
 import { startLocalStack } from '../../infra/local/stack';
 import type { LocalStack } from '../../infra/local/stack';
-import { loadConfig } from '../../shared/config';
-import { documentClient } from '../../shared/store/client';
-import { accountBuilder, batchWrite } from '../bench/seed';
 
 const DOMAIN = 'e2e.example';
 const OTHER_DOMAIN = 'other.example';
@@ -44,15 +41,15 @@ interface World {
   stop(): Promise<void>;
 }
 
-/** The mail platform: 503 for addresses starting with "flaky", 200 for the others. */
+/** The mail platform: 503 for addresses starting with "flaky" and for disabling those starting with "stuck", 200 for the others. */
 async function flakyPlatform(): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { email?: string };
-      // "flaky…", and the stuck account (its address is its id, a digit first).
-      const failing = /^(flaky|\d)/.test(body.email ?? '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { email?: string; operation?: string };
+      const email = body.email ?? '';
+      const failing = email.startsWith('flaky') || (email.startsWith('stuck') && body.operation === 'disable');
       response.statusCode = failing ? 503 : 200;
       response.end(failing ? 'mailbox store unavailable' : 'ok');
     });
@@ -135,7 +132,6 @@ async function startWorld(): Promise<World> {
     ['gus', 'Gus Grant'],
   ];
   await Promise.all(people.map(([name, display]) => create(`${name}@${DOMAIN}`, display)));
-  await create(`flaky@${DOMAIN}`, 'Flaky Platform');
   await create(`olga@${OTHER_DOMAIN}`, 'Olga Other');
   for (let i = 0; i < FILLERS; i += 13) {
     await Promise.all(
@@ -145,25 +141,35 @@ async function startWorld(): Promise<World> {
     );
   }
   await Promise.all(people.map(([name]) => settled(`${name}@${DOMAIN}`)));
+
+  // The stuck account: its disabling never completes (the platform refuses it, and the next attempt is an hour
+  // away); the stuck detector, run as if 30 hours had passed, pages on-call about it. That happens before the
+  // flaky account's operation starts, so this is the only account in progress at the detector's run.
+  const stuckEmail = `stuck@${DOMAIN}`;
+  await create(stuckEmail, 'Stella Sterling');
+  const resting = await settled(stuckEmail);
+  const disabling = await api(
+    'PUT',
+    `/accounts/${resting.accountId}/status`,
+    { status: 'disabled', reason: 'left the project' },
+    { 'if-match': `"${resting.version}"` },
+  );
+  if (disabling.status !== 202) throw new Error(`disable ${stuckEmail}: ${disabling.status}`);
+  await poll(
+    async () => ((await account(stuckEmail)).inProgress as { attempts: number } | null)?.attempts || undefined,
+    'the stuck account to fail once',
+  );
+  const detected = (await stack.runSweep('stuck', {
+    now: new Date(Date.now() + 30 * 3600_000).toISOString(),
+  })) as { stuck?: number };
+  if (detected.stuck !== 1)
+    throw new Error(`the stuck detector found ${JSON.stringify(detected)}, not the one stuck account`);
+
+  await create(`flaky@${DOMAIN}`, 'Flaky Platform');
   await poll(
     async () => ((await account(`flaky@${DOMAIN}`)).inProgress as { attempts: number } | null)?.attempts || undefined,
     'the flaky account to fail once',
   );
-
-  // An account disabling for 30 hours: stuck. Built by the real rules at past instants (the bench's seeder).
-  const config = loadConfig(process.env);
-  const builder = accountBuilder(
-    {
-      tableName: stack.tableName,
-      shards: config.dueShards,
-      policy: config.policy,
-      historyRetentionDays: config.historyRetentionDays,
-    },
-    Date.now(),
-  );
-  const stuck = await builder.make('stuck', DOMAIN);
-  await batchWrite(documentClient(config), stack.tableName, [...stuck.items, ...stuck.history]);
-  ids.set(stuck.account.email!, stuck.account.accountId);
 
   return {
     stack,
@@ -172,7 +178,7 @@ async function startWorld(): Promise<World> {
     account,
     settled,
     ids,
-    stuckEmail: stuck.account.email!,
+    stuckEmail,
     async stop() {
       await stack.stop();
       await new Promise((resolve) => platform.server.close(resolve));

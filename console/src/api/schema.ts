@@ -463,6 +463,8 @@ export interface components {
         operation: 'provision' | 'enable' | 'disable' | 'delete' | 'purge' | 'restore' | 'migrate';
         /** Format: date-time */
         startedAt: string;
+        /** @description On-call has been paged about this operation (the stuck detector) and it is still outstanding: what the summary counts as stuck. */
+        stuck: boolean;
         target: components['schemas']['Status'];
       } | null;
       lastActivityAt: string | null;

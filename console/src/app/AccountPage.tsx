@@ -152,7 +152,7 @@ function AccountPage({ accountId }: { accountId: string }) {
 
   const canWrite = hasScope(session, 'accounts:write');
   const isAdmin = hasScope(session, 'accounts:admin');
-  const stuck = isStuck(model, current);
+  const stuck = isStuck(current);
   const canDelete = targets.some((t) => t.target === 'deleted') && current.status !== 'deleted';
   const canPurge = current.status === 'deleted' && targets.some((t) => t.target === 'deleted_permanent');
   const canRestore = current.status === 'deleted' && targets.some((t) => t.target === 'active');

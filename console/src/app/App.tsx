@@ -9,6 +9,7 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { apiClient, unwrap } from '../api/client';
 import type { Api } from '../api/client';
 import { clearSession, storeSession, storedSession } from '../auth/session';
+import { clearSignedOut, endOidcSession, markSignedOut } from '../auth/sign-in';
 import type { Session } from '../auth/session';
 import type { ConsoleConfig } from '../config';
 import type { StatusModel } from '../model';
@@ -74,20 +75,43 @@ function Shell({ api, session, signOut }: { api: Api; session: Session; signOut:
 }
 
 function App({ config, initialToken }: { config: ConsoleConfig; initialToken?: string | null }) {
-  const [session, setSession] = useState<Session | null>(() =>
-    initialToken ? storeSession(initialToken) : storedSession(),
-  );
+  const [session, setSession] = useState<Session | null>(() => {
+    if (!initialToken) return storedSession();
+    clearSignedOut();
+    return storeSession(initialToken);
+  });
   const [queryClient] = useState(newQueryClient);
-  const signOut = useCallback(() => {
+  const [leaving, setLeaving] = useState(false);
+  /** The tab forgets the session (a 401 does this: the token expired or was refused). */
+  const endSession = useCallback(() => {
     clearSession();
     queryClient.clear();
     setSession(null);
   }, [queryClient]);
+  /** Sign out: the tab forgets the session and, in the cloud, the identity provider ends its own. */
+  const signOut = useCallback(() => {
+    markSignedOut();
+    endSession();
+    if (config.localSignIn) return;
+    setLeaving(true);
+    // If the issuer cannot be reached, the tab is signed out all the same.
+    endOidcSession(config).catch(() => setLeaving(false));
+  }, [config, endSession]);
   const api = useMemo(
-    () => apiClient(config.apiUrl, () => session?.token ?? null, signOut),
-    [config.apiUrl, session, signOut],
+    () => apiClient(config.apiUrl, () => session?.token ?? null, endSession),
+    [config.apiUrl, session, endSession],
   );
-  if (session === null) return <SignIn config={config} onToken={(token) => setSession(storeSession(token))} />;
+  if (leaving) return <p role="status">Signing out…</p>;
+  if (session === null)
+    return (
+      <SignIn
+        config={config}
+        onToken={(token) => {
+          clearSignedOut();
+          setSession(storeSession(token));
+        }}
+      />
+    );
   return (
     <QueryClientProvider client={queryClient}>
       <Shell api={api} session={session} signOut={signOut} />

@@ -155,7 +155,7 @@ function Mailboxes() {
         cell: ({ row }) => (
           <>
             <span>{statusText(model, row.original)}</span>
-            {isStuck(model, row.original) && <span className="badge stuck"> Stuck</span>}
+            {isStuck(row.original) && <span className="badge stuck"> Stuck</span>}
           </>
         ),
       }),
@@ -313,7 +313,7 @@ function Mailboxes() {
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
                 {group.headers.map((header) => (
-                  <th key={header.id} scope="col">
+                  <th key={header.id} scope="col" className={`col-${header.column.id}`}>
                     {flexRender(header.column.columnDef.header, header.getContext())}
                   </th>
                 ))}
@@ -324,7 +324,9 @@ function Mailboxes() {
             {table.getRowModel().rows.map((row) => (
               <tr key={row.id} className={isBlocked(row.original) ? 'blocked' : undefined}>
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                  <td key={cell.id} className={`col-${cell.column.id}`}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
                 ))}
               </tr>
             ))}

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ConsoleConfig } from '../config';
-import { localSignIn, startOidcSignIn } from '../auth/sign-in';
+import { localSignIn, signedOut, startOidcSignIn } from '../auth/sign-in';
 
 function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: string) => void }) {
   const [user, setUser] = useState('admin');
@@ -14,6 +14,7 @@ function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: s
   const [domains, setDomains] = useState('*');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [wasSignedOut] = useState(signedOut);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -31,6 +32,11 @@ function SignIn({ config, onToken }: { config: ConsoleConfig; onToken: (token: s
   return (
     <main className="sign-in">
       <h1>Mailbox Lifecycle</h1>
+      {wasSignedOut && (
+        <p role="status" className="notice">
+          You are signed out. Close this tab, or sign in again.
+        </p>
+      )}
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h2 id="sign-in-title">Sign in</h2>
         {config.localSignIn ? (

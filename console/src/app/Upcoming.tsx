@@ -55,7 +55,7 @@ function Upcoming() {
       <h1 id="upcoming-title">Upcoming</h1>
       <p>
         What the sweeps will change in <strong>{domain ?? 'no domain yet: pick one under Mailboxes'}</strong> in the
-        next {DAYS} days.
+        next {DAYS} days, until {when(until)}.
       </p>
       {SWEEPS.map(({ sweep, title, what }, index) => {
         const preview = previews[index]!;

@@ -36,6 +36,10 @@ const Account = described(
         startedAt: Time,
         attempts: z.number(),
         lastError: z.nullable(z.string()),
+        stuck: described(z.boolean(), {
+          description:
+            'On-call has been paged about this operation (the stuck detector) and it is still outstanding: what the summary counts as stuck.',
+        }),
       }),
     ),
     leaver: z.nullable(z.object({ leaveDate: z.string(), windowEndsAt: Time })),

@@ -49,6 +49,7 @@ describe('POST /accounts', () => {
         startedAt: expect.stringMatching(ISO),
         attempts: 0,
         lastError: null,
+        stuck: false,
       },
       leaver: null,
       lock: null,

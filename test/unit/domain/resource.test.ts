@@ -35,6 +35,7 @@ describe('toResource', () => {
         startedAt: iso(-3_600_000),
         attempts: 2,
         lastError: 'timeout',
+        stuck: true,
       },
       leaver: null,
       lock: null,
@@ -44,6 +45,30 @@ describe('toResource', () => {
       access: { login: 'deny', mail: 'deliver' },
       createdAt: account.createdAt,
     });
+  });
+
+  it('says an operation is stuck only while the stuck alert is about it', () => {
+    // Prepare
+    const inProgress = anOperation('disable', 'active', 'disabled');
+    const alert = {
+      operationId: inProgress.operationId,
+      status: 'disabling',
+      alertedAt: iso(-1),
+      remindAt: iso(1),
+    } as const;
+
+    // Act
+    const paged = toResource(anAccount({ status: 'disabling', inProgress, stuckAlert: alert }), NOW);
+    const notPaged = toResource(anAccount({ status: 'disabling', inProgress, stuckAlert: null }), NOW);
+    const earlierOperation = toResource(
+      anAccount({ status: 'disabling', inProgress, stuckAlert: { ...alert, operationId: 'op-0' } }),
+      NOW,
+    );
+
+    // Assess
+    expect(paged.inProgress?.stuck).toBe(true);
+    expect(notPaged.inProgress?.stuck).toBe(false);
+    expect(earlierOperation.inProgress?.stuck).toBe(false);
   });
 
   it('labels a leaver', () => {
