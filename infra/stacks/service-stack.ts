@@ -296,6 +296,8 @@ class ServiceStack extends Stack {
       // The console client may ask for these; the token trigger adds the service's scopes and domains.
       scope: 'openid email',
       signInOrigins: [`https://cognito-idp.${this.region}.${this.urlSuffix}`, pool.domain.baseUrl()],
+      // Sign out ends the hosted sign-in's session too (its /logout), landing back on the console.
+      cognitoDomain: pool.domain.baseUrl(),
     });
     const client = pool.consoleClient.node.defaultChild as CfnUserPoolClient;
     const urls = [`${site.url}/`, ...(context.consoleUrl === undefined ? [] : [context.consoleUrl])];

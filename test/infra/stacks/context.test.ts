@@ -267,6 +267,9 @@ describe('the app with only the required context, as a second stage', () => {
       LogoutURLs: [consoleAddress],
     });
     app.serviceTemplate.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    // Sign out ends the hosted sign-in's session too: config.json names the pool's domain.
+    const stack = Stack.of(app.service);
+    expect(stack.resolve(app.service.console.config.cognitoDomain)).toEqual(stack.resolve(pool.domain.baseUrl()));
     for (const output of ['UserPoolId', 'JwtIssuer', 'SignInUrl', 'ConsoleClientId']) {
       app.serviceTemplate.hasOutput(output, { Value: Match.anyValue() });
     }
