@@ -2,7 +2,10 @@
  * The Cognito user pool's pre-token-generation trigger (event version V3): adds this service's scopes and
  * the `domains` claim to the access token (shared/auth/token-claims.ts says from what). No AWS SDK.
  */
-import { accessTokenAdditions, type PreTokenEvent } from '../../shared/auth/token-claims';
+import { accessTokenAdditions, scimConnectionsFrom, type PreTokenEvent } from '../../shared/auth/token-claims';
+
+/** The SCIM connections' domains by name, set by the stack (infra/constructs/user-pool.ts). */
+const connections = scimConnectionsFrom(process.env.SCIM_CONNECTIONS);
 
 interface TriggerEvent extends PreTokenEvent {
   response: Record<string, unknown>;
@@ -10,7 +13,9 @@ interface TriggerEvent extends PreTokenEvent {
 
 /** Cognito waits for the event back, with `response` filled in. */
 async function handler(event: TriggerEvent): Promise<TriggerEvent> {
-  event.response = { claimsAndScopeOverrideDetails: { accessTokenGeneration: accessTokenAdditions(event) } };
+  event.response = {
+    claimsAndScopeOverrideDetails: { accessTokenGeneration: accessTokenAdditions(event, connections) },
+  };
   return event;
 }
 

@@ -2,7 +2,6 @@
  * The public routes (no token): GET /status-model and GET /openapi.json.
  */
 import { loadConfig } from '../../shared/config';
-import { publicEndpoints } from '../../shared/http/endpoints/public';
-import { httpFunction } from '../../shared/http/http-function';
+import { publicHandler } from '../../shared/http/endpoints/public';
 
-export const handler = httpFunction('public', publicEndpoints(loadConfig().policy));
+export const handler = publicHandler(loadConfig().policy);

@@ -102,6 +102,8 @@ class ConsoleSite extends Construct {
   readonly headers: ResponseHeadersPolicy;
   /** The console's (and, through it, the API's) public base URL. */
   readonly url: string;
+  /** What the deployed config.json says (tokens until deploy). */
+  readonly config: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ConsoleSiteProps) {
     super(scope, id);
@@ -209,13 +211,14 @@ class ConsoleSite extends Construct {
       },
     );
 
-    const configJson = {
+    const configJson: Record<string, string> = {
       apiUrl: '',
       issuer: props.issuer,
       clientId: props.clientId,
       scope: props.scope ?? 'openid accounts:admin',
       ...(props.cognitoDomain === undefined ? {} : { cognitoDomain: props.cognitoDomain }),
     };
+    this.config = configJson;
     new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [consoleAsset(props.assetPath), Source.jsonData('config.json', configJson)],

@@ -1,8 +1,8 @@
 /**
  * Sign-in when no external issuer is given (SPEC §7): the stack's own Amazon Cognito user pool, with the
  * hosted sign-in for the console (an app client using the authorization-code grant with PKCE, no secret),
- * one app client per mail-platform caller (client-credentials grant, with a secret) and the
- * pre-token-generation trigger that puts this service's scopes and `domains` into the access token
+ * one app client per mail-platform caller and one per identity provider's SCIM connection (client-credentials
+ * grant, with a secret) and the pre-token-generation trigger that puts this service's scopes and `domains` into the access token
  * (shared/auth/token-claims.ts: scopes from groups, domains from the `custom:domains` attribute).
  */
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -21,7 +21,13 @@ import {
   type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ADMIN_GROUPS, DOMAINS_ATTRIBUTE, PLATFORM_SCOPES, RESOURCE_SERVER } from '../../shared/auth/token-claims';
+import {
+  ADMIN_GROUPS,
+  DOMAINS_ATTRIBUTE,
+  PLATFORM_SCOPES,
+  RESOURCE_SERVER,
+  scimConnectionScope,
+} from '../../shared/auth/token-claims';
 import { Scope } from '../../shared/domain/transitions';
 import { LambdaFunction } from './lambda-function';
 
@@ -42,7 +48,16 @@ interface AdminUserPoolProps {
   readonly consoleUrl: string | undefined;
   /** Environment of the trigger function (Powertools settings; it reads nothing else). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The SCIM connections (context `scimConnections`): name → the domains it may provision (`*` for all). */
+  readonly scimConnections?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** The app client id of SCIM connection `name`: `Scim` + its name in PascalCase + `Client`. */
+const scimClientId = (name: string): string =>
+  `Scim${name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Client`;
 
 /**
  * The user pool, its hosted sign-in domain, groups, resource server, app clients and token trigger.
@@ -56,6 +71,8 @@ class AdminUserPool extends Construct {
   readonly domain: UserPoolDomain;
   readonly consoleClient: UserPoolClient;
   readonly platformClients: Readonly<Record<PlatformClient, UserPoolClient>>;
+  /** One client-credentials app client per SCIM connection, by its name. */
+  readonly scimClients: Readonly<Record<string, UserPoolClient>>;
   readonly resourceServer: UserPoolResourceServer;
   readonly trigger: LambdaFunction;
 
@@ -105,11 +122,25 @@ class AdminUserPool extends Construct {
       cognitoDomain: { domainPrefix: `mailbox-lifecycle-${props.stage}-${Aws.ACCOUNT_ID}` },
     });
 
+    const connections = props.scimConnections ?? {};
+    const scimScope = new ResourceServerScope({
+      scopeName: Scope.SCIM,
+      scopeDescription: 'SCIM provisioning by an identity provider (with its connection scope)',
+    });
+    const connectionScope = (name: string): ResourceServerScope =>
+      new ResourceServerScope({
+        scopeName: scimConnectionScope(name),
+        scopeDescription: `Names the SCIM connection ${name} (its domains)`,
+      });
     this.resourceServer = this.userPool.addResourceServer('Platform', {
       identifier: RESOURCE_SERVER,
-      scopes: PLATFORM_SCOPES.map(
-        (scope) => new ResourceServerScope({ scopeName: scope, scopeDescription: `The ${scope} scope` }),
-      ),
+      scopes: [
+        ...PLATFORM_SCOPES.map(
+          (scope) => new ResourceServerScope({ scopeName: scope, scopeDescription: `The ${scope} scope` }),
+        ),
+        ...(Object.keys(connections).length > 0 ? [scimScope] : []),
+        ...Object.keys(connections).map(connectionScope),
+      ],
     });
 
     this.consoleClient = this.userPool.addClient('ConsoleClient', {
@@ -147,12 +178,41 @@ class AdminUserPool extends Construct {
     });
     this.platformClients = Object.fromEntries(clients) as Record<PlatformClient, UserPoolClient>;
 
+    // An identity provider's SCIM connection: its own client (id and secret go into Okta's or Entra's
+    // provisioning settings), rotated by adding a second connection and removing the first (docs/deploy.md).
+    this.scimClients = Object.fromEntries(
+      Object.keys(connections).map((name) => [
+        name,
+        this.userPool.addClient(scimClientId(name), {
+          generateSecret: true,
+          authFlows: {},
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [scimScope, connectionScope(name)].map((scope) =>
+              OAuthScope.resourceServer(this.resourceServer, scope),
+            ),
+          },
+          accessTokenValidity: Duration.hours(1),
+        }),
+      ]),
+    );
+
     this.trigger = new LambdaFunction(this, 'PreTokenFunction', {
       entry: 'functions/auth/pre-token.ts',
       description: 'mailbox-lifecycle sign-in: puts the scopes and domains into Cognito access tokens',
       timeout: Duration.seconds(5),
       memorySize: 512,
-      environment: props.environment,
+      environment: {
+        ...props.environment,
+        // Each SCIM connection's `domains` claim, by name (the marker scope names the connection).
+        ...(Object.keys(connections).length > 0
+          ? {
+              SCIM_CONNECTIONS: JSON.stringify(
+                Object.fromEntries(Object.entries(connections).map(([name, domains]) => [name, domains.join(',')])),
+              ),
+            }
+          : {}),
+      },
     });
     this.trigger.acknowledge({
       id: 'Serverless-LambdaDLQ',
@@ -170,9 +230,11 @@ class AdminUserPool extends Construct {
 
   /** Cognito access tokens carry no `aud`: API Gateway checks their `client_id` against these. */
   get audiences(): string[] {
-    return [this.consoleClient, ...Object.values(this.platformClients)].map((c) => c.userPoolClientId);
+    return [this.consoleClient, ...Object.values(this.platformClients), ...Object.values(this.scimClients)].map(
+      (c) => c.userPoolClientId,
+    );
   }
 }
 
-export { AdminUserPool, PLATFORM_CLIENTS, LOCAL_CONSOLE_URL };
+export { AdminUserPool, PLATFORM_CLIENTS, LOCAL_CONSOLE_URL, scimClientId };
 export type { AdminUserPoolProps, PlatformClient };

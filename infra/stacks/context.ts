@@ -3,6 +3,7 @@
  * bad value fails `cdk synth` with the key's name instead of a function failing at run time.
  */
 import type { Node } from 'constructs';
+import { SCIM_CONNECTION_NAME } from '../../shared/auth/token-claims';
 import { loadConfig } from '../../shared/config';
 
 /** How administrators and the mail platform's clients sign in. */
@@ -33,6 +34,12 @@ interface DeployContext {
    * a JSON object with `-c`.
    */
   readonly functionConfig: Readonly<Record<string, string>>;
+  /**
+   * The identity providers' SCIM connections to the stack's own user pool (`-c scimConnections=okta=a.org+b.org,entra=*`):
+   * name → the domains each may provision (`*` for all). Each gets a client-credentials app client; none by
+   * default. Only with the stack's own pool (an external issuer issues its own SCIM tokens).
+   */
+  readonly scimConnections: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The stage when none is given. */
@@ -53,6 +60,7 @@ const CONTEXT_KEYS = [
   'consoleUrl',
   'accessReservedConcurrency',
   'functionConfig',
+  'scimConnections',
 ] as const;
 
 class ContextError extends Error {
@@ -209,6 +217,57 @@ function reservedConcurrency(node: Node): number | undefined {
   return value;
 }
 
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Context scimConnections: `name=domain+domain,name=*` (or that string's entries as a cdk.json object). */
+function scimConnections(node: Node, kind: DeployAuth['kind']): Record<string, readonly string[]> {
+  const raw: unknown = node.tryGetContext('scimConnections');
+  if (raw === undefined || raw === null || raw === '') return {};
+  const entries =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '')
+          .map((entry) => {
+            const at = entry.indexOf('=');
+            return at < 0 ? [entry, ''] : [entry.slice(0, at).trim(), entry.slice(at + 1)];
+          })
+      : typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.entries(raw as Record<string, unknown>).map(([name, value]) => [name, String(value)])
+        : undefined;
+  if (entries === undefined) throw new ContextError('context scimConnections must be name=domain+domain,…');
+  if (kind === 'external' && entries.length > 0) {
+    throw new ContextError(
+      "context scimConnections needs the stack's own user pool: with jwtIssuer, the issuer makes the SCIM tokens (docs/deploy.md)",
+    );
+  }
+  const connections: Record<string, readonly string[]> = {};
+  for (const [name = '', list = ''] of entries) {
+    if (!SCIM_CONNECTION_NAME.test(name)) {
+      throw new ContextError(
+        `context scimConnections: "${name}" must be 1 to 32 lowercase letters, digits or hyphens starting with a letter`,
+      );
+    }
+    const domains = list
+      .split(/[+\s]+/)
+      .map((d) => d.trim().toLowerCase())
+      .filter((d) => d !== '');
+    if (domains.length === 0) {
+      throw new ContextError(`context scimConnections: ${name} names no domains (${name}=a.org+b.org, or ${name}=*)`);
+    }
+    for (const domain of domains) {
+      if (domain !== '*' && !DOMAIN.test(domain)) {
+        throw new ContextError(`context scimConnections: ${name} has "${domain}", which is not a domain`);
+      }
+      if (domain !== '*') notExample('scimConnections', domain, domain);
+    }
+    if (Object.hasOwn(connections, name)) throw new ContextError(`context scimConnections names ${name} twice`);
+    connections[name] = domains.includes('*') ? ['*'] : [...new Set(domains)];
+  }
+  return connections;
+}
+
 /**
  * Reads and checks the deployment context. A placeholder, an example domain or a missing alert address
  * stops the synth with a message naming the key: a deploy never succeeds into a broken state.
@@ -227,14 +286,16 @@ function readDeployContext(node: Node): DeployContext {
   const mailPlatformUrl = text(node, 'mailPlatformUrl');
   const consoleUrl = text(node, 'consoleUrl');
   const url = (key: string, value: string): string => notExample(key, httpsUrl(key, value), new URL(value).hostname);
+  const deployAuth = auth(node);
   return {
     stage: stage(node),
-    auth: auth(node),
+    auth: deployAuth,
     alertEmail: email('alertEmail', alertEmail),
     mailPlatformUrl: mailPlatformUrl === undefined ? undefined : url('mailPlatformUrl', mailPlatformUrl),
     consoleUrl: consoleUrl === undefined ? undefined : url('consoleUrl', consoleUrl),
     accessReservedConcurrency: reservedConcurrency(node),
     functionConfig: functionConfig(node),
+    scimConnections: scimConnections(node, deployAuth.kind),
   };
 }
 

@@ -31,7 +31,7 @@ import { ALARM_PERIOD, onCallAlarm, queueDepth, ratePercent } from '../construct
 import { EventPublisher } from '../constructs/event-publisher';
 import { ServiceApi } from '../constructs/http-api';
 import { Rollouts } from '../constructs/rollout';
-import { AdminUserPool } from '../constructs/user-pool';
+import { AdminUserPool, scimClientId } from '../constructs/user-pool';
 import { LambdaFunction } from '../constructs/lambda-function';
 import { pascal } from '../constructs/names';
 import { OperationWorker } from '../constructs/operation-worker';
@@ -202,6 +202,7 @@ class ServiceStack extends Stack {
             stage: context.stage,
             consoleUrl: context.consoleUrl,
             environment: observability,
+            scimConnections: context.scimConnections,
           })
         : undefined;
     const jwt =
@@ -296,6 +297,8 @@ class ServiceStack extends Stack {
       // The console client may ask for these; the token trigger adds the service's scopes and domains.
       scope: 'openid email',
       signInOrigins: [`https://cognito-idp.${this.region}.${this.urlSuffix}`, pool.domain.baseUrl()],
+      // Sign out ends the hosted sign-in's session too (its /logout), landing back on the console.
+      cognitoDomain: pool.domain.baseUrl(),
     });
     const client = pool.consoleClient.node.defaultChild as CfnUserPoolClient;
     const urls = [`${site.url}/`, ...(context.consoleUrl === undefined ? [] : [context.consoleUrl])];
@@ -316,6 +319,12 @@ class ServiceStack extends Stack {
         "The login service's app client (client credentials)",
       ],
     };
+    for (const [name, client] of Object.entries(pool.scimClients)) {
+      outputs[`${scimClientId(name)}Id`] = [
+        client.userPoolClientId,
+        `The SCIM connection ${name}'s app client (client credentials, scim:provision)`,
+      ];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }
 

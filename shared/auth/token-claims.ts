@@ -9,6 +9,12 @@
  * - A platform client (the client-credentials grant of the MTA's or the login service's app client): the
  *   resource server's scopes it was granted, without the resource server's prefix
  *   (`mailbox-lifecycle/access:check` → `access:check`), and `domains` `*`.
+ * - A SCIM connection (the client-credentials grant of an identity provider's app client, one per connection
+ *   named in context `scimConnections`): `scim:provision` and the connection's own `domains`. Cognito's event
+ *   names the app client only by id, which the trigger cannot know (the pool that invokes it owns the
+ *   clients), so each connection's client is also granted a marker scope `scim-connection:<name>`, and the
+ *   trigger is given each connection's domains by name (SCIM_CONNECTIONS). A client granted
+ *   `scim:provision` without a known connection's marker gets neither scope nor domains: it is refused.
  *
  * Pure: no AWS SDK, no I/O.
  */
@@ -27,6 +33,34 @@ const DOMAINS_ATTRIBUTE = 'domains';
 /** The resource server whose scopes the platform clients are granted, and those scopes. */
 const RESOURCE_SERVER = 'mailbox-lifecycle';
 const PLATFORM_SCOPES = [Scope.ACCESS_CHECK, Scope.LOGIN_REPORT] as const;
+
+/** The marker scope of SCIM connection `name` on the resource server (a scope name may hold `:` and `-`). */
+const scimConnectionScope = (name: string): string => `scim-connection:${name}`;
+
+/** A SCIM connection's name: what `-c scimConnections` and the marker scope use. */
+const SCIM_CONNECTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** The SCIM connections the trigger knows: name → the `domains` claim of its tokens (`*` or `a.org,b.org`). */
+type ScimConnections = Readonly<Record<string, string>>;
+
+/**
+ * The SCIM connections of the trigger's environment variable SCIM_CONNECTIONS (a JSON object, set by the
+ * stack from context `scimConnections`); none when it is absent.
+ *
+ * @example
+ * scimConnectionsFrom('{"okta":"a.org,b.org"}') // { okta: 'a.org,b.org' }
+ */
+function scimConnectionsFrom(raw: string | undefined): ScimConnections {
+  if (raw === undefined || raw === '') return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('SCIM_CONNECTIONS must be a JSON object of connection name to domains');
+  return Object.fromEntries(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => SCIM_CONNECTION_NAME.test(entry[0]) && typeof entry[1] === 'string',
+    ),
+  );
+}
 
 /** Cognito's trigger source for a client-credentials (machine-to-machine) token. */
 const CLIENT_CREDENTIALS = 'TokenGeneration_ClientCredentials';
@@ -68,9 +102,18 @@ function domainsClaim(raw: string | undefined): string | undefined {
  *   groupConfiguration: { groupsToOverride: ['accounts-write'] }, userAttributes: { 'custom:domains': 'a.org' } } })
  * // { scopesToAdd: ['accounts:write'], claimsToAddOrOverride: { domains: 'a.org' } }
  */
-function accessTokenAdditions(event: PreTokenEvent): AccessTokenAdditions {
+function accessTokenAdditions(event: PreTokenEvent, connections: ScimConnections = {}): AccessTokenAdditions {
   if (event.triggerSource === CLIENT_CREDENTIALS) {
     const granted = new Set(event.request.scopes ?? []);
+    if (granted.has(`${RESOURCE_SERVER}/${Scope.SCIM}`)) {
+      const connection = Object.keys(connections).find((name) =>
+        granted.has(`${RESOURCE_SERVER}/${scimConnectionScope(name)}`),
+      );
+      const domains = connection === undefined ? undefined : domainsClaim(connections[connection]);
+      return domains === undefined
+        ? { scopesToAdd: [], claimsToAddOrOverride: {} }
+        : { scopesToAdd: [Scope.SCIM], claimsToAddOrOverride: { domains } };
+    }
     const scopes = PLATFORM_SCOPES.filter((scope) => granted.has(`${RESOURCE_SERVER}/${scope}`));
     return { scopesToAdd: [...scopes], claimsToAddOrOverride: scopes.length > 0 ? { domains: '*' } : {} };
   }
@@ -80,5 +123,15 @@ function accessTokenAdditions(event: PreTokenEvent): AccessTokenAdditions {
   return { scopesToAdd: scopes, claimsToAddOrOverride: domains === undefined ? {} : { domains } };
 }
 
-export { accessTokenAdditions, ADMIN_GROUPS, DOMAINS_ATTRIBUTE, RESOURCE_SERVER, PLATFORM_SCOPES, CLIENT_CREDENTIALS };
-export type { PreTokenEvent, AccessTokenAdditions };
+export {
+  accessTokenAdditions,
+  ADMIN_GROUPS,
+  DOMAINS_ATTRIBUTE,
+  RESOURCE_SERVER,
+  PLATFORM_SCOPES,
+  CLIENT_CREDENTIALS,
+  SCIM_CONNECTION_NAME,
+  scimConnectionScope,
+  scimConnectionsFrom,
+};
+export type { PreTokenEvent, AccessTokenAdditions, ScimConnections };

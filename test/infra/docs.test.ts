@@ -19,7 +19,14 @@ import {
 } from '../../infra/stacks/context';
 import { stackName } from '../../infra/stacks/mailbox-lifecycle';
 import { THRESHOLDS } from '../../infra/stacks/service-stack';
-import { ADMIN_GROUPS, DOMAINS_ATTRIBUTE, PLATFORM_SCOPES, RESOURCE_SERVER } from '../../shared/auth/token-claims';
+import {
+  ADMIN_GROUPS,
+  DOMAINS_ATTRIBUTE,
+  PLATFORM_SCOPES,
+  RESOURCE_SERVER,
+  SCIM_CONNECTION_NAME,
+  scimConnectionScope,
+} from '../../shared/auth/token-claims';
 import { AWS_TIMEOUTS, DYNAMODB_TIMEOUTS, MAX_ATTEMPTS } from '../../shared/aws/clients';
 import { GROUP_THRESHOLD } from '../../shared/alerts/grouped';
 import { Scope } from '../../shared/domain/transitions';
@@ -118,7 +125,12 @@ describe('docs/deploy.md', () => {
   it('names the Cognito groups, the domains attribute, the resource server and the scopes as the code does', () => {
     const groups = [...DOC.matchAll(/--group-name ([\w-]+)/g)].map((m) => m[1]);
     const attributes = [...DOC.matchAll(/Name=custom:(\w+)/g)].map((m) => m[1]);
-    const requested = [...DOC.matchAll(/mailbox-lifecycle\/([\w:]+)/g)].map((m) => m[1]!);
+    const requested = [...DOC.matchAll(/mailbox-lifecycle\/([\w:-]+)/g)].map((m) => m[1]!);
+    const marker = scimConnectionScope('');
+    const isScopeOfTheServer = (scope: string): boolean =>
+      (PLATFORM_SCOPES as readonly string[]).includes(scope) ||
+      scope === Scope.SCIM ||
+      (scope.startsWith(marker) && SCIM_CONNECTION_NAME.test(scope.slice(marker.length)));
 
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) expect(Object.keys(ADMIN_GROUPS)).toContain(group);
@@ -126,7 +138,8 @@ describe('docs/deploy.md', () => {
     expect(attributes).toEqual(attributes.map(() => DOMAINS_ATTRIBUTE));
     expect(DOC).toContain(`\`custom:${DOMAINS_ATTRIBUTE}\``);
     expect(DOC).toContain(`resource server \`${RESOURCE_SERVER}\``);
-    for (const scope of requested) expect(PLATFORM_SCOPES as readonly string[]).toContain(scope);
+    expect(requested).toContain(Scope.SCIM);
+    for (const scope of requested) expect(isScopeOfTheServer(scope), scope).toBe(true);
     for (const scope of Object.values(Scope)) expect(DOC).toContain(`\`${scope}\``);
   });
 
@@ -208,6 +221,7 @@ function realValue(key: string): string {
     jwtAudience: 'api://mailbox-lifecycle',
     mailPlatformUrl: 'https://platform.acme-mail.net/hook',
     consoleUrl: 'https://console.acme-mail.net/',
+    scimConnections: 'entra=acme-mail.net+acme-corp.net',
   };
   const value = values[key];
   if (value === undefined) throw new Error(`no real value for ${key}`);

@@ -9,8 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../infra/constructs/lambda-function';
-import { PLATFORM_CLIENTS, type AdminUserPool } from '../../../infra/constructs/user-pool';
-import { ADMIN_GROUPS, DOMAINS_ATTRIBUTE, RESOURCE_SERVER } from '../../../shared/auth/token-claims';
+import { PLATFORM_CLIENTS, scimClientId, type AdminUserPool } from '../../../infra/constructs/user-pool';
+import {
+  ADMIN_GROUPS,
+  DOMAINS_ATTRIBUTE,
+  RESOURCE_SERVER,
+  scimConnectionScope,
+} from '../../../shared/auth/token-claims';
+import { Scope } from '../../../shared/domain/transitions';
 import { SERVICE_NAME } from '../../../shared/observability';
 import { DEFAULT_ACCESS_RESERVED_CONCURRENCY, readDeployContext } from '../../../infra/stacks/context';
 import { ConfigError } from '../../../shared/config';
@@ -47,7 +53,27 @@ describe('readDeployContext', () => {
       consoleUrl: undefined,
       accessReservedConcurrency: DEFAULT_ACCESS_RESERVED_CONCURRENCY,
       functionConfig: {},
+      scimConnections: {},
     });
+  });
+
+  it('reads SCIM connections as name=domain+domain, * for every domain', () => {
+    expect(read({ ...REQUIRED, scimConnections: 'okta=A.org+b.org, entra=*' }).scimConnections).toEqual({
+      okta: ['a.org', 'b.org'],
+      entra: ['*'],
+    });
+    expect(read({ ...REQUIRED, scimConnections: { okta: 'a.org b.org' } }).scimConnections).toEqual({
+      okta: ['a.org', 'b.org'],
+    });
+  });
+
+  it('refuses a SCIM connection without domains, with a bad name or domain, an example domain, or an external issuer', () => {
+    expect(() => read({ ...REQUIRED, scimConnections: 'okta' })).toThrow(/okta names no domains/);
+    expect(() => read({ ...REQUIRED, scimConnections: 'Okta Prod=a.org' })).toThrow(/lowercase letters/);
+    expect(() => read({ ...REQUIRED, scimConnections: 'okta=a_b' })).toThrow(/not a domain/);
+    expect(() => read({ ...REQUIRED, scimConnections: 'okta=example.com' })).toThrow(/example domain/);
+    expect(() => read({ ...REQUIRED, scimConnections: 'okta=a.org,okta=b.org' })).toThrow(/twice/);
+    expect(() => read({ ...REQUIRED, ...EXTERNAL, scimConnections: 'okta=a.org' })).toThrow(/own user pool/);
   });
 
   it('trusts an external issuer for the audiences given', () => {
@@ -241,6 +267,9 @@ describe('the app with only the required context, as a second stage', () => {
       LogoutURLs: [consoleAddress],
     });
     app.serviceTemplate.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    // Sign out ends the hosted sign-in's session too: config.json names the pool's domain.
+    const stack = Stack.of(app.service);
+    expect(stack.resolve(app.service.console.config.cognitoDomain)).toEqual(stack.resolve(pool.domain.baseUrl()));
     for (const output of ['UserPoolId', 'JwtIssuer', 'SignInUrl', 'ConsoleClientId']) {
       app.serviceTemplate.hasOutput(output, { Value: Match.anyValue() });
     }
@@ -266,6 +295,12 @@ describe('the app with only the required context, as a second stage', () => {
         AllowedOAuthScopes: scopes[name],
       });
     }
+  });
+
+  it('makes no SCIM client and no SCIM scope without scimConnections', () => {
+    expect(pool.scimClients).toEqual({});
+    expect(environmentOf(app.serviceTemplate, pool.trigger)).not.toHaveProperty('SCIM_CONNECTIONS');
+    app.serviceTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 1 + Object.keys(PLATFORM_CLIENTS).length);
   });
 
   it("has API Gateway trust the pool's issuer for its app clients", () => {
@@ -294,5 +329,77 @@ describe('the app with only the required context, as a second stage', () => {
 
   it('has no MailPlatformSecretArn output', () => {
     expect(Object.keys(app.serviceTemplate.findOutputs('*'))).not.toContain('MailPlatformSecretArn');
+  });
+});
+
+describe('the app with SCIM connections to its own user pool', () => {
+  let app: Synthesized;
+  let pool: AdminUserPool;
+  const CONNECTIONS = { okta: ['a.org', 'b.org'], entra: ['*'] } as const;
+
+  beforeAll(() => {
+    app = synthesize({ ...REQUIRED, scimConnections: 'okta=a.org+b.org,entra=*' }, { bundle: false });
+    pool = app.service.userPool!;
+  });
+
+  afterAll(() => removeAssembly(app));
+
+  it('passes cdk-nag with nothing left unacknowledged', () => {
+    expect(validationReport(app.assembly).pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+  });
+
+  it('declares scim:provision and one marker scope per connection on the resource server', () => {
+    const resource = app.serviceTemplate.findResources('AWS::Cognito::UserPoolResourceServer')[
+      logicalId(pool.resourceServer)
+    ] as { Properties: { Scopes: { ScopeName: string }[] } };
+
+    expect(resource.Properties.Scopes.map((s) => s.ScopeName)).toEqual([
+      'access:check',
+      'login:report',
+      Scope.SCIM,
+      scimConnectionScope('okta'),
+      scimConnectionScope('entra'),
+    ]);
+  });
+
+  it('gives each connection a client-credentials app client with a secret, scim:provision and its own marker only', () => {
+    const server = { Ref: logicalId(pool.resourceServer) };
+    expect(Object.keys(pool.scimClients)).toEqual(Object.keys(CONNECTIONS));
+    for (const [name, client] of Object.entries(pool.scimClients)) {
+      const resource = app.serviceTemplate.findResources('AWS::Cognito::UserPoolClient')[logicalId(client)] as {
+        Properties: Record<string, unknown>;
+      };
+      expect(resource.Properties, name).toMatchObject({
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthScopes: [Scope.SCIM, scimConnectionScope(name)].map((s) => ({
+          'Fn::Join': ['', [server, `/${s}`]],
+        })),
+      });
+      app.serviceTemplate.hasOutput(`${scimClientId(name)}Id`, { Value: { Ref: logicalId(client) } });
+    }
+  });
+
+  it("tells the token trigger each connection's domains by name", () => {
+    const variables = environmentOf(app.serviceTemplate, pool.trigger);
+
+    expect(JSON.parse(String(variables.SCIM_CONNECTIONS))).toEqual({ okta: 'a.org,b.org', entra: '*' });
+  });
+
+  it("has the SCIM function's own token check, and API Gateway, accept the connections' clients", () => {
+    const audience = [
+      pool.consoleClient,
+      pool.platformClients.Mta,
+      pool.platformClients.LoginService,
+      pool.scimClients.okta!,
+      pool.scimClients.entra!,
+    ].map((c) => ({ Ref: logicalId(c) }));
+
+    app.serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: Match.objectLike({ Audience: audience }),
+    });
+    const jwtAudience = environmentOf(app.serviceTemplate, app.service.httpFunctions.scim).JWT_AUDIENCE as unknown;
+    const [, parts] = (jwtAudience as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    expect(parts.filter((part) => part !== ',')).toEqual(audience);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/auth/pre-token';
-import { accessTokenAdditions } from '../../../shared/auth/token-claims';
+import { accessTokenAdditions, scimConnectionsFrom } from '../../../shared/auth/token-claims';
 import { parseClaims } from '../../../shared/http/claims';
 
 const user = (groups: string[], domains?: string) => ({
@@ -45,6 +45,49 @@ describe('accessTokenAdditions', () => {
 
     // Assess
     expect(additions).toEqual({ scopesToAdd: ['access:check'], claimsToAddOrOverride: { domains: '*' } });
+  });
+
+  it("gives a SCIM connection's client scim:provision and that connection's domains, and nothing else", () => {
+    // Prepare
+    const connections = { okta: 'a.org,b.org', entra: '*' };
+    const okta = {
+      triggerSource: 'TokenGeneration_ClientCredentials',
+      request: { scopes: ['mailbox-lifecycle/scim:provision', 'mailbox-lifecycle/scim-connection:okta'] },
+    };
+    const entra = {
+      ...okta,
+      request: { scopes: ['mailbox-lifecycle/scim:provision', 'mailbox-lifecycle/scim-connection:entra'] },
+    };
+
+    // Act
+    const [forOkta, forEntra] = [accessTokenAdditions(okta, connections), accessTokenAdditions(entra, connections)];
+
+    // Assess
+    expect(forOkta).toEqual({ scopesToAdd: ['scim:provision'], claimsToAddOrOverride: { domains: 'a.org,b.org' } });
+    expect(forEntra).toEqual({ scopesToAdd: ['scim:provision'], claimsToAddOrOverride: { domains: '*' } });
+  });
+
+  it('refuses scim:provision without a known connection (removed from the stack, or its marker not requested)', () => {
+    // Prepare
+    const event = (scopes: string[]) => ({ triggerSource: 'TokenGeneration_ClientCredentials', request: { scopes } });
+    const none = { scopesToAdd: [], claimsToAddOrOverride: {} };
+
+    // Act and assess
+    expect(accessTokenAdditions(event(['mailbox-lifecycle/scim:provision']), { okta: 'a.org' })).toEqual(none);
+    expect(
+      accessTokenAdditions(event(['mailbox-lifecycle/scim:provision', 'mailbox-lifecycle/scim-connection:okta']), {
+        entra: 'a.org',
+      }),
+    ).toEqual(none);
+    expect(
+      accessTokenAdditions(event(['mailbox-lifecycle/scim:provision', 'mailbox-lifecycle/scim-connection:okta'])),
+    ).toEqual(none);
+  });
+
+  it('reads the connections the stack gives the trigger', () => {
+    expect(scimConnectionsFrom(undefined)).toEqual({});
+    expect(scimConnectionsFrom('{"okta":"a.org,b.org","Bad Name":"c.org"}')).toEqual({ okta: 'a.org,b.org' });
+    expect(() => scimConnectionsFrom('["okta"]')).toThrow(/SCIM_CONNECTIONS/);
   });
 
   it('produces claims the functions read back (the token as API Gateway hands it over)', async () => {

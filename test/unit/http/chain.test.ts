@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AccessRecord } from '../../../shared/store/port';
 import type { HttpHandler } from '../../../shared/http/http-function';
+import type { PublicHandler } from '../../../shared/http/endpoints/public';
 import { toEvent, type ApiRequest } from '../../helpers/api';
 import { claims, platform } from '../../helpers/tokens';
 
@@ -23,12 +24,12 @@ const ANN: AccessRecord = {
 };
 
 let access: HttpHandler;
-let publicRoutes: HttpHandler;
+let publicRoutes: PublicHandler;
 const lookups: string[] = [];
 beforeAll(async () => {
   const { httpFunction } = await import('../../../shared/http/http-function');
   const { accessEndpoints } = await import('../../../shared/http/endpoints/access');
-  const { publicEndpoints } = await import('../../../shared/http/endpoints/public');
+  const { publicHandler } = await import('../../../shared/http/endpoints/public');
   const { DEFAULT_POLICY } = await import('../../../shared/domain/policy');
   const store = {
     access: async (email: string) => {
@@ -41,10 +42,10 @@ beforeAll(async () => {
     'access',
     accessEndpoints(store, () => NOW),
   );
-  publicRoutes = httpFunction('public', publicEndpoints(DEFAULT_POLICY));
+  publicRoutes = publicHandler(DEFAULT_POLICY);
 });
 
-async function call(handler: HttpHandler, request: ApiRequest) {
+async function call(handler: HttpHandler | PublicHandler, request: ApiRequest) {
   const { event } = toEvent(request);
   const result = await handler(event as never, { getRemainingTimeInMillis: () => 30_000 } as never);
   return { event, result };
@@ -215,5 +216,34 @@ describe("the public function's chain", () => {
   it('public routes ignore their query string (cache busting)', async () => {
     const { result } = await call(publicRoutes, { method: 'GET', path: '/openapi.json', query: { v: '2' } });
     expect(result.statusCode).toBe(200);
+  });
+
+  it('serves the generated OpenAPI document, stamped with the request id', async () => {
+    const { event, result } = await call(publicRoutes, { method: 'GET', path: '/openapi.json' });
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['X-Request-Id']).toBe(event.requestContext.requestId);
+    expect(JSON.parse(result.body).paths['/status-model'].get.operationId).toBe('getStatusModel');
+  });
+
+  it('checks a body as the chain does: 415 when it is not JSON, 413 when it is too large, else 400', async () => {
+    const text = await call(publicRoutes, {
+      method: 'GET',
+      path: '/status-model',
+      body: 'a',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    const large = await call(publicRoutes, { method: 'GET', path: '/status-model', body: { a: 'x'.repeat(17_000) } });
+    const json = await call(publicRoutes, { method: 'GET', path: '/status-model', body: { a: 1 } });
+
+    expect(text.result.statusCode).toBe(415);
+    expect(large.result.statusCode).toBe(413);
+    expect(json.result.statusCode).toBe(400);
+    expect(JSON.parse(json.result.body).errors).toEqual([{ path: '/', message: 'this request takes no body' }]);
+  });
+
+  it('answers a route it does not serve with a 404 problem', async () => {
+    const { result } = await call(publicRoutes, { method: 'GET', path: '/accounts' });
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['Content-Type']).toBe('application/problem+json');
   });
 });
