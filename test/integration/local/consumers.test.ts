@@ -12,18 +12,9 @@ import { startLocalStack } from '../../../infra/local/stack';
 import type { LocalStack } from '../../../infra/local/stack';
 import { startPlatformStub } from '../../helpers/platform-stub';
 import type { PlatformStub } from '../../helpers/platform-stub';
+import { eventually } from '../../helpers/eventually';
 
 const PLATFORM_CALL_MS = 2_000;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('stream consumers', () => {
   let dir: string;

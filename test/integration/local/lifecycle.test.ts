@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import type { StackFile } from '../../../infra/local/stack';
 import { startPlatformStub } from '../../helpers/platform-stub';
 import type { PlatformStub } from '../../helpers/platform-stub';
 import { listeningAddresses } from '../../helpers/sockets';
+import { eventually } from '../../helpers/eventually';
+import { processesWith } from '../../helpers/processes';
 
 interface Launched {
   readonly child: ChildProcess;
@@ -46,17 +48,6 @@ interface ChangeEvent {
 
 const CLAIMS = { sub: 'alice', scope: 'accounts:admin login:report access:check', domains: '*' };
 const launchedHere: Launched[] = [];
-
-/** Polls `probe` until it returns a value (bounded). */
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** `npm start -- --port 0 …` on `dir`, in a new process group (as a terminal starts a foreground job). */
 function launch(dir: string, args: readonly string[] = [], env: Record<string, string> = {}): Launched {
@@ -95,20 +86,6 @@ function groupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Processes whose command line holds `text` (Linux /proc). */
-function processesWith(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** Waits until nothing of a stack is left: its process group, and its DynamoDB Local (own group). */

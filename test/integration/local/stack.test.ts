@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../../infra/local/paths';
 import { startLocalStack } from '../../../infra/local/stack';
 import type { LocalStack, StackFile } from '../../../infra/local/stack';
 import { isConfigVariable } from '../../../shared/config';
+import { eventually } from '../../helpers/eventually';
 
 const run = promisify(execFile);
 
@@ -44,17 +45,6 @@ async function npmRun(
       stdout: failed.stdout ?? '',
       stderr: failed.stderr ?? '',
     };
-  }
-}
-
-/** Polls `probe` until it returns a value (bounded): the stream and the worker run asynchronously. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

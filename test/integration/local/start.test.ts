@@ -4,24 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../infra/local/paths';
 import type { StackFile } from '../../../infra/local/stack';
-
-/** Polls `probe` until it returns a value (bounded). */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { eventually } from '../../helpers/eventually';
+import { processesWith } from '../../helpers/processes';
 
 /** Whether anything still accepts connections at `url`. */
 const answers = (url: string): Promise<boolean> =>
@@ -29,21 +20,6 @@ const answers = (url: string): Promise<boolean> =>
     () => true,
     () => false,
   );
-
-/** Processes whose command line holds `text` (Linux /proc; empty elsewhere). */
-function processesWith(text: string): number[] {
-  if (!existsSync('/proc')) return [];
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe('npm start', () => {
   let dir: string;

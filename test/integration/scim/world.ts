@@ -16,6 +16,7 @@ import type { AccountStore } from '../../../shared/store/port';
 import { allHistory } from '../../helpers/dynamo';
 import { assertDocumented } from '../../helpers/openapi';
 import type { PlatformStub } from '../../helpers/platform-stub';
+import { eventually } from '../../helpers/eventually';
 
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 const YEAR_SECONDS = 365 * 86_400;
@@ -47,17 +48,6 @@ interface ScimWorld {
   /** The AccountStatusChanged events published for the account so far. */
   events(accountId: string): Promise<{ detail: { accountId: string; actor: string; action: string; id: string } }[]>;
   close(): Promise<void>;
-}
-
-/** Polls `probe` until it returns a value (bounded): the stream poller and the worker run asynchronously. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
