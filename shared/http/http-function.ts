@@ -62,7 +62,7 @@ const ANONYMOUS: ApiCaller = { sub: 'anonymous', scopes: [], domains: [], reques
  * An endpoint: its input parser and its handler (parse, call a service, shape the response).
  *
  * @example
- * endpoint(zodInput({ params: AccountParams }), async ({ input, caller }) => json(200, await getAccount(deps, caller, input.params.accountId)))
+ * endpoint(schemaInput({ params: AccountParams }), async ({ input, caller }) => json(200, await getAccount(deps, caller, input.params.accountId)))
  */
 function endpoint<I>(input: InputParser<I>, handle: (request: EndpointRequest<I>) => Promise<ApiResult>): Endpoint<I> {
   return { input, handle };

@@ -1,6 +1,6 @@
 /**
  * What a route accepts, as a parser the validation middleware runs: path parameters, query, the headers
- * the route reads, and the JSON body. The zod adapter (./zod-input.ts) builds one from schemas; the access
+ * the route reads, and the JSON body. The schema adapter (./schema-input.ts) builds one from schemas; the access
  * function, kept tiny, may bring its own. Paths of errors follow SPEC §4: a JSON Pointer for body fields,
  * `query.<name>`, `header.<name>`, `path.<name>`, and `/` for a body that is not JSON.
  */

@@ -1,7 +1,7 @@
 /**
  * The build step behind GET /openapi.json: the OpenAPI document rendered once, as the exact string the
  * public function serves, into shared/http/generated/openapi.ts. The public function imports that module
- * (a string constant: nothing to build at start, no zod-openapi in its bundle); the CDK bundle and the local
+ * (a string constant: nothing to build at start, no schema converter in its bundle); the CDK bundle and the local
  * stack read the same file, and test/unit/http/openapi-generated.test.ts fails when it is stale.
  *
  * Run it after changing a route or a schema: `npm run generate:openapi`.

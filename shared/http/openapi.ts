@@ -1,26 +1,23 @@
 /**
- * GET /openapi.json: the OpenAPI 3.1 document of every route of ROUTES, built from the same zod schemas
- * that validate the requests. Complete and true (SPEC §4): every answer a route can give is declared —
+ * GET /openapi.json: the OpenAPI 3.1 document of every route of ROUTES, built from the same valibot schemas
+ * that validate the requests (converted by @valibot/to-json-schema, with the descriptions, examples and
+ * components `described` attached). Complete and true (SPEC §4): every answer a route can give is declared —
  * API Gateway's own (`{"message"}` JSON: 401 bad token, 404 no such route, 413 over 10 MB, 429 throttled,
  * 500 function failed, 503 integration timeout) beside the function's problems — and every operation has a
  * summary, a description and a tag. Linted by Redocly `recommended` and Spectral `spectral:oas` (npm run lint).
  */
-import * as z from 'zod/mini';
-import {
-  createDocument,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiPathsObject,
-  type ZodOpenApiResponseObject,
-} from 'zod-openapi';
+import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from '@valibot/to-json-schema';
+import * as v from 'valibot';
 import { Scope } from '../domain/transitions';
 import { ROUTES, type Route } from './routes';
 import { ACCESS_INPUTS } from './schemas/access';
 import { ACCOUNT_INPUTS } from './schemas/accounts';
+import { COMPONENTS, described, metaOf, type Schema } from './schemas/common';
 import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
 import { OPERATIONS, TAGS } from './schemas/operations';
 import { PUBLIC_INPUTS } from './schemas/public';
 import { GatewayMessage, PROBLEM_TEXT, PROBLEMS, Problem, SUCCESSES } from './schemas/responses';
-import type { InputSchemas } from './zod-input';
+import type { InputSchemas } from './schema-input';
 import { SCIM_ANSWERS, SCIM_INPUTS, SCIM_TAG, ScimErrorSchema } from '../scim/openapi';
 
 const INPUTS: Readonly<Record<string, InputSchemas>> = {
@@ -33,7 +30,169 @@ const INPUTS: Readonly<Record<string, InputSchemas>> = {
 
 const SECURITY_SCHEME = 'bearer';
 
-const header = (description: string) => z.string().register(z.globalRegistry, { description });
+/** A JSON Schema as the document holds it: the converter's, plus OpenAPI's `example` and `$ref`. */
+type Json = JsonSchema & { $ref?: string; example?: unknown };
+
+interface Header {
+  /** Written when true only (OpenAPI's default is false). */
+  readonly required?: true;
+  readonly description?: string;
+  readonly schema: Json;
+}
+
+interface Parameter extends Header {
+  readonly in: 'path' | 'query' | 'header';
+  readonly name: string;
+}
+
+type Content = Record<string, { readonly schema: Json }>;
+
+interface Response {
+  readonly description: string;
+  readonly headers?: Record<string, Header>;
+  readonly content?: Content;
+}
+
+interface Operation {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly security: readonly Record<string, readonly string[]>[];
+  readonly 'x-scope'?: string | null;
+  readonly parameters?: readonly Parameter[];
+  readonly requestBody?: { readonly required: boolean; readonly content: Content };
+  readonly responses: Record<string, Response>;
+}
+
+/** The schema fields `described` attached: description, example, and the keywords that replace the converter's. */
+function metaKeywords(schema: Schema): Json {
+  const meta = metaOf(schema);
+  if (meta === undefined) return {};
+  return {
+    description: meta.description,
+    ...(meta.example === undefined ? {} : { example: meta.example }),
+    ...meta.override,
+  };
+}
+
+/** What is read of a valibot schema to find its children. */
+interface Shape {
+  readonly type: string;
+  readonly entries?: Readonly<Record<string, Schema>>;
+  readonly item?: Schema;
+  readonly wrapped?: Schema;
+  readonly options?: readonly Schema[];
+}
+
+/** The schemas a converted schema holds, each beside the JSON Schema it became (`undefined` where none). */
+function children(schema: Shape, json: Json): [Schema, Json | undefined][] {
+  const at = (node: unknown) => (typeof node === 'object' && node !== null ? (node as Json) : undefined);
+  switch (schema.type) {
+    case 'object':
+    case 'loose_object':
+    case 'strict_object':
+      return Object.entries(schema.entries ?? {}).map(([key, entry]) => [entry, at(json.properties?.[key])]);
+    case 'array':
+      return schema.item ? [[schema.item, at(json.items)]] : [];
+    case 'optional':
+    case 'exact_optional':
+      return schema.wrapped ? [[schema.wrapped, json]] : [];
+    case 'nullable':
+    case 'nullish':
+      return schema.wrapped ? [[schema.wrapped, at(json.anyOf?.[0])]] : [];
+    case 'union':
+      return (schema.options ?? []).map((option, index) => [option, at(json.anyOf?.[index])]);
+    default:
+      return [];
+  }
+}
+
+/**
+ * How valibot schemas become the document's JSON Schemas. Requests as sent (`typeMode: 'input'`: a pipe is
+ * read up to its first transform); the answers' schemas have no transforms, so for them input is output.
+ * Components are referenced under #/components/schemas. The converter calls `overrideSchema` for a schema
+ * without a pipe only, so a schema's `described` fields are merged by the schema that holds it (a pipe
+ * included); the caller merges those of the root.
+ */
+const CONVERSION: ConversionConfig = {
+  target: 'draft-2020-12',
+  typeMode: 'input',
+  // A custom check (a real calendar date, no repeated id) says nothing JSON Schema can; the description does.
+  // A trim changes the value, not its type; the `override` pattern allows the whitespace as sent.
+  ignoreActions: ['check', 'trim'],
+  overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
+  // JSON Schema patterns have no flags: a case-insensitive regex (ULID_PATTERN) is left to `override.pattern`.
+  overrideAction: ({ valibotAction, jsonSchema }) => {
+    if (valibotAction.type !== 'regex' || (valibotAction as v.RegexAction<string, undefined>).requirement.flags === '')
+      return undefined;
+    const { pattern: _flagged, ...rest } = jsonSchema;
+    return rest;
+  },
+  // Edits the converter's JSON Schema in place; returns nothing, so that its errors still throw.
+  overrideSchema: ({ valibotSchema, jsonSchema }) => {
+    for (const [child, json] of children(valibotSchema as Shape, jsonSchema as Json)) {
+      // A component's fields stand in components.schemas, not beside its $ref.
+      if (json !== undefined && json.$ref === undefined) Object.assign(json, metaKeywords(child));
+    }
+    if (jsonSchema.required?.length === 0) delete jsonSchema.required;
+    // Unknown fields are kept: said outright, so that generated types allow them.
+    if (valibotSchema.type === 'loose_object') jsonSchema.additionalProperties = {};
+    return undefined;
+  },
+};
+
+/** A schema as the document writes it: a component by reference, any other inline (its $defs, the components, dropped). */
+function render(schema: Schema): Json {
+  const id = metaOf(schema)?.id;
+  if (id !== undefined) return { $ref: `#/components/schemas/${id}` };
+  const json: Json = toJsonSchema(schema, { ...CONVERSION, definitions: Object.fromEntries(COMPONENTS) });
+  delete json.$schema;
+  delete json.$defs;
+  return { ...json, ...metaKeywords(schema) };
+}
+
+/** Every described schema with an id, as #/components/schemas. */
+function components(): Record<string, Json> {
+  const definitions = Object.fromEntries(COMPONENTS);
+  return Object.fromEntries(
+    Object.entries(toJsonSchemaDefs(definitions, CONVERSION)).map(([id, json]) => [
+      id,
+      { ...json, ...metaKeywords(definitions[id] as Schema) },
+    ]),
+  );
+}
+
+/** The fields of an object schema (path or query parameters, request or response headers). */
+function fields(schema: Schema): (Header & { name: string })[] {
+  const { properties = {}, required = [] } = render(schema);
+  return Object.entries(properties).map(([name, json]) => {
+    const field = json as Json;
+    return {
+      name,
+      ...(required.includes(name) ? { required: true as const } : {}),
+      ...(field.description === undefined ? {} : { description: field.description }),
+      schema: field,
+    };
+  });
+}
+
+function parameters(input: InputSchemas): Parameter[] {
+  const parts = [
+    ['path', input.params],
+    ['query', input.query],
+    ['header', input.headers],
+  ] as const;
+  return parts.flatMap(([location, schema]) =>
+    schema === undefined ? [] : fields(schema).map((field) => ({ in: location, ...field })),
+  );
+}
+
+function headers(named: Readonly<Record<string, Schema>>): Record<string, Header> {
+  return Object.fromEntries(fields(v.object(named)).map(({ name, ...header }) => [name, header]));
+}
+
+const header = (description: string) => described(v.string(), { description });
 
 const RESPONSE_HEADERS = {
   Location: header("The new account's URL."),
@@ -43,7 +202,7 @@ const WWW_AUTHENTICATE = header('`Bearer`: the token is required (the function f
 const RETRY_AFTER = header('Seconds to wait before retrying (sent with the problem, not by API Gateway).');
 const APIGW_REQUEST_ID = header("API Gateway's id of the request.");
 
-const isOptional = (schema: z.ZodMiniType): boolean => schema._zod.optin === 'optional';
+const isOptional = (schema: Schema): boolean => ['optional', 'exact_optional', 'nullish'].includes(schema.type);
 
 /** What API Gateway itself answers, for every operation, before or instead of the function. */
 const GATEWAY_TEXT: Readonly<Record<number, string>> = {
@@ -74,12 +233,12 @@ const SCIM_PROBLEM_TEXT: Readonly<Record<number, string>> = {
 };
 
 /** A SCIM route (SPEC §10): SCIM bodies, and the SCIM error schema for every error, 401 included. */
-function scimOperation(route: Route): ZodOpenApiOperationObject {
+function scimOperation(route: Route): Operation {
   const input = INPUTS[route.operationId];
   const answer = SCIM_ANSWERS[route.operationId];
   if (input === undefined || answer === undefined) throw new Error(`no SCIM documentation for ${route.operationId}`);
-  const scimJson = (schema: z.ZodMiniType) => ({ 'application/scim+json': { schema } });
-  const responses: Record<string, ZodOpenApiResponseObject> = {
+  const scimJson = (schema: Schema): Content => ({ 'application/scim+json': { schema: render(schema) } });
+  const responses: Record<string, Response> = {
     [answer.status]: {
       description: answer.summary,
       ...(answer.schema === null ? {} : { content: scimJson(answer.schema) }),
@@ -97,9 +256,9 @@ function scimOperation(route: Route): ZodOpenApiOperationObject {
       description: texts.join(' Otherwise: ') || 'Error',
       content: {
         ...(own.includes(status) ? scimJson(ScimErrorSchema) : {}),
-        ...(gateway.includes(status) ? { 'application/json': { schema: GatewayMessage } } : {}),
+        ...(gateway.includes(status) ? { 'application/json': { schema: render(GatewayMessage) } } : {}),
       },
-      ...(status === 401 ? { headers: z.object({ 'WWW-Authenticate': WWW_AUTHENTICATE }) } : {}),
+      ...(status === 401 ? { headers: headers({ 'WWW-Authenticate': WWW_AUTHENTICATE }) } : {}),
     };
   }
   return {
@@ -109,48 +268,44 @@ function scimOperation(route: Route): ZodOpenApiOperationObject {
     tags: [SCIM_TAG.name],
     security: [{ [SECURITY_SCHEME]: [] }],
     'x-scope': route.scope,
-    requestParams: {
-      ...(input.params ? { path: input.params as never } : {}),
-      ...(input.query ? { query: input.query as never } : {}),
-      ...(input.headers ? { header: input.headers as never } : {}),
-    },
+    parameters: parameters(input),
     ...(input.body ? { requestBody: { required: true, content: scimJson(input.body) } } : {}),
-    responses: responses as ZodOpenApiOperationObject['responses'],
+    responses,
   };
 }
 
 /** One error status: the function's problem, API Gateway's `{message}`, or both (two media types). */
-function errorResponse(status: number, problem: boolean): ZodOpenApiResponseObject {
+function errorResponse(status: number, problem: boolean): Response {
   const gateway = GATEWAY_TEXT[status];
   const parts = [problem ? PROBLEM_TEXT[status] : undefined, gateway].filter((p): p is string => p !== undefined);
-  const headers: Record<string, z.ZodMiniType> = {};
-  if (status === 401 && problem) headers['WWW-Authenticate'] = WWW_AUTHENTICATE;
-  if (status === 503 && problem) headers['Retry-After'] = RETRY_AFTER;
-  if (status === 429) headers['apigw-requestid'] = APIGW_REQUEST_ID;
+  const named: Record<string, Schema> = {};
+  if (status === 401 && problem) named['WWW-Authenticate'] = WWW_AUTHENTICATE;
+  if (status === 503 && problem) named['Retry-After'] = RETRY_AFTER;
+  if (status === 429) named['apigw-requestid'] = APIGW_REQUEST_ID;
   return {
     description: parts.join(' Otherwise: ') || 'Problem',
     content: {
-      ...(problem ? { 'application/problem+json': { schema: Problem } } : {}),
-      ...(gateway !== undefined ? { 'application/json': { schema: GatewayMessage } } : {}),
+      ...(problem ? { 'application/problem+json': { schema: render(Problem) } } : {}),
+      ...(gateway !== undefined ? { 'application/json': { schema: render(GatewayMessage) } } : {}),
     },
-    ...(Object.keys(headers).length > 0 ? { headers: z.object(headers) } : {}),
+    ...(Object.keys(named).length > 0 ? { headers: headers(named) } : {}),
   };
 }
 
-function operation(route: Route): ZodOpenApiOperationObject {
+function operation(route: Route): Operation {
   if (route.authenticatedBy === 'function') return scimOperation(route);
   const input = INPUTS[route.operationId];
   if (input === undefined) throw new Error(`no input schemas for ${route.operationId}`);
   const docs = OPERATIONS[route.operationId];
   if (docs === undefined) throw new Error(`no summary, description or tag for ${route.operationId}`);
   const successes = SUCCESSES[route.operationId] ?? [];
-  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  const responses: Record<string, Response> = {};
   for (const success of successes) {
     responses[success.status] = {
       description: success.description,
-      content: { 'application/json': { schema: success.schema } },
+      content: { 'application/json': { schema: render(success.schema) } },
       ...(success.headers
-        ? { headers: z.object(Object.fromEntries(success.headers.map((name) => [name, RESPONSE_HEADERS[name]]))) }
+        ? { headers: headers(Object.fromEntries(success.headers.map((name) => [name, RESPONSE_HEADERS[name]]))) }
         : {}),
     };
   }
@@ -166,15 +321,16 @@ function operation(route: Route): ZodOpenApiOperationObject {
     description: `${docs.description}${scope}`,
     tags: [docs.tag],
     ...(route.scope === null ? { security: [] } : { security: [{ [SECURITY_SCHEME]: [] }], 'x-scope': route.scope }),
-    requestParams: {
-      ...(input.params ? { path: input.params as never } : {}),
-      ...(input.query ? { query: input.query as never } : {}),
-      ...(input.headers ? { header: input.headers as never } : {}),
-    },
+    parameters: parameters(input),
     ...(input.body
-      ? { requestBody: { required: !isOptional(input.body), content: { 'application/json': { schema: input.body } } } }
+      ? {
+          requestBody: {
+            required: !isOptional(input.body),
+            content: { 'application/json': { schema: render(input.body) } },
+          },
+        }
       : {}),
-    responses: responses as ZodOpenApiOperationObject['responses'],
+    responses,
   };
 }
 
@@ -184,12 +340,12 @@ function operation(route: Route): ZodOpenApiOperationObject {
  * @example
  * openApiDocument().paths['/accounts/{accountId}/status'].put.operationId // 'setStatus'
  */
-function openApiDocument(): ReturnType<typeof createDocument> {
-  const paths: ZodOpenApiPathsObject = {};
+function openApiDocument() {
+  const paths: Record<string, Record<string, Operation>> = {};
   for (const route of ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
-  return createDocument({
+  return {
     openapi: '3.1.0',
     info: {
       title: 'Mailbox Lifecycle',
@@ -212,6 +368,7 @@ function openApiDocument(): ReturnType<typeof createDocument> {
     tags: [...TAGS, SCIM_TAG],
     paths,
     components: {
+      schemas: components(),
       securitySchemes: {
         [SECURITY_SCHEME]: {
           type: 'http',
@@ -221,7 +378,7 @@ function openApiDocument(): ReturnType<typeof createDocument> {
         },
       },
     },
-  });
+  };
 }
 
 export { openApiDocument };

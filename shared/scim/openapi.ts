@@ -3,18 +3,26 @@
  * (`application/scim+json`, the SCIM error schema for every error — 401 included, as the function
  * authenticates itself). Read by shared/http/openapi.ts.
  */
-import * as z from 'zod/mini';
-import { described } from '../http/schemas/common';
-import type { InputSchemas } from '../http/zod-input';
+import * as v from 'valibot';
+import { described, type Schema } from '../http/schemas/common';
+import type { InputSchemas } from '../http/schema-input';
 
 const ScimErrorSchema = described(
-  z.object({
-    schemas: z.array(z.literal('urn:ietf:params:scim:api:messages:2.0:Error')),
-    status: z.string(),
-    scimType: z.optional(
-      z.enum(['invalidFilter', 'invalidSyntax', 'invalidPath', 'invalidValue', 'noTarget', 'mutability', 'uniqueness']),
+  v.strictObject({
+    schemas: v.array(v.literal('urn:ietf:params:scim:api:messages:2.0:Error')),
+    status: v.string(),
+    scimType: v.optional(
+      v.picklist([
+        'invalidFilter',
+        'invalidSyntax',
+        'invalidPath',
+        'invalidValue',
+        'noTarget',
+        'mutability',
+        'uniqueness',
+      ]),
     ),
-    detail: z.string(),
+    detail: v.string(),
   }),
   {
     description: 'A SCIM error (RFC 7644 §3.12): status as a string, scimType where RFC 7644 names one.',
@@ -23,49 +31,49 @@ const ScimErrorSchema = described(
 );
 
 const ScimUser = described(
-  z.looseObject({
-    schemas: z.array(z.string()),
-    id: z.string(),
-    externalId: z.optional(z.string()),
-    userName: z.string(),
-    displayName: z.optional(z.string()),
-    name: z.optional(
-      z.object({
-        givenName: z.optional(z.string()),
-        familyName: z.optional(z.string()),
-        formatted: z.optional(z.string()),
+  v.looseObject({
+    schemas: v.array(v.string()),
+    id: v.string(),
+    externalId: v.optional(v.string()),
+    userName: v.string(),
+    displayName: v.optional(v.string()),
+    name: v.optional(
+      v.strictObject({
+        givenName: v.optional(v.string()),
+        familyName: v.optional(v.string()),
+        formatted: v.optional(v.string()),
       }),
     ),
-    active: z.boolean(),
-    emails: z.array(z.object({ value: z.string(), type: z.literal('work'), primary: z.literal(true) })),
-    meta: z.object({
-      resourceType: z.literal('User'),
-      created: z.string(),
-      lastModified: z.string(),
-      location: z.string(),
-      version: z.string(),
+    active: v.boolean(),
+    emails: v.array(v.strictObject({ value: v.string(), type: v.literal('work'), primary: v.literal(true) })),
+    meta: v.strictObject({
+      resourceType: v.literal('User'),
+      created: v.string(),
+      lastModified: v.string(),
+      location: v.string(),
+      version: v.string(),
     }),
   }),
   { description: 'A mailbox account as a SCIM User (docs/scim.md maps every attribute).', id: 'ScimUser' },
 );
 
-const ListResponse = (item: z.ZodMiniType) =>
-  z.object({
-    schemas: z.array(z.string()),
-    totalResults: z.number(),
-    startIndex: z.number(),
-    itemsPerPage: z.number(),
-    Resources: z.array(item),
+const ListResponse = (item: Schema) =>
+  v.strictObject({
+    schemas: v.array(v.string()),
+    totalResults: v.number(),
+    startIndex: v.number(),
+    itemsPerPage: v.number(),
+    Resources: v.array(item),
   });
 
 const UserBody = described(
-  z.looseObject({
-    schemas: z.optional(z.array(z.string())),
-    userName: z.string(),
-    active: z.optional(z.union([z.boolean(), z.enum(['True', 'False', 'true', 'false'])])),
-    displayName: z.optional(z.nullable(z.string())),
-    externalId: z.optional(z.nullable(z.string())),
-    name: z.optional(z.nullable(z.looseObject({}))),
+  v.looseObject({
+    schemas: v.optional(v.array(v.string())),
+    userName: v.string(),
+    active: v.optional(v.union([v.boolean(), v.picklist(['True', 'False', 'true', 'false'])])),
+    displayName: v.optional(v.nullable(v.string())),
+    externalId: v.optional(v.nullable(v.string())),
+    name: v.optional(v.nullable(v.looseObject({}))),
   }),
   {
     description:
@@ -83,9 +91,9 @@ const UserBody = described(
 );
 
 const PatchBody = described(
-  z.object({
-    schemas: z.array(z.string()),
-    Operations: z.array(z.object({ op: z.string(), path: z.optional(z.string()), value: z.optional(z.unknown()) })),
+  v.object({
+    schemas: v.array(v.string()),
+    Operations: v.array(v.object({ op: v.string(), path: v.optional(v.string()), value: v.optional(v.unknown()) })),
   }),
   {
     description: 'A SCIM PatchOp: add, replace or remove, in any case, with or without a path.',
@@ -97,13 +105,13 @@ const PatchBody = described(
   },
 );
 
-const UserParams = z.object({
-  userId: described(z.string(), {
+const UserParams = v.object({
+  userId: described(v.string(), {
     description: "The user's id (the account id); anything else is 404.",
     example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G',
   }),
 });
-const IfMatchHeader = z.object({ 'if-match': z.optional(z.string()) });
+const IfMatchHeader = v.object({ 'if-match': v.optional(v.string()) });
 
 /** The documented inputs of each SCIM route. */
 const SCIM_INPUTS: Readonly<Record<string, InputSchemas>> = {
@@ -111,15 +119,15 @@ const SCIM_INPUTS: Readonly<Record<string, InputSchemas>> = {
   scimResourceTypes: {},
   scimSchemas: {},
   scimListUsers: {
-    query: z.object({
-      filter: z.optional(
-        described(z.string(), {
+    query: v.object({
+      filter: v.optional(
+        described(v.string(), {
           description: 'eq of userName, externalId or id, and/or of them.',
           example: 'userName eq "ann@example.org"',
         }),
       ),
-      startIndex: z.optional(described(z.string(), { description: '1-based; default 1.', example: '1' })),
-      count: z.optional(described(z.string(), { description: '0 to 200; default 100.', example: '100' })),
+      startIndex: v.optional(described(v.string(), { description: '1-based; default 1.', example: '1' })),
+      count: v.optional(described(v.string(), { description: '0 to 200; default 100.', example: '100' })),
     }),
   },
   scimCreateUser: { body: UserBody },
@@ -133,7 +141,7 @@ interface ScimAnswer {
   readonly summary: string;
   readonly description: string;
   readonly status: number;
-  readonly schema: z.ZodMiniType | null;
+  readonly schema: Schema | null;
   readonly problems: readonly number[];
 }
 
@@ -141,7 +149,7 @@ const discovery = (summary: string): ScimAnswer => ({
   summary,
   description: `${summary} (RFC 7644 §4).`,
   status: 200,
-  schema: z.looseObject({}),
+  schema: v.looseObject({}),
   problems: [],
 });
 

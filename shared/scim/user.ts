@@ -7,6 +7,7 @@
  */
 import type { Account, PersonName, WantedStatus } from '../domain/account';
 import { wantedStatus } from '../domain/wanted';
+import * as v from 'valibot';
 import { DisplayName, Email } from '../http/schemas/common';
 import { CORE_USER, ENTERPRISE_USER } from './documents';
 import { badRequest, ScimType } from './errors';
@@ -98,9 +99,9 @@ function nameOf(value: unknown): PersonName | null {
 
 /** The canonical address of a userName; 400 invalidValue when it is not an address. */
 function userNameOf(value: unknown): string {
-  const parsed = Email.safeParse(value);
+  const parsed = v.safeParse(Email, value);
   if (!parsed.success) throw badRequest(ScimType.INVALID_VALUE, 'userName must be the mailbox address.');
-  return parsed.data;
+  return parsed.output;
 }
 
 /**
@@ -123,10 +124,10 @@ function desiredUser(body: unknown): DesiredUser {
   const externalId = member(body, 'externalId');
   let display: string | null | undefined;
   if (displayName !== undefined) {
-    const parsed = DisplayName.safeParse(displayName === '' ? null : displayName);
+    const parsed = v.safeParse(DisplayName, displayName === '' ? null : displayName);
     if (!parsed.success)
       throw badRequest(ScimType.INVALID_VALUE, 'displayName must be 1 to 256 characters without control characters.');
-    display = parsed.data;
+    display = parsed.output;
   }
   return {
     userName: userNameOf(userName),

@@ -4,14 +4,15 @@
  * position is a shard and the store's cursor inside it. The run's fixed `now`, mode and totals travel
  * with it, so every invocation of a run decides by the same instant and the last one reports the whole run.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { ACCOUNT_SWEEPS } from '../domain/due';
+import { isDateTime } from '../domain/instant';
 
 /** The sweeps that change accounts (the stuck detector only alerts). */
 
-const count = z.int().check(z.minimum(0));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-const countsSchema = z.strictObject({
+const countsSchema = v.strictObject({
   candidates: count,
   changed: count,
   skipped: count,
@@ -22,26 +23,26 @@ const countsSchema = z.strictObject({
   itemsRead: count,
 });
 
-const continuationSchema = z.strictObject({
-  sweep: z.enum(ACCOUNT_SWEEPS),
+const continuationSchema = v.strictObject({
+  sweep: v.picklist(ACCOUNT_SWEEPS),
   /** The run's id: every change of the run carries it as its history entry's requestId. */
-  runId: z.string().check(z.minLength(1), z.maxLength(64)),
+  runId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   /** The run's fixed now, which decides what is due. */
-  now: z.iso.datetime(),
-  dryRun: z.boolean(),
+  now: v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone')),
+  dryRun: v.boolean(),
   maxAffected: count,
   /** A destructive sweep's first invocation found at most maxAffected candidates. */
-  checked: z.boolean(),
+  checked: v.boolean(),
   /** The next shard to read and the store's cursor inside it (null: from its start). */
   shard: count,
-  cursor: z.nullable(z.string().check(z.minLength(1), z.maxLength(4096))),
+  cursor: v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(4096))),
   totals: countsSchema,
   /** Invocations so far. */
-  invocations: z.int().check(z.minimum(1)),
+  invocations: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
-type Counts = z.infer<typeof countsSchema>;
-type Continuation = z.infer<typeof continuationSchema>;
+type Counts = v.InferOutput<typeof countsSchema>;
+type Continuation = v.InferOutput<typeof continuationSchema>;
 
 const ZERO: Counts = { candidates: 0, changed: 0, skipped: 0, failed: 0, wouldChange: 0, itemsRead: 0 };
 

@@ -3,27 +3,25 @@
  * before anything is read, and the run's fixed `now` that follows from it. A bad event is an
  * InvalidSweepEventError naming each offending field; nothing is changed.
  */
-import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import * as v from 'valibot';
 import type { SweepKind } from '../domain/due';
 import { InvalidInputError } from '../errors';
+import { isDateTime } from '../domain/instant';
 import { isDestructive } from '../schedules';
 import { continuationSchema, type Continuation } from './continuation';
 
-z.config(en());
-
-const sweepEventSchema = z.strictObject({
+const sweepEventSchema = v.strictObject({
   /** Decide and count, change nothing, alert nothing. */
-  dryRun: z.optional(z.boolean()),
+  dryRun: v.optional(v.boolean()),
   /** Destructive sweeps (leaver, retention): change nothing and alert above this many candidates. */
-  maxAffected: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
+  maxAffected: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
   /** The instant that decides what is due; only in a dry run or where clock override is enabled. */
-  now: z.optional(z.iso.datetime({ offset: true })),
+  now: v.optional(v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone'))),
   /** From the previous invocation of the same run; nothing else may accompany it. */
-  continuation: z.optional(continuationSchema),
+  continuation: v.optional(continuationSchema),
 });
 
-type SweepEvent = z.infer<typeof sweepEventSchema>;
+type SweepEvent = v.InferOutput<typeof sweepEventSchema>;
 
 interface EventIssue {
   /** The field, as a JSON Pointer (`/maxAffected`, `/continuation/shard`); `/` for the event itself. */
@@ -62,20 +60,22 @@ function isScheduledEnvelope(event: unknown): boolean {
  *
  * @example
  * parseSweepEvent('leaver', { dryRun: true }) // { dryRun: true }
- * parseSweepEvent('leaver', { dryrun: true }) // throws InvalidSweepEventError: / Unrecognized key: "dryrun"
+ * parseSweepEvent('leaver', { dryrun: true }) // throws InvalidSweepEventError: /dryrun is not a known field
  */
 function parseSweepEvent(sweep: SweepKind, event: unknown): SweepEvent {
   if (event === undefined || event === null || isScheduledEnvelope(event)) return {};
-  const parsed = sweepEventSchema.safeParse(event);
+  // valibot's object schemas would take an empty array for an empty object.
+  if (Array.isArray(event)) throw issue('/', 'must be an object');
+  const parsed = v.safeParse(sweepEventSchema, event);
   if (!parsed.success) {
     throw new InvalidSweepEventError(
-      parsed.error.issues.map((i) => ({
-        path: `/${i.path.map(String).join('/')}`,
-        message: i.message,
+      parsed.issues.map((i) => ({
+        path: `/${(i.path ?? []).map((item) => String(item.key)).join('/')}`,
+        message: i.expected === 'never' ? 'is not a known field' : i.message,
       })),
     );
   }
-  const value = parsed.data;
+  const value = parsed.output;
   if (value.maxAffected !== undefined && !isDestructive(sweep)) {
     throw issue('/maxAffected', `applies to the destructive sweeps (leaver, retention) only, not ${sweep}`);
   }

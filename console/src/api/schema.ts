@@ -917,13 +917,19 @@ export interface operations {
   listAccounts: {
     parameters: {
       query: {
+        /** @description The nextCursor of the previous page. */
         cursor?: string;
         /** @description A mail domain (an internationalized one in either form; ASCII IDNA in answers). */
         domain: string;
+        /** @description Only accounts in progress (true) or resting (false). */
         inProgress?: 'true' | 'false';
+        /** @description Only leavers (true) or only others (false). */
         leaver?: 'true' | 'false';
+        /** @description Page size, 1–200 (default 50); pages may be short. */
         limit?: string;
+        /** @description Only accounts whose address (its local part or the whole of it), or a word of whose display name, starts with this; case- and accent-insensitive ('jose' finds José). Address matches come first, by address. */
         q?: string;
+        /** @description Only these statuses, comma-separated. Purged tombstones are listed only when deleted_permanent is asked for. */
         status?: string;
       };
       header?: never;
@@ -1299,6 +1305,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -1454,6 +1461,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -1594,7 +1602,9 @@ export interface operations {
   listHistory: {
     parameters: {
       query?: {
+        /** @description The nextCursor of the previous page. */
         cursor?: string;
+        /** @description Page size, 1–200 (default 50); pages may be short. */
         limit?: string;
       };
       header?: never;
@@ -1716,6 +1726,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -1860,6 +1871,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -2001,6 +2013,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -2142,6 +2155,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -2286,7 +2300,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a retry safe: the same key and body within 24 hours returns the first response. */
         'idempotency-key'?: string;
+        /** @description Apply only if the account is still at one of these versions (entity tags as sent in ETag, compared strongly: a weak tag never matches) or `*`; 412 otherwise. */
         'if-match'?: string;
       };
       path: {
@@ -3327,8 +3343,11 @@ export interface operations {
   scimListUsers: {
     parameters: {
       query?: {
+        /** @description 0 to 200; default 100. */
         count?: string;
+        /** @description eq of userName, externalId or id, and/or of them. */
         filter?: string;
+        /** @description 1-based; default 1. */
         startIndex?: string;
       };
       header?: never;
@@ -4155,9 +4174,13 @@ export interface operations {
   previewSweep: {
     parameters: {
       query?: {
+        /** @description The nextCursor of the previous page. */
         cursor?: string;
+        /** @description A mail domain (an internationalized one in either form; ASCII IDNA in answers). */
         domain?: string;
+        /** @description Page size, 1–200 (default 50); pages may be short. */
         limit?: string;
+        /** @description An instant, ISO 8601 with a time zone (default now; at most a year ahead). */
         until?: string;
       };
       header?: never;

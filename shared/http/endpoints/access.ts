@@ -7,7 +7,7 @@ import { endpoint, type Endpoints } from '../http-function';
 import { problem, ProblemError, ProblemType } from '../problem';
 import { json } from '../response';
 import { ACCESS_INPUTS } from '../schemas/access';
-import { zodInput } from '../zod-input';
+import { schemaInput } from '../schema-input';
 
 /**
  * 200 `{accountId, email, status, login, mail}`; 404 for an unknown address.
@@ -17,7 +17,7 @@ import { zodInput } from '../zod-input';
  */
 function accessEndpoints(store: Pick<AccountStore, 'access'>, clock: () => Date = () => new Date()): Endpoints {
   return {
-    checkAccess: endpoint(zodInput(ACCESS_INPUTS.checkAccess), async ({ input: { query }, caller }) => {
+    checkAccess: endpoint(schemaInput(ACCESS_INPUTS.checkAccess), async ({ input: { query }, caller }) => {
       const answer = await checkAccess(store, caller, query.email, clock());
       if (answer === null)
         throw new ProblemError(problem(404, ProblemType.NOT_FOUND, 'Not Found', 'No account has this address.'));

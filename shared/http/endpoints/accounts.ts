@@ -15,7 +15,7 @@ import { endpoint, type Endpoints } from '../http-function';
 import { toProblem } from '../problem';
 import { etag, json } from '../response';
 import { ACCOUNT_INPUTS as inputs } from '../schemas/accounts';
-import { zodInput } from '../zod-input';
+import { schemaInput } from '../schema-input';
 
 /** SPEC §4: the default page size. */
 const DEFAULT_LIMIT = 50;
@@ -33,11 +33,11 @@ function accountEndpoints(deps: AdminDeps): Endpoints {
   const answer = ({ account, underway }: Done<HistoryEntry>) => resource(account, underway ? 202 : 200);
 
   return {
-    createAccount: endpoint(zodInput(inputs.createAccount), async ({ input: { body }, caller }) => {
+    createAccount: endpoint(schemaInput(inputs.createAccount), async ({ input: { body }, caller }) => {
       const { account, underway } = await createAccount(deps, caller, body);
       return resource(account, underway ? 202 : 201, { Location: `/accounts/${account.accountId}` });
     }),
-    listAccounts: endpoint(zodInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
+    listAccounts: endpoint(schemaInput(inputs.listAccounts), async ({ input: { query }, caller }) => {
       const page = await findAccounts(deps, caller, {
         domain: query.domain,
         ...(query.q !== undefined ? { q: query.q } : {}),
@@ -50,16 +50,16 @@ function accountEndpoints(deps: AdminDeps): Endpoints {
       const now = nowOf(deps);
       return json(200, { items: page.items.map((account) => toResource(account, now)), nextCursor: page.nextCursor });
     }),
-    getAccount: endpoint(zodInput(inputs.getAccount), async ({ input: { params }, caller }) =>
+    getAccount: endpoint(schemaInput(inputs.getAccount), async ({ input: { params }, caller }) =>
       resource(await getAccount(deps, caller, params.accountId), 200),
     ),
-    renameAccount: endpoint(zodInput(inputs.renameAccount), async ({ input: { params, headers, body }, caller }) =>
+    renameAccount: endpoint(schemaInput(inputs.renameAccount), async ({ input: { params, headers, body }, caller }) =>
       answer(await renameAccount(deps, caller, params.accountId, body.displayName, headers['if-match'])),
     ),
-    setStatus: endpoint(zodInput(inputs.setStatus), async ({ input: { params, headers, body }, caller }) =>
+    setStatus: endpoint(schemaInput(inputs.setStatus), async ({ input: { params, headers, body }, caller }) =>
       answer(await setStatus(deps, caller, params.accountId, body, headers['if-match'])),
     ),
-    bulkSetStatus: endpoint(zodInput(inputs.bulkSetStatus), async ({ input: { body }, caller }) => {
+    bulkSetStatus: endpoint(schemaInput(inputs.bulkSetStatus), async ({ input: { body }, caller }) => {
       const results = await bulkSetStatus(deps, caller, body.accountIds, body);
       return json(200, {
         results: results.map(({ error, ...result }) =>
@@ -67,34 +67,36 @@ function accountEndpoints(deps: AdminDeps): Endpoints {
         ),
       });
     }),
-    markLeaver: endpoint(zodInput(inputs.markLeaver), async ({ input: { params, headers, body }, caller }) =>
+    markLeaver: endpoint(schemaInput(inputs.markLeaver), async ({ input: { params, headers, body }, caller }) =>
       answer(await markLeaver(deps, caller, params.accountId, body ?? {}, headers['if-match'])),
     ),
-    unmarkLeaver: endpoint(zodInput(inputs.unmarkLeaver), async ({ input: { params, headers, body }, caller }) =>
+    unmarkLeaver: endpoint(schemaInput(inputs.unmarkLeaver), async ({ input: { params, headers, body }, caller }) =>
       answer(await unmarkLeaver(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
-    deleteAccount: endpoint(zodInput(inputs.deleteAccount), async ({ input: { params, headers, body }, caller }) =>
+    deleteAccount: endpoint(schemaInput(inputs.deleteAccount), async ({ input: { params, headers, body }, caller }) =>
       answer(await deleteAccount(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
-    retryOperation: endpoint(zodInput(inputs.retryOperation), async ({ input: { params, headers }, caller }) =>
+    retryOperation: endpoint(schemaInput(inputs.retryOperation), async ({ input: { params, headers }, caller }) =>
       answer(await retryOperation(deps, caller, params.accountId, headers['if-match'])),
     ),
-    cancelOperation: endpoint(zodInput(inputs.cancelOperation), async ({ input: { params, headers, body }, caller }) =>
-      answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
+    cancelOperation: endpoint(
+      schemaInput(inputs.cancelOperation),
+      async ({ input: { params, headers, body }, caller }) =>
+        answer(await cancelOperation(deps, caller, params.accountId, body?.reason ?? null, headers['if-match'])),
     ),
-    listHistory: endpoint(zodInput(inputs.listHistory), async ({ input: { params, query }, caller }) =>
+    listHistory: endpoint(schemaInput(inputs.listHistory), async ({ input: { params, query }, caller }) =>
       json(
         200,
         await accountHistory(deps, caller, params.accountId, query.limit ?? DEFAULT_LIMIT, query.cursor ?? null),
       ),
     ),
-    listDomains: endpoint(zodInput(inputs.listDomains), async ({ caller }) =>
+    listDomains: endpoint(schemaInput(inputs.listDomains), async ({ caller }) =>
       json(200, { items: await listDomains(deps, caller) }),
     ),
-    getDomainSummary: endpoint(zodInput(inputs.getDomainSummary), async ({ input: { params }, caller }) =>
+    getDomainSummary: endpoint(schemaInput(inputs.getDomainSummary), async ({ input: { params }, caller }) =>
       json(200, await domainSummary(deps, caller, params.domain)),
     ),
-    previewSweep: endpoint(zodInput(inputs.previewSweep), async ({ input: { params, query }, caller }) =>
+    previewSweep: endpoint(schemaInput(inputs.previewSweep), async ({ input: { params, query }, caller }) =>
       json(
         200,
         await previewSweep(deps, caller, {

@@ -6,7 +6,7 @@ import { reportLoginEvent } from '../../services/login-events';
 import { endpoint, type Endpoints } from '../http-function';
 import { json } from '../response';
 import { LOGIN_EVENT_INPUTS } from '../schemas/login-events';
-import { zodInput } from '../zod-input';
+import { schemaInput } from '../schema-input';
 
 /**
  * 200 `{status, access}`; 404 for an unknown address.
@@ -16,7 +16,7 @@ import { zodInput } from '../zod-input';
  */
 function loginEventEndpoints(deps: ServiceDeps): Endpoints {
   return {
-    reportLoginEvent: endpoint(zodInput(LOGIN_EVENT_INPUTS.reportLoginEvent), async ({ input: { body }, caller }) =>
+    reportLoginEvent: endpoint(schemaInput(LOGIN_EVENT_INPUTS.reportLoginEvent), async ({ input: { body }, caller }) =>
       json(200, await reportLoginEvent(deps, caller, body)),
     ),
   };

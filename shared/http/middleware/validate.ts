@@ -38,7 +38,7 @@ function parseBody(event: ApiEvent): { readonly body: unknown; readonly error?: 
  * The validation middleware of one route.
  *
  * @example
- * middy(handler).use(validate(zodInput({ body: StatusBody })))
+ * middy(handler).use(validate(schemaInput({ body: StatusBody })))
  */
 function validate<T>(parser: InputParser<T>): MiddlewareObj<ApiEvent, ApiResult> {
   return {

@@ -1,11 +1,11 @@
 /**
  * The input of GET /access. Apart from the other schemas so that the access function stays small.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { Email } from './common';
 
 const ACCESS_INPUTS = {
-  checkAccess: { query: z.strictObject({ email: Email }) },
+  checkAccess: { query: v.strictObject({ email: Email }) },
 } as const;
 
 export { ACCESS_INPUTS };

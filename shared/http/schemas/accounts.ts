@@ -1,7 +1,7 @@
 /**
  * The inputs of the accounts function's routes, by operationId (validation and the OpenAPI document).
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import {
   AccountId,
   AccountParams,
@@ -25,10 +25,10 @@ import {
 } from './common';
 
 const CreateAccountBody = described(
-  z.strictObject({
+  v.strictObject({
     email: Email,
-    displayName: z.optional(DisplayName),
-    activate: described(z.optional(z.boolean()), {
+    displayName: v.optional(DisplayName),
+    activate: described(v.optional(v.boolean()), {
       description: 'Provision to active now (default, 202); false leaves it pending (201).',
     }),
   }),
@@ -39,18 +39,19 @@ const CreateAccountBody = described(
   },
 );
 
-const StatusBody = described(z.strictObject({ status: StatusSchema, reason: Reason }), {
+const StatusBody = described(v.strictObject({ status: StatusSchema, reason: Reason }), {
   description: 'A status to set.',
   id: 'SetStatus',
   example: { status: 'locked', reason: 'Unusual activity' },
 });
 
 const BulkStatusBody = described(
-  z.strictObject({
-    accountIds: z.array(AccountId).check(
-      z.minLength(1, 'must list 1 to 100 account ids'),
-      z.maxLength(100, 'must list 1 to 100 account ids'),
-      z.refine((ids: readonly string[]) => new Set(ids).size === ids.length, 'must not repeat an account id'),
+  v.strictObject({
+    accountIds: v.pipe(
+      v.array(AccountId),
+      v.minLength(1, 'must list 1 to 100 account ids'),
+      v.maxLength(100, 'must list 1 to 100 account ids'),
+      v.check((ids: string[]) => new Set(ids).size === ids.length, 'must not repeat an account id'),
     ),
     status: StatusSchema,
     reason: Reason,
@@ -62,27 +63,27 @@ const BulkStatusBody = described(
   },
 );
 
-const ListQuery = z.strictObject({
+const ListQuery = v.strictObject({
   domain: Domain,
-  status: z.optional(StatusList),
-  leaver: z.optional(queryBoolean('Only leavers (true) or only others (false).')),
-  inProgress: z.optional(queryBoolean('Only accounts in progress (true) or resting (false).')),
-  q: z.optional(SearchText),
-  limit: z.optional(Limit),
-  cursor: z.optional(Cursor),
+  status: v.optional(StatusList),
+  leaver: v.optional(queryBoolean('Only leavers (true) or only others (false).')),
+  inProgress: v.optional(queryBoolean('Only accounts in progress (true) or resting (false).')),
+  q: v.optional(SearchText),
+  limit: v.optional(Limit),
+  cursor: v.optional(Cursor),
 });
 
-const PreviewQuery = z.strictObject({
-  domain: z.optional(Domain),
-  until: z.optional(Instant),
-  limit: z.optional(Limit),
-  cursor: z.optional(Cursor),
+const PreviewQuery = v.strictObject({
+  domain: v.optional(Domain),
+  until: v.optional(Instant),
+  limit: v.optional(Limit),
+  cursor: v.optional(Cursor),
 });
 
-const PageQuery = z.strictObject({ limit: z.optional(Limit), cursor: z.optional(Cursor) });
+const PageQuery = v.strictObject({ limit: v.optional(Limit), cursor: v.optional(Cursor) });
 
 /** The headers of a route that changes one account: If-Match (SPEC §4: every such route honours it). */
-const IfMatchHeaders = z.strictObject({ 'if-match': z.optional(IfMatch) });
+const IfMatchHeaders = v.strictObject({ 'if-match': v.optional(IfMatch) });
 
 const ACCOUNT_INPUTS = {
   createAccount: { body: CreateAccountBody },
@@ -91,7 +92,7 @@ const ACCOUNT_INPUTS = {
   renameAccount: {
     params: AccountParams,
     headers: IfMatchHeaders,
-    body: described(z.strictObject({ displayName: DisplayName }), {
+    body: described(v.strictObject({ displayName: DisplayName }), {
       description: 'A new display name.',
       id: 'RenameAccount',
       example: { displayName: 'Ann Example-Smith' },
@@ -99,15 +100,15 @@ const ACCOUNT_INPUTS = {
   },
   setStatus: {
     params: AccountParams,
-    headers: z.strictObject({ 'if-match': z.optional(IfMatch), 'idempotency-key': z.optional(IdempotencyKey) }),
+    headers: v.strictObject({ 'if-match': v.optional(IfMatch), 'idempotency-key': v.optional(IdempotencyKey) }),
     body: StatusBody,
   },
   bulkSetStatus: { body: BulkStatusBody },
   markLeaver: {
     params: AccountParams,
     headers: IfMatchHeaders,
-    body: z.optional(
-      described(z.strictObject({ leaveDate: z.optional(z.nullable(LeaveDate)), reason: Reason }), {
+    body: v.optional(
+      described(v.strictObject({ leaveDate: v.optional(v.nullable(LeaveDate)), reason: Reason }), {
         description: 'The leave date (default today, UTC).',
         id: 'MarkLeaver',
         example: { reason: 'Contract ends' },
@@ -116,12 +117,12 @@ const ACCOUNT_INPUTS = {
   },
   unmarkLeaver: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
   deleteAccount: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
-  retryOperation: { params: AccountParams, headers: IfMatchHeaders, body: z.optional(z.strictObject({})) },
+  retryOperation: { params: AccountParams, headers: IfMatchHeaders, body: v.optional(v.strictObject({})) },
   cancelOperation: { params: AccountParams, headers: IfMatchHeaders, body: ReasonBody },
   listHistory: { params: AccountParams, query: PageQuery },
-  listDomains: { query: z.strictObject({}) },
-  getDomainSummary: { params: z.strictObject({ domain: Domain }), query: z.strictObject({}) },
-  previewSweep: { params: z.strictObject({ sweep: SweepSchema }), query: PreviewQuery },
+  listDomains: { query: v.strictObject({}) },
+  getDomainSummary: { params: v.strictObject({ domain: Domain }), query: v.strictObject({}) },
+  previewSweep: { params: v.strictObject({ sweep: SweepSchema }), query: PreviewQuery },
 } as const;
 
 export { ACCOUNT_INPUTS };

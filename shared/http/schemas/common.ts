@@ -1,13 +1,15 @@
 /**
- * Building blocks of the route schemas (zod mini: small bundles), with the OpenAPI descriptions they
- * carry. Strings are checked as sent; emails are trimmed and lower-cased on the way in.
+ * Building blocks of the route schemas (valibot: each schema a small plain object, cheap to build when a
+ * function starts — docs/design.md says why not zod), with the OpenAPI descriptions they carry. Strings are
+ * checked as sent; emails are trimmed and lower-cased on the way in.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { STATUSES, type Status } from '../../domain/statuses';
 import { canonicalDisplayName, canonicalDomain, canonicalEmail, type Canonical } from '../../domain/email';
+import { DATE_TIME, isDateTime } from '../../domain/instant';
 
-/** "is required" for a missing value; zod's own message otherwise. */
-const required = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : undefined) };
+/** Any schema of these inputs (what the input adapter and the OpenAPI document take). */
+type Schema = v.GenericSchema;
 
 interface Meta {
   readonly description: string;
@@ -15,18 +17,27 @@ interface Meta {
   readonly id?: string;
   readonly example?: unknown;
   /**
-   * What the document says in place of zod's rendering, where zod renders the value after a transform: a
-   * pattern that accepts what the server accepts as sent (any case, surrounding whitespace), not only its
-   * canonical form.
+   * What the document says in place of the converter's rendering, where it would render the value after a
+   * transform: a pattern that accepts what the server accepts as sent (any case, surrounding whitespace),
+   * not only its canonical form.
    */
   readonly override?: Readonly<Record<string, unknown>>;
 }
 
-/** Attaches OpenAPI metadata (description, example, component id) in zod's global registry. */
-function described<T extends z.ZodMiniType>(schema: T, meta: Meta): T {
-  (z.globalRegistry as unknown as { add(schema: unknown, meta: Meta): unknown }).add(schema, meta);
+/** The OpenAPI metadata of each described schema (read by shared/http/openapi.ts only). */
+const META = new WeakMap<object, Meta>();
+/** The described schemas that are OpenAPI components, by id. */
+const COMPONENTS = new Map<string, Schema>();
+
+/** Attaches OpenAPI metadata (description, example, component id) to a schema, which it returns. */
+function described<T extends Schema>(schema: T, meta: Meta): T {
+  META.set(schema, meta);
+  if (meta.id !== undefined) COMPONENTS.set(meta.id, schema);
   return schema;
 }
+
+/** The metadata `described` attached to `schema`, if any. */
+const metaOf = (schema: object): Meta | undefined => META.get(schema);
 
 const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 
@@ -51,9 +62,10 @@ const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 const AccountId = described(
-  z.pipe(
-    z.string(required).check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)')),
-    z.transform((id: string) => id.toUpperCase()),
+  v.pipe(
+    v.string(),
+    v.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)'),
+    v.transform((id: string) => id.toUpperCase()),
   ),
   {
     description: 'The account id, a ULID (either case).',
@@ -62,18 +74,18 @@ const AccountId = described(
   },
 );
 
-const StatusSchema = described(z.enum(STATUSES as [Status, ...Status[]]), {
+const StatusSchema = described(v.picklist(STATUSES as [Status, ...Status[]]), {
   description: 'An account status.',
   id: 'Status',
 });
 
 /** A string check that replaces the value with its canonical form, or reports why it has none. */
 const canonical = (canonicalize: (raw: string) => Canonical) =>
-  z.transform((value: string, context) => {
-    const result = canonicalize(value);
+  v.rawTransform(({ dataset, addIssue, NEVER }: v.RawTransformContext<string>) => {
+    const result = canonicalize(dataset.value);
     if (result.ok) return result.value;
-    context.issues.push({ code: 'custom', message: result.problem, input: value });
-    return z.NEVER;
+    addIssue({ message: result.problem });
+    return NEVER;
   });
 
 /**
@@ -88,7 +100,7 @@ const DOMAIN_SHAPE = String.raw`(?:${DOMAIN_LABEL}\.)+${DOMAIN_LABEL}`;
 const EMAIL_AS_SENT = String.raw`^\s*(?=\S{3,254}\s*$)${LABEL_CHAR}+(?:\.${LABEL_CHAR}+)*@${DOMAIN_SHAPE}\s*$`;
 const DOMAIN_AS_SENT = String.raw`^\s*(?=\S{1,253}\s*$)${DOMAIN_SHAPE}\s*$`;
 
-const Email = described(z.pipe(z.string(required).check(z.maxLength(320)), canonical(canonicalEmail)), {
+const Email = described(v.pipe(v.string(), v.maxLength(320), canonical(canonicalEmail)), {
   description:
     'An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized ' +
     'domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, ' +
@@ -97,53 +109,46 @@ const Email = described(z.pipe(z.string(required).check(z.maxLength(320)), canon
   override: { pattern: EMAIL_AS_SENT },
 });
 
-const Domain = described(z.pipe(z.string(required).check(z.maxLength(253)), canonical(canonicalDomain)), {
+const Domain = described(v.pipe(v.string(), v.maxLength(253), canonical(canonicalDomain)), {
   description: 'A mail domain (an internationalized one in either form; ASCII IDNA in answers).',
   example: 'example.org',
   override: { pattern: DOMAIN_AS_SENT },
 });
 
 const text = (max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, 'must not be blank'),
-      z.maxLength(max),
-      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
-    );
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be blank'),
+    v.maxLength(max),
+    v.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+  );
 
-const Reason = described(z.optional(z.nullable(text(500))), { description: 'Why; recorded in the history entry.' });
+const Reason = described(v.optional(v.nullable(text(500))), { description: 'Why; recorded in the history entry.' });
 
-const DisplayName = described(
-  z.nullable(z.pipe(z.string().check(z.maxLength(1024)), canonical(canonicalDisplayName))),
-  {
-    description:
-      'The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.',
-    example: 'Ann Example',
-  },
-);
+const DisplayName = described(v.nullable(v.pipe(v.string(), v.maxLength(1024), canonical(canonicalDisplayName))), {
+  description:
+    'The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.',
+  example: 'Ann Example',
+});
 
-const LeaveDate = described(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')), {
+const LeaveDate = described(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')), {
   description: 'A UTC date, YYYY-MM-DD, from 30 days ago to a year ahead (by default).',
   example: '2026-03-01',
 });
 
 const EventId = described(
-  z.string().check(z.maxLength(128), z.regex(PRINTABLE_ASCII, 'must be 1 to 128 printable ASCII characters')),
+  v.pipe(v.string(), v.maxLength(128), v.regex(PRINTABLE_ASCII, 'must be 1 to 128 printable ASCII characters')),
   { description: "The login service's id of the event; a repeat (same caller, within a day) counts once." },
 );
 
 /** A page size 1–200 in a query string. */
 const Limit = described(
-  z.pipe(
-    z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'must be an integer from 1 to 200')),
-    z.transform(Number),
-  ),
+  v.pipe(v.string(), v.regex(/^(?:[1-9]|[1-9]\d|1\d\d|200)$/, 'must be an integer from 1 to 200'), v.transform(Number)),
   { description: 'Page size, 1–200 (default 50); pages may be short.', example: '50' },
 );
 
-const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)), {
+const Cursor = described(v.pipe(v.string(), v.minLength(1), v.maxLength(2048)), {
   description: 'The nextCursor of the previous page.',
 });
 
@@ -153,23 +158,22 @@ const Cursor = described(z.string().check(z.minLength(1), z.maxLength(2048)), {
  */
 const queryBoolean = (description: string) =>
   described(
-    z.pipe(
-      z.enum(['true', 'false'], 'must be true or false'),
-      z.transform((value: 'true' | 'false') => value === 'true'),
+    v.pipe(
+      v.picklist(['true', 'false'], 'must be true or false'),
+      v.transform((value: 'true' | 'false') => value === 'true'),
     ),
     { description },
   );
 
 /** What an address or a word of a display name starts with (`q`): case- and accent-insensitive. */
 const SearchText = described(
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1, 'must not be blank'),
-      z.maxLength(254),
-      z.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
-    ),
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be blank'),
+    v.maxLength(254),
+    v.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+  ),
   {
     description:
       "Only accounts whose address (its local part or the whole of it), or a word of whose display name, starts with this; case- and accent-insensitive ('jose' finds José). Address matches come first, by address.",
@@ -180,30 +184,27 @@ const SearchText = described(
 
 /** A sweep that has a preview. */
 const SweepSchema = described(
-  z.enum(['inactivity', 'leaver', 'retention', 'lockout'], 'must be inactivity, leaver, retention or lockout'),
+  v.picklist(['inactivity', 'leaver', 'retention', 'lockout'], 'must be inactivity, leaver, retention or lockout'),
   {
     description: 'A sweep: inactivity, leaver, retention or lockout.',
     example: 'inactivity',
   },
 );
 
-/** An instant, ISO 8601 with a time zone. */
-const Instant = described(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }), {
+/** An instant, ISO 8601 (RFC 3339) with a time zone. */
+const Instant = described(v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone')), {
   description: 'An instant, ISO 8601 with a time zone (default now; at most a year ahead).',
   example: '2026-12-31T00:00:00Z',
+  override: { format: 'date-time', pattern: DATE_TIME.source },
 });
 
 /** Comma-separated statuses in a query string; a repeat counts once (at most the 14 statuses reach the store). */
 const StatusList = described(
-  z.pipe(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((value: string) => value.split(',')),
-      ),
-      z.array(z.enum(STATUSES as [Status, ...Status[]], 'must list statuses, comma-separated')),
-    ),
-    z.transform((statuses: Status[]) => [...new Set(statuses)]),
+  v.pipe(
+    v.string(),
+    v.transform((value: string) => value.split(',')),
+    v.array(v.picklist(STATUSES as [Status, ...Status[]], 'must list statuses, comma-separated')),
+    v.transform((statuses: Status[]) => [...new Set(statuses)]),
   ),
   {
     description:
@@ -243,17 +244,13 @@ function parseIfMatch(value: string): readonly number[] | undefined | null {
 
 /** If-Match, parsed to the versions it accepts (undefined for `*`). */
 const IfMatch = described(
-  z.pipe(
-    z.string(),
-    z.transform((value: string, context) => {
-      const versions = parseIfMatch(value);
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }: v.RawTransformContext<string>) => {
+      const versions = parseIfMatch(dataset.value);
       if (versions !== null) return versions;
-      context.issues.push({
-        code: 'custom',
-        message: 'must be * or a list of entity tags, e.g. "3" as sent in ETag',
-        input: value,
-      });
-      return z.NEVER;
+      addIssue({ message: 'must be * or a list of entity tags, e.g. "3" as sent in ETag' });
+      return NEVER;
     }),
   ),
   {
@@ -265,17 +262,17 @@ const IfMatch = described(
 );
 
 const IdempotencyKey = described(
-  z.string().check(z.maxLength(255), z.regex(PRINTABLE_ASCII, 'must be 1 to 255 printable ASCII characters')),
+  v.pipe(v.string(), v.maxLength(255), v.regex(PRINTABLE_ASCII, 'must be 1 to 255 printable ASCII characters')),
   {
     description: 'Makes a retry safe: the same key and body within 24 hours returns the first response.',
     example: '6f1d4c0e-6a55-4c6e-9d59-2b1f1a4d7e10',
   },
 );
 
-const AccountParams = z.strictObject({ accountId: AccountId });
+const AccountParams = v.strictObject({ accountId: AccountId });
 
 /** An optional body with only a reason. */
-const ReasonBody = z.optional(z.strictObject({ reason: Reason }));
+const ReasonBody = v.optional(v.strictObject({ reason: Reason }));
 
 export {
   AccountId,
@@ -300,6 +297,8 @@ export {
   SweepSchema,
   ULID_PATTERN,
   asSent,
+  COMPONENTS,
   described,
-  required,
+  metaOf,
 };
+export type { Meta, Schema };

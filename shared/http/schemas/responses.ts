@@ -1,50 +1,61 @@
 /**
  * What the routes answer, for the OpenAPI document: the account resource, pages, bulk results, access
- * decisions, problems — and which statuses each route answers.
+ * decisions, problems — and which statuses each route answers. Objects are strict: an answer carries
+ * exactly the documented fields (`additionalProperties: false`), which the integration tests hold every
+ * answer to.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { DATE_TIME } from '../../domain/instant';
 import { LoginPolicy, MailPolicy, STATUSES } from '../../domain/statuses';
 import { OPERATIONS } from '../../domain/transitions';
-import { described, StatusSchema } from './common';
+import { described, StatusSchema, type Schema } from './common';
 
-const Time = z.iso.datetime();
-const NullableTime = z.nullable(Time);
-const Login = z.enum(Object.values(LoginPolicy));
-const Mail = z.enum(Object.values(MailPolicy));
-const Access = described(z.object({ login: Login, mail: Mail }), {
+/**
+ * An instant in an answer: RFC 3339, the JSON Schema `date-time` format, and its pattern spelled out (the
+ * tests' response validator checks the pattern; it knows no formats).
+ */
+const Time = v.pipe(v.string(), v.regex(DATE_TIME), v.isoTimestamp());
+const NullableTime = v.nullable(Time);
+const Login = v.picklist(Object.values(LoginPolicy));
+const Mail = v.picklist(Object.values(MailPolicy));
+const Access = described(v.strictObject({ login: Login, mail: Mail }), {
   description: 'What the login service and the MTA do.',
   id: 'Access',
 });
 
 const Account = described(
-  z.object({
-    accountId: z.string(),
-    email: z.nullable(z.string()),
-    domain: z.string(),
-    displayName: z.nullable(z.string()),
+  v.strictObject({
+    accountId: v.string(),
+    email: v.nullable(v.string()),
+    domain: v.string(),
+    displayName: v.nullable(v.string()),
     status: StatusSchema,
-    statusLabel: z.string(),
+    statusLabel: v.string(),
     statusSince: Time,
-    statusReason: z.nullable(z.string()),
-    updatedBy: z.string(),
+    statusReason: v.nullable(v.string()),
+    updatedBy: v.string(),
     updatedAt: Time,
-    version: z.number(),
-    inProgress: z.nullable(
-      z.object({
-        operation: z.enum(OPERATIONS as [string, ...string[]]),
+    version: v.number(),
+    inProgress: v.nullable(
+      v.strictObject({
+        operation: v.picklist(OPERATIONS as [string, ...string[]]),
         target: StatusSchema,
         startedAt: Time,
-        attempts: z.number(),
-        lastError: z.nullable(z.string()),
-        stuck: described(z.boolean(), {
+        attempts: v.number(),
+        lastError: v.nullable(v.string()),
+        stuck: described(v.boolean(), {
           description:
             'On-call has been paged about this operation (the stuck detector) and it is still outstanding: what the summary counts as stuck.',
         }),
       }),
     ),
-    leaver: z.nullable(z.object({ leaveDate: z.string(), windowEndsAt: Time })),
-    lock: z.nullable(
-      z.object({ reason: z.enum(['admin', 'failed_logins']), until: NullableTime, previousStatus: StatusSchema }),
+    leaver: v.nullable(v.strictObject({ leaveDate: v.string(), windowEndsAt: Time })),
+    lock: v.nullable(
+      v.strictObject({
+        reason: v.picklist(['admin', 'failed_logins']),
+        until: NullableTime,
+        previousStatus: StatusSchema,
+      }),
     ),
     lastActivityAt: NullableTime,
     deletedAt: NullableTime,
@@ -56,83 +67,85 @@ const Account = described(
 );
 
 const HistoryEntry = described(
-  z.object({
-    id: z.string(),
-    accountId: z.string(),
-    domain: z.string(),
+  v.strictObject({
+    id: v.string(),
+    accountId: v.string(),
+    domain: v.string(),
     at: Time,
-    from: z.nullable(StatusSchema),
+    from: v.nullable(StatusSchema),
     to: StatusSchema,
-    action: z.string(),
-    actor: z.string(),
-    reason: z.nullable(z.string()),
-    requestId: z.nullable(z.string()),
+    action: v.string(),
+    actor: v.string(),
+    reason: v.nullable(v.string()),
+    requestId: v.nullable(v.string()),
   }),
   { description: 'One recorded change.', id: 'HistoryEntry' },
 );
 
 const Problem = described(
-  z.object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    allowed: z.optional(z.array(StatusSchema)),
-    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  v.strictObject({
+    type: v.string(),
+    title: v.string(),
+    status: v.number(),
+    detail: v.string(),
+    allowed: v.optional(v.array(StatusSchema)),
+    errors: v.optional(v.array(v.strictObject({ path: v.string(), message: v.string() }))),
   }),
   { description: 'An RFC 9457 problem.', id: 'Problem' },
 );
 
-const GatewayMessage = described(z.object({ message: z.string() }), {
+const GatewayMessage = described(v.strictObject({ message: v.string() }), {
   description: "API Gateway's own answer, given before any function runs (application/json, not a problem).",
   id: 'GatewayMessage',
   example: { message: 'Unauthorized' },
 });
 
-const page = <T extends z.ZodMiniType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
+const page = (item: Schema) => v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()) });
 
-const BulkResults = z.object({
-  results: z.array(
-    z.object({
-      accountId: z.string(),
-      outcome: z.enum(['changed', 'accepted', 'unchanged', 'refused', 'not_found']),
-      status: z.optional(StatusSchema),
-      error: z.optional(Problem),
+const BulkResults = v.strictObject({
+  results: v.array(
+    v.strictObject({
+      accountId: v.string(),
+      outcome: v.picklist(['changed', 'accepted', 'unchanged', 'refused', 'not_found']),
+      status: v.optional(StatusSchema),
+      error: v.optional(Problem),
     }),
   ),
 });
 
-const AccessAnswer = z.object({
-  accountId: z.string(),
-  email: z.string(),
+const AccessAnswer = v.strictObject({
+  accountId: v.string(),
+  email: v.string(),
   status: StatusSchema,
   login: Login,
   mail: Mail,
 });
 
-const LoginAnswer = z.object({ status: StatusSchema, access: Access });
+const LoginAnswer = v.strictObject({ status: StatusSchema, access: Access });
 
 const StatusModel = described(
-  z.looseObject({ statuses: z.array(z.looseObject({})), transitions: z.array(z.looseObject({})) }),
+  v.looseObject({ statuses: v.array(v.looseObject({})), transitions: v.array(v.looseObject({})) }),
   {
     description: 'The statuses, their login and mail policies, the transition table and the durations.',
     id: 'StatusModel',
   },
 );
 
-const count = z.int().check(z.minimum(0));
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
-const DomainList = described(z.object({ items: z.array(z.object({ domain: z.string(), accounts: count })) }), {
-  description: 'Domains with their number of accounts (purged tombstones included).',
-  id: 'DomainList',
-});
+const DomainList = described(
+  v.strictObject({ items: v.array(v.strictObject({ domain: v.string(), accounts: count })) }),
+  {
+    description: 'Domains with their number of accounts (purged tombstones included).',
+    id: 'DomainList',
+  },
+);
 
 const DomainSummary = described(
-  z.object({
-    domain: z.string(),
+  v.strictObject({
+    domain: v.string(),
     accounts: count,
-    byStatus: z.object(Object.fromEntries(STATUSES.map((status) => [status, count]))),
+    byStatus: v.strictObject(Object.fromEntries(STATUSES.map((status) => [status, count]))),
     leavers: count,
     inProgress: count,
     stuck: count,
@@ -145,10 +158,10 @@ const DomainSummary = described(
 );
 
 const PreviewItem = described(
-  z.object({
-    accountId: z.string(),
-    email: z.nullable(z.string()),
-    displayName: z.nullable(z.string()),
+  v.strictObject({
+    accountId: v.string(),
+    email: v.nullable(v.string()),
+    displayName: v.nullable(v.string()),
     status: StatusSchema,
     dueAt: Time,
     to: StatusSchema,
@@ -162,11 +175,11 @@ const PreviewItem = described(
 interface Success {
   readonly status: number;
   readonly description: string;
-  readonly schema: z.ZodMiniType;
+  readonly schema: Schema;
   readonly headers?: readonly ('Location' | 'ETag')[];
 }
 
-const ok = (description: string, schema: z.ZodMiniType, headers?: Success['headers']): Success => ({
+const ok = (description: string, schema: Schema, headers?: Success['headers']): Success => ({
   status: 200,
   description,
   schema,
@@ -202,7 +215,7 @@ const SUCCESSES: Readonly<Record<string, readonly Success[]>> = {
   reportLoginEvent: [ok('The access decision after the event.', LoginAnswer)],
   checkAccess: [ok('The access decision.', AccessAnswer)],
   getStatusModel: [ok('The status model.', StatusModel)],
-  getOpenApi: [ok('This document.', z.looseObject({}))],
+  getOpenApi: [ok('This document.', v.looseObject({}))],
 };
 
 const PROBLEM_TEXT: Readonly<Record<number, string>> = {

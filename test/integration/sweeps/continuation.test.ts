@@ -4,6 +4,7 @@
  * its candidates, however many other accounts surround them.
  */
 import { describe, expect, it } from 'vitest';
+import * as v from 'valibot';
 import type { AccountSweep } from '../../../shared/domain/due';
 import { continuationSchema, type Continuation } from '../../../shared/sweeps/continuation';
 import { runScheduled } from '../../../shared/sweeps/scheduled';
@@ -74,7 +75,9 @@ describe.each(['inactivity', 'retention'] as const)('the %s sweep, interrupted',
         pageSize: 1 + Math.floor(next() * 3),
       });
       continuation =
-        result.continuation === null ? null : continuationSchema.parse(JSON.parse(JSON.stringify(result.continuation)));
+        result.continuation === null
+          ? null
+          : v.parse(continuationSchema, JSON.parse(JSON.stringify(result.continuation)));
       invocations += 1;
     } while (continuation !== null && invocations < 100);
 

@@ -54,7 +54,7 @@ describe('parseSweepEvent', () => {
   });
 
   it.each([
-    [{ dryrun: true }, '/'],
+    [{ dryrun: true }, '/dryrun'],
     [{ dryRun: 'yes' }, '/dryRun'],
     [{ maxAffected: -1 }, '/maxAffected'],
     [{ maxAffected: 1.5 }, '/maxAffected'],

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { ACCOUNT_INPUTS } from '../../../shared/http/schemas/accounts';
 import { parseIfMatch } from '../../../shared/http/schemas/common';
-import { zodInput } from '../../../shared/http/zod-input';
+import { schemaInput } from '../../../shared/http/schema-input';
 
 const raw = (parts: Partial<{ params: object; query: object; headers: object; body: unknown }>) =>
   ({ params: {}, query: {}, headers: {}, body: undefined, ...parts }) as never;
 
-describe('zodInput', () => {
-  const parse = zodInput({
-    params: z.strictObject({ id: z.string().check(z.minLength(2)) }),
-    query: z.strictObject({ q: z.optional(z.string()) }),
-    headers: z.strictObject({ 'if-match': z.optional(z.string().check(z.regex(/^"\d+"$/))) }),
-    body: z.strictObject({ a: z.strictObject({ 'b/c~d': z.number() }) }),
+describe('schemaInput', () => {
+  const parse = schemaInput({
+    params: v.strictObject({ id: v.pipe(v.string(), v.minLength(2)) }),
+    query: v.strictObject({ q: v.optional(v.string()) }),
+    headers: v.strictObject({ 'if-match': v.optional(v.pipe(v.string(), v.regex(/^"\d+"$/))) }),
+    body: v.strictObject({ a: v.strictObject({ 'b/c~d': v.number() }) }),
   });
 
   it('parses every part, reading only the headers it names', () => {
@@ -51,7 +51,7 @@ describe('zodInput', () => {
   });
 
   it('refuses a body on a route without one, and a query on a route without one', () => {
-    const none = zodInput({});
+    const none = schemaInput({});
     const result = none(raw({ query: { a: '1' }, body: {} }));
     expect(!result.ok && result.errors).toEqual([
       { path: 'query.a', message: 'is not a known field' },
@@ -59,17 +59,33 @@ describe('zodInput', () => {
     ]);
   });
 
+  it('refuses an array where the body is an object, even an empty one (never read as {})', () => {
+    const result = schemaInput(ACCOUNT_INPUTS.markLeaver)(
+      raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, body: [] }),
+    );
+    expect(!result.ok && result.errors).toEqual([{ path: '/', message: 'must be a JSON object' }]);
+  });
+
+  it('names every missing field and the first unknown one, at its own path', () => {
+    const result = schemaInput(ACCOUNT_INPUTS.bulkSetStatus)(raw({ body: { stauts: 'locked' } }));
+    expect(!result.ok && result.errors).toEqual([
+      { path: '/accountIds', message: 'is required' },
+      { path: '/status', message: 'is required' },
+      { path: '/stauts', message: 'is not a known field' },
+    ]);
+  });
+
   it('says "is required" for a missing field', () => {
-    const result = zodInput(ACCOUNT_INPUTS.listAccounts)(raw({ query: {} }));
+    const result = schemaInput(ACCOUNT_INPUTS.listAccounts)(raw({ query: {} }));
     expect(!result.ok && result.errors).toEqual([{ path: 'query.domain', message: 'is required' }]);
   });
 });
 
 describe('account schemas', () => {
   it('normalizes the email of a new account and upper-cases ULIDs', () => {
-    const created = zodInput(ACCOUNT_INPUTS.createAccount)(raw({ body: { email: '  Ann@Example.ORG ' } }));
+    const created = schemaInput(ACCOUNT_INPUTS.createAccount)(raw({ body: { email: '  Ann@Example.ORG ' } }));
     expect(created.ok && created.value.body).toEqual({ email: 'ann@example.org' });
-    const got = zodInput(ACCOUNT_INPUTS.getAccount)(raw({ params: { accountId: '01arz3ndektsv4rrffq69g5fav' } }));
+    const got = schemaInput(ACCOUNT_INPUTS.getAccount)(raw({ params: { accountId: '01arz3ndektsv4rrffq69g5fav' } }));
     expect(got.ok && got.value.params.accountId).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAV');
   });
 
@@ -91,7 +107,7 @@ describe('account schemas', () => {
   });
 
   it('parses If-Match to the versions it accepts (and * to none)', () => {
-    const parse = zodInput(ACCOUNT_INPUTS.setStatus);
+    const parse = schemaInput(ACCOUNT_INPUTS.setStatus);
     const input = (ifMatch: string) =>
       raw({
         params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
@@ -105,7 +121,7 @@ describe('account schemas', () => {
   });
 
   it('parses the listing query: statuses, booleans, limit', () => {
-    const parsed = zodInput(ACCOUNT_INPUTS.listAccounts)(
+    const parsed = schemaInput(ACCOUNT_INPUTS.listAccounts)(
       raw({ query: { domain: 'A.org', status: 'active,locked', leaver: 'false', limit: '200' } }),
     );
     expect(parsed.ok && parsed.value.query).toEqual({
@@ -117,7 +133,7 @@ describe('account schemas', () => {
   });
 
   it.each([['0'], ['201'], ['-1'], ['01'], ['1.5'], ['']])('refuses limit %j', (limit) => {
-    const parsed = zodInput(ACCOUNT_INPUTS.listHistory)(
+    const parsed = schemaInput(ACCOUNT_INPUTS.listHistory)(
       raw({ params: { accountId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }, query: { limit } }),
     );
     expect(!parsed.ok && parsed.errors.map((e) => e.path)).toEqual(['query.limit']);
@@ -125,7 +141,7 @@ describe('account schemas', () => {
 
   it('refuses repeated account ids in a bulk request, whatever their case', () => {
     const id = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-    const parsed = zodInput(ACCOUNT_INPUTS.bulkSetStatus)(
+    const parsed = schemaInput(ACCOUNT_INPUTS.bulkSetStatus)(
       raw({ body: { accountIds: [id, id.toLowerCase()], status: 'locked' } }),
     );
     expect(!parsed.ok && parsed.errors).toEqual([{ path: '/accountIds', message: 'must not repeat an account id' }]);
