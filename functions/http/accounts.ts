@@ -6,19 +6,19 @@ import { loadConfig } from '../../shared/config';
 import { accountEndpoints } from '../../shared/http/endpoints/accounts';
 import { httpFunction } from '../../shared/http/http-function';
 import { idempotency } from '../../shared/idempotency/middleware';
-import { TablePersistenceLayer } from '../../shared/idempotency/persistence';
+import { idempotencyRecords } from '../../shared/idempotency/records';
 import { serviceDeps } from '../../shared/services/runtime';
 import { documentClient } from '../../shared/store/client';
 
 const config = loadConfig();
-const persistenceStore = new TablePersistenceLayer(documentClient(config), config.tableName);
+const records = idempotencyRecords(documentClient(config), config.tableName);
 const deps = serviceDeps(config);
 
 export const handler = httpFunction('accounts', accountEndpoints(deps), {
   afterScopeCheck: {
     setStatus: [
       idempotency({
-        persistenceStore,
+        records,
         ttlSeconds: config.idempotencyTtlSeconds,
         personalData: async (accountId) => deps.store.get(accountId),
       }),

@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { LAZY_MODULES, type LazyModule } from '../../shared/lazy-modules';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability';
 
 /** The repository root: entries are given relative to it (as shared/http/routes.ts declares them). */
@@ -21,6 +22,27 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** The esbuild target and package fields of every bundle: the function's own and its lazy modules'. */
+const TARGET = 'node24';
+const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * The shell command that bundles `lazy` beside the function's index.mjs, with the options the function's own
+ * bundle has (run by NodejsFunction after it bundled the function, from the repository root).
+ */
+function lazyBundleCommand(lazy: LazyModule, inputDir: string, outputDir: string): string {
+  const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
+  return [
+    quote(`${inputDir}/node_modules/.bin/esbuild`),
+    quote(`${inputDir}/${lazy.entry}`),
+    '--bundle --platform=node --format=esm --minify --sourcemap --sources-content=false --log-level=warning',
+    `--target=${TARGET}`,
+    `--main-fields=${MAIN_FIELDS.join(',')}`,
+    quote(`--banner:js=${ESM_REQUIRE_BANNER}`),
+    quote(`--outfile=${outputDir}/${lazy.file}`),
+  ].join(' ');
+}
 
 interface LambdaFunctionProps {
   /** The handler's entry file, relative to the repository root (it exports `handler`). */
@@ -51,7 +73,8 @@ interface Acknowledgement {
 /**
  * A NodejsFunction on Node.js 24 / arm64 with active tracing, its own log group (with retention), a role
  * that can write to that log group and nothing else until granted, and a self-contained ESM bundle (the AWS
- * SDK bundled in, minified, with source maps).
+ * SDK bundled in, minified, with source maps). What the entry loads only when first needed
+ * (shared/lazy-modules.ts) is bundled as files of their own beside index.mjs.
  *
  * @example
  * const fn = new LambdaFunction(this, 'Access', {
@@ -82,6 +105,7 @@ class LambdaFunction extends NodejsFunction {
       description: `Execution role of ${props.description}`,
     });
     logGroup.grantWrite(role);
+    const lazyModules = LAZY_MODULES[props.entry] ?? [];
     super(scope, id, {
       entry: `${REPO_ROOT}${props.entry}`,
       handler: 'handler',
@@ -112,17 +136,26 @@ class LambdaFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
+        target: TARGET,
+        mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // Bundle everything, the AWS SDK included: one self-contained file, no dependency on the SDK
-        // version the runtime happens to ship.
-        externalModules: [],
+        // Bundle everything, the AWS SDK included: one self-contained file (and its lazy modules), no
+        // dependency on the SDK version the runtime happens to ship.
+        externalModules: lazyModules.map((lazy) => `./${lazy.file}`),
         bundleAwsSDK: true,
+        define: Object.fromEntries(
+          lazyModules.map((lazy) => [`process.env.${lazy.variable}`, JSON.stringify(`./${lazy.file}`)]),
+        ),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            lazyModules.map((lazy) => lazyBundleCommand(lazy, inputDir, outputDir)),
+        },
       },
     });
     this.functionLogGroup = logGroup;
@@ -150,5 +183,5 @@ class LambdaFunction extends NodejsFunction {
   }
 }
 
-export { LambdaFunction, REPO_ROOT, LIVE_ALIAS };
+export { LambdaFunction, REPO_ROOT, LIVE_ALIAS, lazyBundleCommand };
 export type { LambdaFunctionProps, Acknowledgement };

@@ -7,19 +7,15 @@
  * stored, and without the account's address and name (a replay reads them from the account as it is now:
  * null once purged, SPEC §5): a failure releases the key. A body that is not JSON is never looked up (the checks after answer
  * it 4xx). Built on Powertools' middy middleware, which this wraps so that a request without the header
- * skips it and only the request that claimed a key ever releases it.
+ * skips it and only the request that claimed a key ever releases it. Powertools (./powertools.ts) is
+ * loaded on the first request that carries the header: a function start never reads it (SPEC §8).
  */
 import type { MiddlewareObj } from '@middy/core';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyInconsistentStateError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { IdempotencyKeyReusedError, RequestInProgressError } from '../errors';
 import type { ApiEvent, ApiResult } from '../http/event';
+import type * as PowertoolsModule from './powertools';
+import type { PowertoolsMiddleware, Refusal } from './powertools';
+import type { IdempotencyRecords } from './records';
 
 /** The request header (as normalized: lower case). */
 const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -54,7 +50,8 @@ const CLAIMED = 'mailboxLifecycle.idempotencyClaimed';
 type PersonalData = (accountId: string) => Promise<{ email: string | null; displayName: string | null } | null>;
 
 interface IdempotencyOptions {
-  readonly persistenceStore: BasePersistenceLayer;
+  /** Where the records are kept (./records.ts). */
+  readonly records: IdempotencyRecords;
   /** How long a stored response is kept (SPEC: 24 hours). */
   readonly ttlSeconds: number;
   /**
@@ -137,47 +134,60 @@ async function withPersonalData(response: ApiResult, personalData: PersonalData 
 }
 
 /**
- * Powertools' idempotency errors as the family's (shared/errors.ts); anything else as it is.
+ * Powertools, loaded once, when first needed. A Lambda bundle has it as a file of its own beside index.mjs:
+ * the bundler puts that file's name in place of `process.env.BUNDLED_IDEMPOTENCY_MODULE` (shared/lazy-modules.ts)
+ * and never reads ./powertools.ts into the function's own file. Run from source (the local stack, the tests),
+ * it is the module itself.
+ */
+let powertools: Promise<typeof PowertoolsModule> | undefined;
+const loadPowertools = (): Promise<typeof PowertoolsModule> =>
+  (powertools ??= process.env.BUNDLED_IDEMPOTENCY_MODULE
+    ? (import(process.env.BUNDLED_IDEMPOTENCY_MODULE) as Promise<typeof PowertoolsModule>)
+    : import('./powertools'));
+
+/**
+ * A refusal of Powertools as the family's error (shared/errors.ts).
  *
  * @example
- * fromPowertools(new IdempotencyValidationError('mismatch')) // IdempotencyKeyReusedError
+ * refusalError('other_body', cause) // IdempotencyKeyReusedError
  */
-function fromPowertools(error: unknown): unknown {
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return new RequestInProgressError('A request with this Idempotency-Key is still being processed; retry it later.', {
-      cause: error,
-    });
+function refusalError(refusal: Refusal, cause: unknown): Error {
+  switch (refusal) {
+    case 'in_progress':
+      return new RequestInProgressError(
+        'A request with this Idempotency-Key is still being processed; retry it later.',
+        {
+          cause,
+        },
+      );
+    case 'changing_state':
+      return new RequestInProgressError('A request with this Idempotency-Key is changing state; retry it later.', {
+        cause,
+      });
+    case 'other_body':
+      return new IdempotencyKeyReusedError('the Idempotency-Key was used with another body', { cause });
   }
-  if (error instanceof IdempotencyInconsistentStateError) {
-    return new RequestInProgressError('A request with this Idempotency-Key is changing state; retry it later.', {
-      cause: error,
-    });
-  }
-  if (error instanceof IdempotencyValidationError) {
-    return new IdempotencyKeyReusedError('the Idempotency-Key was used with another body', { cause: error });
-  }
-  return error;
 }
 
 /**
  * The middleware; put it right after the route's scope check (it reads the caller authentication set).
  *
  * @example
- * middy(handler).use([authenticate(), idempotency({ persistenceStore, ttlSeconds: 86_400 }), ...])
+ * middy(handler).use([authenticate(), idempotency({ records, ttlSeconds: 86_400 }), ...])
  */
 function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiResult> {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: KEY_PATH,
-    payloadValidationJmesPath: PAYLOAD_PATH,
-    expiresAfterSeconds: options.ttlSeconds,
-    hashFunction: 'sha256',
-    responseHook: replayed as NonNullable<ConstructorParameters<typeof IdempotencyConfig>[0]['responseHook']>,
-  });
-  const powertools = makeHandlerIdempotent({
-    persistenceStore: options.persistenceStore,
-    config,
-    keyPrefix: 'http',
-  }) as Required<Pick<MiddlewareObj, 'before' | 'after' | 'onError'>>;
+  let middleware: Promise<{ powertools: PowertoolsMiddleware; refusalOf: (error: unknown) => Refusal | null }>;
+  const load = () =>
+    (middleware ??= loadPowertools().then(({ powertoolsIdempotency, refusalOf }) => ({
+      powertools: powertoolsIdempotency({
+        records: options.records,
+        ttlSeconds: options.ttlSeconds,
+        keyPath: KEY_PATH,
+        payloadPath: PAYLOAD_PATH,
+        responseHook: replayed,
+      }),
+      refusalOf,
+    })));
   const internal = (request: Request): Record<string, unknown> => request.internal as Record<string, unknown>;
   const claimed = (request: Request): boolean => internal(request)[CLAIMED] === true;
 
@@ -186,11 +196,13 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
       if (!hasKey(request.event)) return undefined;
       const event = keyed(request.event);
       if (event === null) return undefined;
+      const { powertools, refusalOf } = await load();
       // Powertools hashes the event it is given; the rest of the request (internal, context) is shared.
       const stored: unknown = await powertools
         .before({ ...request, event } as unknown as Request)
         .catch((error: unknown) => {
-          throw fromPowertools(error);
+          const refusal = refusalOf(error);
+          throw refusal === null ? error : refusalError(refusal, error);
         });
       if (stored !== undefined) return withPersonalData(stored as ApiResult, options.personalData);
       internal(request)[CLAIMED] = true;
@@ -198,6 +210,7 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
     },
     after: async (request) => {
       if (!claimed(request)) return;
+      const { powertools } = await load();
       const status = request.response?.statusCode ?? 500;
       // Stored without the address and name: nothing of them outlives a purge (SPEC §5).
       const response = request.response ? withoutPersonalData(request.response) : request.response;
@@ -205,10 +218,10 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
       else await powertools.onError(request);
     },
     onError: async (request) => {
-      if (claimed(request)) await powertools.onError(request);
+      if (claimed(request)) await (await load()).powertools.onError(request);
     },
   };
 }
 
-export { fromPowertools, idempotency, IDEMPOTENCY_KEY_HEADER, REPLAYED_HEADER, withoutPersonalData };
+export { idempotency, IDEMPOTENCY_KEY_HEADER, refusalError, REPLAYED_HEADER, withoutPersonalData };
 export type { IdempotencyOptions, PersonalData };

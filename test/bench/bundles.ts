@@ -15,21 +15,13 @@
  * interleaved; each figure is the median of the runs.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../../infra/local/paths';
+import { bundleFunction } from '../helpers/bundle';
 import { progress } from './output';
 import { median, ratio } from './stats';
 
@@ -40,8 +32,11 @@ interface BundleOptions {
 
 interface FunctionBundle {
   readonly entry: string;
+  /** index.mjs: what a start reads. */
   readonly bytes: number;
   readonly gzipBytes: number;
+  /** The lazy modules beside it (shared/lazy-modules.ts), read only when first needed. */
+  readonly lazyBytes: number;
   /** Median wall time of `node index.mjs` with the function's environment (NODE_OPTIONS included). */
   readonly startMs: number;
   /** The same without NODE_OPTIONS (no --enable-source-maps). */
@@ -155,6 +150,13 @@ function writeFloor(entry: string, packages: readonly SdkPackage[]): string {
   return file;
 }
 
+/** The lazy modules of a bundle: the other .mjs files beside its index.mjs. */
+function lazyFiles(index: string, files: readonly string[]): string[] {
+  return files
+    .filter((name) => name.endsWith('.mjs') && name !== 'index.mjs')
+    .map((name) => join(dirname(index), name));
+}
+
 /** Every Lambda entry: each .ts file under functions/ (they all export `handler`). */
 function entries(): string[] {
   const dir = join(REPO_ROOT, 'functions');
@@ -162,38 +164,6 @@ function entries(): string[] {
     .filter((file) => file.endsWith('.ts'))
     .map((file) => relative(REPO_ROOT, join(dir, file)))
     .sort();
-}
-
-/** Environment values that are deploy-time tokens (resolved by CloudFormation) stand in as placeholders. */
-function literalEnvironment(environment: unknown): Record<string, string> {
-  const variables = (environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-  return Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => [
-      name,
-      typeof value === 'string' ? value : `bench-${name.toLowerCase()}`,
-    ]),
-  );
-}
-
-/** Bundles `entry` through the app's LambdaFunction construct; the bundle's path and the function's environment. */
-async function bundle(entry: string, outdir: string): Promise<{ file: string; environment: Record<string, string> }> {
-  const { App, Duration, Stack } = await import('aws-cdk-lib');
-  const { LambdaFunction } = await import('../../infra/constructs/lambda-function');
-  const app = new App({ outdir });
-  const stack = new Stack(app, 'Bench');
-  const fn = new LambdaFunction(stack, 'Fn', {
-    entry,
-    description: `bench ${entry}`,
-    timeout: Duration.seconds(30),
-    memorySize: 1024,
-    environment: { TABLE_NAME: 'mailbox-lifecycle', SWEEP: 'inactivity' },
-  });
-  const resource = fn.node.defaultChild as unknown as { code: unknown; environment: unknown };
-  const code = stack.resolve(resource.code) as { s3Key?: string };
-  const hash = code.s3Key?.replace(/\.zip$/, '');
-  const file = join(outdir, `asset.${hash}`, 'index.mjs');
-  if (hash === undefined || !existsSync(file)) throw new Error(`no bundle for ${entry} in ${outdir}`);
-  return { file, environment: literalEnvironment(stack.resolve(resource.environment)) };
 }
 
 /** Wall milliseconds of one `node …` run; throws if it fails. */
@@ -233,6 +203,7 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
     const built: {
       entry: string;
       file: string;
+      lazyFiles: string[];
       environment: Record<string, string>;
       sdk: SdkPackage[];
       floor: string;
@@ -240,13 +211,14 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
     for (const entry of entries()) {
       progress(`bundling ${entry} and its floor with infra/constructs/lambda-function.ts`);
       const sdk = await sdkPackages(entry);
-      const floor = await bundle(writeFloor(entry, sdk), outdir);
-      built.push({ entry, ...(await bundle(entry, outdir)), sdk, floor: floor.file });
+      const floor = await bundleFunction(writeFloor(entry, sdk), outdir);
+      const { file, files, environment } = await bundleFunction(entry, outdir);
+      built.push({ entry, file, lazyFiles: lazyFiles(file, files), environment, sdk, floor: floor.file });
     }
     const bare: number[] = [];
     const functions: FunctionBundle[] = [];
     timeNode(['-e', ''], cleanEnv());
-    for (const { entry, file, environment, sdk, floor } of built) {
+    for (const { entry, file, lazyFiles, environment, sdk, floor } of built) {
       progress(
         `starting ${entry}: ${options.runs} runs each of node index.mjs (with and without source maps), its floor ` +
           `(${sdk.map((p) => p.client).join(', ') || 'no SDK client'}) and node -e ''`,
@@ -270,6 +242,7 @@ async function runBundles(options: BundleOptions): Promise<BundleResult> {
         entry,
         bytes,
         gzipBytes: gzipSync(readFileSync(file)).length,
+        lazyBytes: lazyFiles.reduce((sum, lazy) => sum + statSync(lazy).size, 0),
         startMs: median(withMaps),
         startNoSourceMapsMs: median(withoutMaps),
         importMs: median(imports),

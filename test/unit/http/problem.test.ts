@@ -18,8 +18,16 @@ import {
   PreconditionFailedError,
   RefusedError,
 } from '../../../shared/errors';
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
-import { fromPowertools } from '../../../shared/idempotency/middleware';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyInconsistentStateError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import { refusalError } from '../../../shared/idempotency/middleware';
+import { refusalOf, type Refusal } from '../../../shared/idempotency/powertools';
+
+/** A Powertools refusal as the middleware raises it. */
+const fromPowertools = (error: Error): Error => refusalError(refusalOf(error) as Refusal, error);
 
 const TYPE = 'urn:mailbox-lifecycle:problem:';
 
@@ -62,6 +70,7 @@ describe('toProblem', () => {
     [new ClaimedError('claimed'), 409, 'conflict'],
     [new ForbiddenError('You do not administer the domain b.org.'), 403, 'domain-forbidden'],
     [fromPowertools(new IdempotencyAlreadyInProgressError('in progress')), 409, 'idempotency-in-progress'],
+    [fromPowertools(new IdempotencyInconsistentStateError('changing')), 409, 'idempotency-in-progress'],
     [fromPowertools(new IdempotencyValidationError('mismatch')), 422, 'idempotency-key-reused'],
   ])('maps %s', (error, status, type) => {
     const { problem: body, known } = toProblem(error);

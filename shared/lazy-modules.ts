@@ -1,0 +1,31 @@
+/**
+ * What a Lambda function loads only when first needed (SPEC §8), declared once: each is built as a file of
+ * its own beside the function's index.mjs (infra/constructs/lambda-function.ts), so starting the function
+ * reads none of it. The function's code names the file through `process.env.<variable>`, which the bundler
+ * replaces with the file's name; run from source (the local stack, the tests) the variable is unset and the
+ * code imports the module itself.
+ */
+
+interface LazyModule {
+  /** The module's source, relative to the repository root. */
+  readonly entry: string;
+  /** Its file in the bundle, beside index.mjs. */
+  readonly file: string;
+  /** The `process.env` name the code reads it by (replaced at bundle time, never set at run time). */
+  readonly variable: string;
+}
+
+/** Powertools idempotency: only a request that carries an Idempotency-Key needs it (shared/idempotency/). */
+const IDEMPOTENCY_MODULE: LazyModule = {
+  entry: 'shared/idempotency/powertools.ts',
+  file: 'idempotency.mjs',
+  variable: 'BUNDLED_IDEMPOTENCY_MODULE',
+};
+
+/** The lazy modules of each function entry that has any. */
+const LAZY_MODULES: Readonly<Record<string, readonly LazyModule[]>> = {
+  'functions/http/accounts.ts': [IDEMPOTENCY_MODULE],
+};
+
+export { IDEMPOTENCY_MODULE, LAZY_MODULES };
+export type { LazyModule };
