@@ -22,10 +22,18 @@ const IDEMPOTENCY_MODULE: LazyModule = {
   variable: 'BUNDLED_IDEMPOTENCY_MODULE',
 };
 
+/** The OpenAPI document (135 KB): only GET /openapi.json needs it, not GET /status-model. */
+const OPENAPI_MODULE: LazyModule = {
+  entry: 'shared/http/generated/openapi.ts',
+  file: 'openapi.mjs',
+  variable: 'BUNDLED_OPENAPI_MODULE',
+};
+
 /** The lazy modules of each function entry that has any. */
 const LAZY_MODULES: Readonly<Record<string, readonly LazyModule[]>> = {
   'functions/http/accounts.ts': [IDEMPOTENCY_MODULE],
+  'functions/http/public.ts': [OPENAPI_MODULE],
 };
 
-export { IDEMPOTENCY_MODULE, LAZY_MODULES };
+export { IDEMPOTENCY_MODULE, LAZY_MODULES, OPENAPI_MODULE };
 export type { LazyModule };

@@ -1,8 +1,9 @@
 /**
  * The public routes (no token): GET /status-model and GET /openapi.json. Hand-written, without the middleware
- * chain of http-function.ts: both answers are strings made before the first event — the status model from the
- * policy, the OpenAPI document generated at build time (shared/http/openapi-json.ts) — so the function starts
- * as fast as an empty one (SPEC §8). It keeps the chain's answers, in its order: a body over 16 KiB is 413,
+ * chain of http-function.ts: both answers are strings — the status model made from the policy before the first
+ * event, the OpenAPI document generated at build time (shared/http/openapi-json.ts) and loaded on its first
+ * request (135 KB: in a Lambda bundle a file of its own, shared/lazy-modules.ts) — so the function starts as
+ * fast as an empty one (SPEC §8). It keeps the chain's answers, in its order: a body over 16 KiB is 413,
  * one not declared JSON 415 (the chain's own checks, ../middleware/limits.ts), any body 400 (the query
  * string is ignored: cache busting is fine), an unknown route 404 (problem+json); every response carries X-Request-Id.
  */
@@ -10,7 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Policy } from '../../domain/policy';
 import type { FieldError } from '../../errors';
 import type { ApiEvent, ApiResult } from '../event';
-import { OPENAPI_JSON } from '../generated/openapi';
+import type * as OpenApiModule from '../generated/openapi';
 import { bodyLimit, jsonContentType } from '../middleware/limits';
 import { invalidInput, problem, ProblemError, problemResponse, ProblemType } from '../problem';
 import { statusModel } from '../status-model';
@@ -18,6 +19,19 @@ import { statusModel } from '../status-model';
 const CACHEABLE = { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' };
 
 type PublicHandler = (event: APIGatewayProxyEventV2) => Promise<ApiResult>;
+
+/**
+ * The generated OpenAPI module, loaded once, on the first GET /openapi.json. In a Lambda bundle the bundler
+ * puts its file's name in place of `process.env.BUNDLED_OPENAPI_MODULE` (shared/lazy-modules.ts); run from
+ * source, it is the module itself.
+ */
+let openApi: Promise<typeof OpenApiModule> | undefined;
+const loadOpenApi = async (): Promise<string> =>
+  (
+    await (openApi ??= process.env.BUNDLED_OPENAPI_MODULE
+      ? (import(process.env.BUNDLED_OPENAPI_MODULE) as Promise<typeof OpenApiModule>)
+      : import('../generated/openapi'))
+  ).OPENAPI_JSON;
 
 /** The chain's body checks (413, then 415), run on the event with its header names in lower case. */
 const BODY_CHECKS = [bodyLimit(), jsonContentType()];
@@ -35,9 +49,10 @@ function checkBody(event: APIGatewayProxyEventV2): void {
  * export const handler = publicHandler(loadConfig().policy);
  */
 function publicHandler(policy: Policy): PublicHandler {
-  const bodies: Readonly<Record<string, string>> = {
-    'GET /status-model': JSON.stringify(statusModel(policy)),
-    'GET /openapi.json': OPENAPI_JSON,
+  const model = JSON.stringify(statusModel(policy));
+  const bodies: Readonly<Record<string, () => Promise<string>>> = {
+    'GET /status-model': async () => model,
+    'GET /openapi.json': loadOpenApi,
   };
   return async (event) => {
     const requestId = event.requestContext.requestId || globalThis.crypto.randomUUID();
@@ -58,7 +73,7 @@ function publicHandler(policy: Policy): PublicHandler {
     const errors: FieldError[] =
       event.body === undefined || event.body === '' ? [] : [{ path: '/', message: 'this request takes no body' }];
     if (errors.length > 0) return problemResponse(invalidInput(errors), stamp);
-    return { statusCode: 200, headers: { ...CACHEABLE, ...stamp }, body };
+    return { statusCode: 200, headers: { ...CACHEABLE, ...stamp }, body: await body() };
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * The accounts function as `cdk deploy` ships it: its bundle (index.mjs, with Powertools idempotency in
- * idempotency.mjs beside it, shared/lazy-modules.ts) run by a plain node process as Lambda runs it, against
- * DynamoDB Local. A start and the requests without an Idempotency-Key never read idempotency.mjs (SPEC §8:
- * what a function needs only sometimes is loaded when first needed); the first request with a key loads
- * it, and its replay answers the stored response.
+ * The functions with lazy modules (shared/lazy-modules.ts) as `cdk deploy` ships them: each bundle run by a
+ * plain node process as Lambda runs it, against DynamoDB Local. SPEC §8: what a function needs only
+ * sometimes is loaded when first needed. The accounts function's start and its requests without an
+ * Idempotency-Key never read idempotency.mjs; the first request with a key loads it, and its replay answers
+ * the stored response. The public function reads openapi.mjs for GET /openapi.json only.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import type { ApiResult } from '../../../shared/http/event';
-import { IDEMPOTENCY_MODULE } from '../../../shared/lazy-modules';
+import { OPENAPI_JSON } from '../../../shared/http/generated/openapi';
+import { IDEMPOTENCY_MODULE, OPENAPI_MODULE } from '../../../shared/lazy-modules';
 import { toEvent, type ApiRequest } from '../../helpers/api';
 import { bundleFunction } from '../../helpers/bundle';
 import { freshTable, type FreshTable } from '../../helpers/dynamo';
@@ -45,62 +46,82 @@ interface Answer {
   readonly read: readonly string[];
 }
 
-let table: FreshTable;
-let outdir: string;
-let files: readonly string[];
-let bundle: string;
-let child: ChildProcessWithoutNullStreams;
-let lines: AsyncIterator<string>;
-let atStart: readonly string[];
-
-/** Sends one request to the bundled function; its answer. */
-async function send(request: ApiRequest): Promise<Answer> {
-  child.stdin.write(`${JSON.stringify(toEvent(request).event)}\n`);
-  const next = await lines.next();
-  if (next.done === true) throw new Error('the bundled function exited');
-  return JSON.parse(next.value) as Answer;
+interface RunningBundle {
+  /** The bundle's index.mjs, and every file of its asset. */
+  readonly file: string;
+  readonly files: readonly string[];
+  /** The files the loader read by the end of the start. */
+  readonly atStart: readonly string[];
+  /** Sends one request to the bundled function; its answer. */
+  send(request: ApiRequest): Promise<Answer>;
+  stop(): void;
 }
 
-beforeAll(async () => {
-  table = await freshTable();
-  outdir = mkdtempSync(join(tmpdir(), 'mbl-bundle-test-'));
-  const built = await bundleFunction('functions/http/accounts.ts', outdir);
-  files = built.files;
-  bundle = built.file;
-  child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER], {
+/** Bundles `entry` with the CDK construct and starts it in a node process of its own, with `env`. */
+async function startBundle(entry: string, env: Readonly<Record<string, string>>): Promise<RunningBundle> {
+  const outdir = mkdtempSync(join(tmpdir(), 'mbl-bundle-test-'));
+  const built = await bundleFunction(entry, outdir);
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER], {
     env: {
       PATH: process.env.PATH ?? '',
       ...built.environment,
-      ...table.env,
+      ...env,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       BUNDLE_URL: pathToFileURL(built.file).href,
     },
   });
-  lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  atStart = (JSON.parse(first.value as string) as { read: string[] }).read;
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error(`the bundled ${entry} exited`);
+    return line.value;
+  };
+  const atStart = (JSON.parse(await next()) as { read: string[] }).read;
+  return {
+    file: built.file,
+    files: built.files,
+    atStart,
+    send: async (request) => {
+      child.stdin.write(`${JSON.stringify(toEvent(request).event)}\n`);
+      return JSON.parse(await next()) as Answer;
+    },
+    stop: () => {
+      child.kill();
+      rmSync(outdir, { recursive: true, force: true });
+    },
+  };
+}
+
+let table: FreshTable;
+let accounts: RunningBundle;
+let publicFunction: RunningBundle;
+
+beforeAll(async () => {
+  table = await freshTable();
+  accounts = await startBundle('functions/http/accounts.ts', table.env);
+  publicFunction = await startBundle('functions/http/public.ts', table.env);
 });
 
 afterAll(() => {
-  child?.kill();
-  rmSync(outdir, { recursive: true, force: true });
+  accounts?.stop();
+  publicFunction?.stop();
 });
 
 describe('the bundled accounts function', () => {
   it('ships Powertools idempotency as a file of its own, which its index.mjs only names', () => {
-    const index = readFileSync(bundle, 'utf8');
+    const index = readFileSync(accounts.file, 'utf8');
 
-    expect(files).toEqual(expect.arrayContaining(['index.mjs', IDEMPOTENCY_MODULE.file]));
+    expect(accounts.files).toEqual(expect.arrayContaining(['index.mjs', IDEMPOTENCY_MODULE.file]));
     expect(index).toContain(`import("./${IDEMPOTENCY_MODULE.file}")`);
     expect(index).not.toContain('IdempotencyPersistenceLayerError');
-    expect(readFileSync(join(bundle, '..', IDEMPOTENCY_MODULE.file), 'utf8')).toContain(
+    expect(readFileSync(join(accounts.file, '..', IDEMPOTENCY_MODULE.file), 'utf8')).toContain(
       'IdempotencyPersistenceLayerError',
     );
   });
 
   it('starts and answers without reading it; the first Idempotency-Key loads it, and a replay is stored', async () => {
-    const created = await send({
+    const created = await accounts.send({
       method: 'POST',
       path: '/accounts',
       claims: admin('*'),
@@ -115,11 +136,11 @@ describe('the bundled accounts function', () => {
       body: { status: 'closed', reason: 'bundle' },
     };
 
-    const first = await send(request);
-    const replay = await send(request);
+    const first = await accounts.send(request);
+    const replay = await accounts.send(request);
 
-    expect(atStart).toContain('index.mjs');
-    expect(atStart).not.toContain(IDEMPOTENCY_MODULE.file);
+    expect(accounts.atStart).toContain('index.mjs');
+    expect(accounts.atStart).not.toContain(IDEMPOTENCY_MODULE.file);
     expect(created.result.statusCode).toBe(201);
     expect(created.read).not.toContain(IDEMPOTENCY_MODULE.file);
     expect(first.result.statusCode).toBe(200);
@@ -128,5 +149,21 @@ describe('the bundled accounts function', () => {
     expect(replay.result.body).toBe(first.result.body);
     expect(replay.result.headers?.['Idempotent-Replayed']).toBe('true');
     expect((await table.store.get(accountId))?.status).toBe('closed');
+  });
+});
+
+describe('the bundled public function', () => {
+  it('answers the status model without reading the OpenAPI file, and the document from it', async () => {
+    const model = await publicFunction.send({ method: 'GET', path: '/status-model' });
+    const document = await publicFunction.send({ method: 'GET', path: '/openapi.json' });
+
+    expect(publicFunction.files).toEqual(expect.arrayContaining(['index.mjs', OPENAPI_MODULE.file]));
+    expect(readFileSync(publicFunction.file, 'utf8')).not.toContain('"openapi":"3.1.0"');
+    expect(publicFunction.atStart).not.toContain(OPENAPI_MODULE.file);
+    expect(model.result.statusCode).toBe(200);
+    expect(model.read).not.toContain(OPENAPI_MODULE.file);
+    expect(document.result.statusCode).toBe(200);
+    expect(document.read).toContain(OPENAPI_MODULE.file);
+    expect(document.result.body).toBe(OPENAPI_JSON);
   });
 });
