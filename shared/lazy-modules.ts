@@ -29,11 +29,38 @@ const OPENAPI_MODULE: LazyModule = {
   variable: 'BUNDLED_OPENAPI_MODULE',
 };
 
+/** scim-patch: only a SCIM PATCH needs it. */
+const SCIM_PATCH_MODULE: LazyModule = {
+  entry: 'shared/scim/libraries/scim-patch.ts',
+  file: 'scim-patch.mjs',
+  variable: 'BUNDLED_SCIM_PATCH_MODULE',
+};
+
+/** scim2-parse-filter: only a SCIM list with a filter needs it. */
+const SCIM_FILTER_MODULE: LazyModule = {
+  entry: 'shared/scim/libraries/filter-parser.ts',
+  file: 'scim-filter.mjs',
+  variable: 'BUNDLED_SCIM_FILTER_MODULE',
+};
+
 /** The lazy modules of each function entry that has any. */
 const LAZY_MODULES: Readonly<Record<string, readonly LazyModule[]>> = {
   'functions/http/accounts.ts': [IDEMPOTENCY_MODULE],
   'functions/http/public.ts': [OPENAPI_MODULE],
+  'functions/http/scim.ts': [SCIM_PATCH_MODULE, SCIM_FILTER_MODULE],
 };
 
-export { IDEMPOTENCY_MODULE, LAZY_MODULES, OPENAPI_MODULE };
+/**
+ * `load`, run once, when first called: how a function's code loads a lazy module.
+ *
+ * @example
+ * const loadPowertools = once(() =>
+ *   process.env.BUNDLED_IDEMPOTENCY_MODULE ? import(process.env.BUNDLED_IDEMPOTENCY_MODULE) : import('./powertools'));
+ */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+export { IDEMPOTENCY_MODULE, LAZY_MODULES, OPENAPI_MODULE, SCIM_FILTER_MODULE, SCIM_PATCH_MODULE, once };
 export type { LazyModule };

@@ -12,7 +12,7 @@ import { Scope } from '../domain/transitions';
 import { ROUTES, type Route } from './routes';
 import { ACCESS_INPUTS } from './schemas/access';
 import { ACCOUNT_INPUTS } from './schemas/accounts';
-import { COMPONENTS, described, metaOf, type Schema } from './schemas/common';
+import { COMPONENTS, described, metaOf, type Schema } from './schemas/meta';
 import { LOGIN_EVENT_INPUTS } from './schemas/login-events';
 import { OPERATIONS, TAGS } from './schemas/operations';
 import { PUBLIC_INPUTS } from './schemas/public';

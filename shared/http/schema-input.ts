@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import type { FieldError } from '../errors';
 import type { Fields, InputParser, RawInput } from './input';
-import type { Schema } from './schemas/common';
+import type { Schema } from './schemas/meta';
 
 interface InputSchemas {
   readonly params?: Schema;

@@ -13,6 +13,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { IdempotencyKeyReusedError, RequestInProgressError } from '../errors';
 import type { ApiEvent, ApiResult } from '../http/event';
+import { once } from '../lazy-modules';
 import type * as PowertoolsModule from './powertools';
 import type { PowertoolsMiddleware, Refusal } from './powertools';
 import type { IdempotencyRecords } from './records';
@@ -139,11 +140,11 @@ async function withPersonalData(response: ApiResult, personalData: PersonalData 
  * and never reads ./powertools.ts into the function's own file. Run from source (the local stack, the tests),
  * it is the module itself.
  */
-let powertools: Promise<typeof PowertoolsModule> | undefined;
-const loadPowertools = (): Promise<typeof PowertoolsModule> =>
-  (powertools ??= process.env.BUNDLED_IDEMPOTENCY_MODULE
+const loadPowertools = once((): Promise<typeof PowertoolsModule> =>
+  process.env.BUNDLED_IDEMPOTENCY_MODULE
     ? (import(process.env.BUNDLED_IDEMPOTENCY_MODULE) as Promise<typeof PowertoolsModule>)
-    : import('./powertools'));
+    : import('./powertools'),
+);
 
 /**
  * A refusal of Powertools as the family's error (shared/errors.ts).

@@ -28,8 +28,8 @@ import {
   listOf,
 } from './documents';
 import { badRequest, SCIM_CONTENT_TYPE, ScimError, scimErrorResponse, ScimType, toScimError } from './errors';
-import { planFilter } from './filter';
-import { patchedUser } from './patch';
+import { loadFilterParser, planFilter } from './filter';
+import { loadPatcher, patchedUser } from './patch';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './service';
 import { desiredUser, toScimUser } from './user';
 
@@ -105,7 +105,7 @@ function scimEndpoints(deps: AdminDeps): Readonly<Record<string, Handle>> {
       const filter = event.queryStringParameters?.filter;
       const startIndex = Math.max(1, integer(event, 'startIndex') ?? 1);
       const count = Math.min(MAX_COUNT, Math.max(0, integer(event, 'count') ?? DEFAULT_COUNT));
-      const plan = filter === undefined || filter.trim() === '' ? null : planFilter(filter);
+      const plan = filter === undefined || filter.trim() === '' ? null : planFilter(filter, await loadFilterParser());
       const page = await listUsers(deps, caller, { plan, startIndex, count });
       const base = baseUrl(event);
       return scim(200, {
@@ -139,11 +139,12 @@ function scimEndpoints(deps: AdminDeps): Readonly<Record<string, Handle>> {
       const body = jsonBody(event);
       const version = expectedVersion(event);
       const base = baseUrl(event);
+      const patcher = await loadPatcher();
       const account = await patchUser(
         deps,
         caller,
         userId(event),
-        (read) => patchedUser(toScimUser(read, base), body),
+        (read) => patchedUser(toScimUser(read, base), body, patcher),
         version,
       );
       return user(event, account);

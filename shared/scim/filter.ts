@@ -4,9 +4,24 @@
  * them — become, per alternative, one GetItem (id, userName) or one Query of a lookup partition
  * (externalId), never a Scan. Anything else is 400 invalidFilter.
  */
-import { parse, type Compare, type Filter, type LogExp } from 'scim2-parse-filter';
+import type { Compare, Filter, LogExp } from 'scim2-parse-filter';
+import { once } from '../lazy-modules';
 import { CORE_USER } from './documents';
 import { badRequest, ScimType } from './errors';
+import type * as FilterParserModule from './libraries/filter-parser';
+
+type FilterParser = typeof FilterParserModule;
+
+/**
+ * scim2-parse-filter, loaded on the first list with a filter (SPEC §8: what a function needs only sometimes
+ * is loaded when first needed). In a Lambda bundle it is a file of its own (shared/lazy-modules.ts); run from
+ * source, the module.
+ */
+const loadFilterParser = once((): Promise<FilterParser> =>
+  process.env.BUNDLED_SCIM_FILTER_MODULE
+    ? (import(process.env.BUNDLED_SCIM_FILTER_MODULE) as Promise<FilterParser>)
+    : import('./libraries/filter-parser'),
+);
 
 /** The attributes a filter may compare, as the plan names them. */
 type Key = 'id' | 'userName' | 'externalId';
@@ -58,17 +73,17 @@ function plan(filter: Filter): Conjunction[] {
 }
 
 /**
- * The plan of a filter; 400 invalidFilter for one that does not parse or compares anything but
- * userName, externalId or id with eq.
+ * The plan of a filter, parsed by scim2-parse-filter (`parser`, from loadFilterParser); 400 invalidFilter for
+ * one that does not parse or compares anything but userName, externalId or id with eq.
  *
  * @example
- * planFilter('userName eq "ann@example.org" or externalId eq "00u1"')
+ * planFilter('userName eq "ann@example.org" or externalId eq "00u1"', await loadFilterParser())
  * // [[{ key: 'userName', value: 'ann@example.org' }], [{ key: 'externalId', value: '00u1' }]]
  */
-function planFilter(text: string): FilterPlan {
+function planFilter(text: string, parser: FilterParser): FilterPlan {
   let parsed: Filter;
   try {
-    parsed = parse(text);
+    parsed = parser.parse(text);
   } catch (error) {
     throw invalid(`filter: ${(error as Error).message}`);
   }
@@ -78,5 +93,5 @@ function planFilter(text: string): FilterPlan {
   return alternatives;
 }
 
-export { planFilter };
-export type { Conjunction, FilterPlan, Key, Term };
+export { loadFilterParser, planFilter };
+export type { Conjunction, FilterParser, FilterPlan, Key, Term };

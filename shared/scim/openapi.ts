@@ -4,7 +4,7 @@
  * authenticates itself). Read by shared/http/openapi.ts.
  */
 import * as v from 'valibot';
-import { described, type Schema } from '../http/schemas/common';
+import { described, type Schema } from '../http/schemas/meta';
 import type { InputSchemas } from '../http/schema-input';
 
 const ScimErrorSchema = described(

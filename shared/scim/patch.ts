@@ -6,11 +6,25 @@
  * patched User is then read like a PUT body (shared/scim/user.ts). A path naming no User attribute is 400
  * invalidPath; a malformed body 400 invalidSyntax (or noTarget, as scim-patch names it).
  */
-import { patchBodyValidation, scimPatch, type ScimPatch, type ScimPatchOperation } from 'scim-patch';
+import type { ScimPatch, ScimPatchOperation } from 'scim-patch';
+import { once } from '../lazy-modules';
 import { CORE_USER } from './documents';
 import type { ScimError } from './errors';
 import { badRequest, ScimType } from './errors';
+import type * as PatchLibrary from './libraries/scim-patch';
 import { desiredUser, knownAttribute, member, type DesiredUser, type ScimUser } from './user';
+
+type Patcher = typeof PatchLibrary;
+
+/**
+ * scim-patch, loaded on the first PATCH (SPEC §8: what a function needs only sometimes is loaded when first
+ * needed). In a Lambda bundle it is a file of its own (shared/lazy-modules.ts); run from source, the module.
+ */
+const loadPatcher = once((): Promise<Patcher> =>
+  process.env.BUNDLED_SCIM_PATCH_MODULE
+    ? (import(process.env.BUNDLED_SCIM_PATCH_MODULE) as Promise<Patcher>)
+    : import('./libraries/scim-patch'),
+);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,7 +47,7 @@ function checkPath(path: string): void {
 }
 
 /** The operations, lower-cased ops and checked paths, or 400 for a body that is not a PatchOp. */
-function operationsOf(body: unknown): ScimPatchOperation[] {
+function operationsOf(body: unknown, patcher: Patcher): ScimPatchOperation[] {
   if (!isRecord(body)) throw badRequest(ScimType.INVALID_SYNTAX, 'The body must be a SCIM PatchOp object.');
   const operations = member(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0)
@@ -59,7 +73,7 @@ function operationsOf(body: unknown): ScimPatchOperation[] {
     } as ScimPatchOperation;
   });
   try {
-    patchBodyValidation({ schemas: member(body, 'schemas'), Operations: normalized } as ScimPatch);
+    patcher.patchBodyValidation({ schemas: member(body, 'schemas'), Operations: normalized } as ScimPatch);
   } catch (error) {
     throw libraryError(error);
   }
@@ -74,18 +88,19 @@ function libraryError(error: unknown): ScimError {
 }
 
 /**
- * What a PATCH of `current` asks for: the operations applied to a copy of it, read back as a full User
- * (an attribute the operations removed is cleared). Changing userName is 400 mutability.
+ * What a PATCH of `current` asks for: the operations applied to a copy of it by scim-patch (`patcher`,
+ * from loadPatcher), read back as a full User (an attribute the operations removed is cleared). Changing
+ * userName is 400 mutability.
  *
  * @example
- * patchedUser(user, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })
+ * patchedUser(user, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }, await loadPatcher())
  * // { userName: user.userName, active: false, displayName: …, name: …, externalId: … }
  */
-function patchedUser(current: ScimUser, body: unknown): DesiredUser {
-  const operations = operationsOf(body);
+function patchedUser(current: ScimUser, body: unknown, patcher: Patcher): DesiredUser {
+  const operations = operationsOf(body, patcher);
   let patched: unknown;
   try {
-    patched = scimPatch(structuredClone(current) as never, operations, {
+    patched = patcher.scimPatch(structuredClone(current) as never, operations, {
       mutateDocument: true,
       treatMissingAsAdd: true,
     });
@@ -103,4 +118,5 @@ function asReplacement(desired: DesiredUser): DesiredUser {
   return { displayName: null, name: null, externalId: null, ...desired };
 }
 
-export { asReplacement, patchedUser };
+export { asReplacement, loadPatcher, patchedUser };
+export type { Patcher };

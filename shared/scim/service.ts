@@ -16,7 +16,7 @@ import { newIdOf, nowOf, type ServiceDeps } from '../services/deps';
 import type { AdminDeps } from '../services/admin';
 import { newAccount } from '../domain/decide';
 import { DuplicateEmailError, NotFoundError, RefusedError } from '../errors';
-import { ULID_PATTERN } from '../http/schemas/common';
+import { ULID_PATTERN } from '../http/schemas/identity';
 import { ScimError, ScimType } from './errors';
 import type { FilterPlan, Term } from './filter';
 import { userNameOf, visible, wishOf, type DesiredUser } from './user';
@@ -184,7 +184,7 @@ async function unfiltered(deps: AdminDeps, caller: ApiCaller, input: ListInput):
  * The caller's users: those a filter names, or all of them in pages.
  *
  * @example
- * await listUsers(deps, caller, { plan: planFilter('userName eq "ann@example.org"'), startIndex: 1, count: 100 })
+ * await listUsers(deps, caller, { plan: planFilter('userName eq "ann@example.org"', await loadFilterParser()), startIndex: 1, count: 100 })
  */
 async function listUsers(deps: AdminDeps, caller: ApiCaller, input: ListInput): Promise<UserPage> {
   if (input.plan === null) return unfiltered(deps, caller, input);

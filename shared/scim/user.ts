@@ -8,7 +8,7 @@
 import type { Account, PersonName, WantedStatus } from '../domain/account';
 import { wantedStatus } from '../domain/wanted';
 import * as v from 'valibot';
-import { DisplayName, Email } from '../http/schemas/common';
+import { DisplayName, Email } from '../http/schemas/identity';
 import { CORE_USER, ENTERPRISE_USER } from './documents';
 import { badRequest, ScimType } from './errors';
 

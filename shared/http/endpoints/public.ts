@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Policy } from '../../domain/policy';
 import type { FieldError } from '../../errors';
 import type { ApiEvent, ApiResult } from '../event';
+import { once } from '../../lazy-modules';
 import type * as OpenApiModule from '../generated/openapi';
 import { bodyLimit, jsonContentType } from '../middleware/limits';
 import { invalidInput, problem, ProblemError, problemResponse, ProblemType } from '../problem';
@@ -25,13 +26,11 @@ type PublicHandler = (event: APIGatewayProxyEventV2) => Promise<ApiResult>;
  * puts its file's name in place of `process.env.BUNDLED_OPENAPI_MODULE` (shared/lazy-modules.ts); run from
  * source, it is the module itself.
  */
-let openApi: Promise<typeof OpenApiModule> | undefined;
-const loadOpenApi = async (): Promise<string> =>
-  (
-    await (openApi ??= process.env.BUNDLED_OPENAPI_MODULE
-      ? (import(process.env.BUNDLED_OPENAPI_MODULE) as Promise<typeof OpenApiModule>)
-      : import('../generated/openapi'))
-  ).OPENAPI_JSON;
+const loadOpenApi = once((): Promise<typeof OpenApiModule> =>
+  process.env.BUNDLED_OPENAPI_MODULE
+    ? (import(process.env.BUNDLED_OPENAPI_MODULE) as Promise<typeof OpenApiModule>)
+    : import('../generated/openapi'),
+);
 
 /** The chain's body checks (413, then 415), run on the event with its header names in lower case. */
 const BODY_CHECKS = [bodyLimit(), jsonContentType()];
@@ -52,7 +51,7 @@ function publicHandler(policy: Policy): PublicHandler {
   const model = JSON.stringify(statusModel(policy));
   const bodies: Readonly<Record<string, () => Promise<string>>> = {
     'GET /status-model': async () => model,
-    'GET /openapi.json': loadOpenApi,
+    'GET /openapi.json': async () => (await loadOpenApi()).OPENAPI_JSON,
   };
   return async (event) => {
     const requestId = event.requestContext.requestId || globalThis.crypto.randomUUID();

@@ -2,7 +2,7 @@
  * The input of GET /access. Apart from the other schemas so that the access function stays small.
  */
 import * as v from 'valibot';
-import { Email } from './common';
+import { Email } from './identity';
 
 const ACCESS_INPUTS = {
   checkAccess: { query: v.strictObject({ email: Email }) },

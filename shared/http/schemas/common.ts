@@ -1,118 +1,22 @@
 /**
- * Building blocks of the route schemas (valibot: each schema a small plain object, cheap to build when a
- * function starts — docs/design.md says why not zod), with the OpenAPI descriptions they carry. Strings are
- * checked as sent; emails are trimmed and lower-cased on the way in.
+ * Building blocks of the accounts routes' schemas (valibot: each schema a small plain object, cheap to build
+ * when a function starts — docs/design.md says why not zod), with the OpenAPI descriptions they carry
+ * (./meta.ts). Strings are checked as sent. Who an account is — id, address, domain, name — is
+ * ./identity.ts, re-exported here.
  */
 import * as v from 'valibot';
 import { STATUSES, type Status } from '../../domain/statuses';
-import { canonicalDisplayName, canonicalDomain, canonicalEmail, type Canonical } from '../../domain/email';
 import { DATE_TIME, isDateTime } from '../../domain/instant';
+import { AccountId, DisplayName, Domain, Email, ULID_PATTERN } from './identity';
+import { described } from './meta';
 
-/** Any schema of these inputs (what the input adapter and the OpenAPI document take). */
-type Schema = v.GenericSchema;
-
-interface Meta {
-  readonly description: string;
-  /** Registers the schema as a reusable OpenAPI component. */
-  readonly id?: string;
-  readonly example?: unknown;
-  /**
-   * What the document says in place of the converter's rendering, where it would render the value after a
-   * transform: a pattern that accepts what the server accepts as sent (any case, surrounding whitespace),
-   * not only its canonical form.
-   */
-  readonly override?: Readonly<Record<string, unknown>>;
-}
-
-/** The OpenAPI metadata of each described schema (read by shared/http/openapi.ts only). */
-const META = new WeakMap<object, Meta>();
-/** The described schemas that are OpenAPI components, by id. */
-const COMPONENTS = new Map<string, Schema>();
-
-/** Attaches OpenAPI metadata (description, example, component id) to a schema, which it returns. */
-function described<T extends Schema>(schema: T, meta: Meta): T {
-  META.set(schema, meta);
-  if (meta.id !== undefined) COMPONENTS.set(meta.id, schema);
-  return schema;
-}
-
-/** The metadata `described` attached to `schema`, if any. */
-const metaOf = (schema: object): Meta | undefined => META.get(schema);
-
-const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
-
-/**
- * A JSON Schema pattern (ECMA-262, no flags) for what a trimmed, lower-cased pattern accepts as sent: letters
- * in either case, whitespace around.
- *
- * @example
- * asSent(/^[a-z]+$/) // the pattern ^\s*[a-zA-Z]+\s*$
- */
-function asSent(pattern: RegExp): string {
-  const body = pattern.source
-    .replace(/^\^/, '')
-    .replace(/\$$/, '')
-    .replaceAll('[a-z0-9]', '[a-zA-Z0-9]')
-    .replaceAll('[a-z0-9-]', '[a-zA-Z0-9-]')
-    .replace(/\(\?=\.\{(\d+),(\d+)\}\$\)/, '(?=.{$1,$2}\\s*$$)');
-  return `^\\s*${body}\\s*$`;
-}
 // eslint-disable-next-line no-control-regex -- the point is to reject control characters
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
-const AccountId = described(
-  v.pipe(
-    v.string(),
-    v.regex(ULID_PATTERN, 'must be a ULID (26 characters of Crockford base32)'),
-    v.transform((id: string) => id.toUpperCase()),
-  ),
-  {
-    description: 'The account id, a ULID (either case).',
-    example: '01JD3W6Q8M4T2V9X5Z7B1C3E5G',
-    override: { pattern: '^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$' },
-  },
-);
-
 const StatusSchema = described(v.picklist(STATUSES as [Status, ...Status[]]), {
   description: 'An account status.',
   id: 'Status',
-});
-
-/** A string check that replaces the value with its canonical form, or reports why it has none. */
-const canonical = (canonicalize: (raw: string) => Canonical) =>
-  v.rawTransform(({ dataset, addIssue, NEVER }: v.RawTransformContext<string>) => {
-    const result = canonicalize(dataset.value);
-    if (result.ok) return result.value;
-    addIssue({ message: result.problem });
-    return NEVER;
-  });
-
-/**
- * The documented shape of what canonicalEmail and canonicalDomain accept as sent (any case, any script,
- * whitespace around): labels without spaces, separators or dots, not empty, a domain's not starting or
- * ending with a hyphen. The server's checks (control, bidi and invisible characters, IP domains, IDNA
- * validity) are stricter than a pattern can say; the description says them.
- */
-const LABEL_CHAR = String.raw`[^\s@<>()[\]\\,;:".]`;
-const DOMAIN_LABEL = String.raw`[^\s@<>()[\]\\,;:".-](?:${LABEL_CHAR}*[^\s@<>()[\]\\,;:".-])?`;
-const DOMAIN_SHAPE = String.raw`(?:${DOMAIN_LABEL}\.)+${DOMAIN_LABEL}`;
-const EMAIL_AS_SENT = String.raw`^\s*(?=\S{3,254}\s*$)${LABEL_CHAR}+(?:\.${LABEL_CHAR}+)*@${DOMAIN_SHAPE}\s*$`;
-const DOMAIN_AS_SENT = String.raw`^\s*(?=\S{1,253}\s*$)${DOMAIN_SHAPE}\s*$`;
-
-const Email = described(v.pipe(v.string(), v.maxLength(320), canonical(canonicalEmail)), {
-  description:
-    'An email address, stored in its canonical form: trimmed, Unicode NFC, lower case, an internationalized ' +
-    'domain in ASCII (IDNA; either form may be given). Control, bidi and invisible characters, whitespace, ' +
-    'empty labels and IP-address domains are refused.',
-  example: 'ann@example.org',
-  override: { pattern: EMAIL_AS_SENT },
-});
-
-const Domain = described(v.pipe(v.string(), v.maxLength(253), canonical(canonicalDomain)), {
-  description: 'A mail domain (an internationalized one in either form; ASCII IDNA in answers).',
-  example: 'example.org',
-  override: { pattern: DOMAIN_AS_SENT },
 });
 
 const text = (max: number) =>
@@ -126,21 +30,10 @@ const text = (max: number) =>
 
 const Reason = described(v.optional(v.nullable(text(500))), { description: 'Why; recorded in the history entry.' });
 
-const DisplayName = described(v.nullable(v.pipe(v.string(), v.maxLength(1024), canonical(canonicalDisplayName))), {
-  description:
-    'The display name, trimmed and NFC-normalized, 1–256 characters; control and bidi characters are refused (a joiner inside an emoji sequence is fine); null clears it.',
-  example: 'Ann Example',
-});
-
 const LeaveDate = described(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')), {
   description: 'A UTC date, YYYY-MM-DD, from 30 days ago to a year ahead (by default).',
   example: '2026-03-01',
 });
-
-const EventId = described(
-  v.pipe(v.string(), v.maxLength(128), v.regex(PRINTABLE_ASCII, 'must be 1 to 128 printable ASCII characters')),
-  { description: "The login service's id of the event; a repeat (same caller, within a day) counts once." },
-);
 
 /** A page size 1–200 in a query string. */
 const Limit = described(
@@ -281,7 +174,6 @@ export {
   DisplayName,
   Domain,
   Email,
-  EventId,
   IdempotencyKey,
   IfMatch,
   parseIfMatch,
@@ -296,9 +188,5 @@ export {
   StatusSchema,
   SweepSchema,
   ULID_PATTERN,
-  asSent,
-  COMPONENTS,
   described,
-  metaOf,
 };
-export type { Meta, Schema };

@@ -8,7 +8,8 @@ import * as v from 'valibot';
 import { DATE_TIME } from '../../domain/instant';
 import { LoginPolicy, MailPolicy, STATUSES } from '../../domain/statuses';
 import { OPERATIONS } from '../../domain/transitions';
-import { described, StatusSchema, type Schema } from './common';
+import { StatusSchema } from './common';
+import { described, type Schema } from './meta';
 
 /**
  * An instant in an answer: RFC 3339, the JSON Schema `date-time` format, and its pattern spelled out (the

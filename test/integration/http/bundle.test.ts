@@ -3,7 +3,8 @@
  * plain node process as Lambda runs it, against DynamoDB Local. SPEC §8: what a function needs only
  * sometimes is loaded when first needed. The accounts function's start and its requests without an
  * Idempotency-Key never read idempotency.mjs; the first request with a key loads it, and its replay answers
- * the stored response. The public function reads openapi.mjs for GET /openapi.json only.
+ * the stored response. The public function reads openapi.mjs for GET /openapi.json only; the SCIM
+ * function its filter parser for a filtered list only and scim-patch for a PATCH only.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,15 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import type { ApiResult } from '../../../shared/http/event';
 import { OPENAPI_JSON } from '../../../shared/http/generated/openapi';
-import { IDEMPOTENCY_MODULE, OPENAPI_MODULE } from '../../../shared/lazy-modules';
+import {
+  IDEMPOTENCY_MODULE,
+  OPENAPI_MODULE,
+  SCIM_FILTER_MODULE,
+  SCIM_PATCH_MODULE,
+} from '../../../shared/lazy-modules';
+import { CORE_USER, PATCH_OP } from '../../../shared/scim/documents';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../../infra/local/jwt';
 import { toEvent, type ApiRequest } from '../../helpers/api';
 import { bundleFunction } from '../../helpers/bundle';
 import { freshTable, type FreshTable } from '../../helpers/dynamo';
-import { admin, writer } from '../../helpers/tokens';
+import { admin, claims, signClaims, testSigningKey, writer } from '../../helpers/tokens';
 
 /**
  * Runs in the child: records every module the loader reads (Node's module hooks), imports the bundle, then
@@ -96,16 +105,29 @@ async function startBundle(entry: string, env: Readonly<Record<string, string>>)
 let table: FreshTable;
 let accounts: RunningBundle;
 let publicFunction: RunningBundle;
+let scim: RunningBundle;
+/** A SCIM connection's token for a.org, and the key that signed it (the SCIM function verifies it itself). */
+let scimToken: string;
 
 beforeAll(async () => {
   table = await freshTable();
+  const key = await testSigningKey();
+  const jwk = { ...(await exportJWK(key.publicKey)), kid: key.kid, alg: 'RS256', use: 'sig' };
+  scimToken = await signClaims(key, claims({ sub: 'okta', scopes: ['scim:provision'], domains: ['a.org'] }));
   accounts = await startBundle('functions/http/accounts.ts', table.env);
   publicFunction = await startBundle('functions/http/public.ts', table.env);
+  scim = await startBundle('functions/http/scim.ts', {
+    ...table.env,
+    JWT_ISSUER: LOCAL_ISSUER,
+    JWT_AUDIENCE: LOCAL_AUDIENCE,
+    JWT_JWKS: JSON.stringify({ keys: [jwk] }),
+  });
 });
 
 afterAll(() => {
   accounts?.stop();
   publicFunction?.stop();
+  scim?.stop();
 });
 
 describe('the bundled accounts function', () => {
@@ -165,5 +187,43 @@ describe('the bundled public function', () => {
     expect(document.result.statusCode).toBe(200);
     expect(document.read).toContain(OPENAPI_MODULE.file);
     expect(document.result.body).toBe(OPENAPI_JSON);
+  });
+});
+
+describe('the bundled SCIM function', () => {
+  it('reads the filter parser for a filtered list only, and scim-patch for a PATCH only', async () => {
+    const scimRequest = (method: string, path: string, body?: unknown): ApiRequest => ({
+      method,
+      path,
+      headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+    const created = await scim.send(
+      scimRequest('POST', '/scim/v2/Users', { schemas: [CORE_USER], userName: 'scim-bundle@a.org', active: true }),
+    );
+    const found = await scim.send(
+      scimRequest('GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "scim-bundle@a.org"')}`),
+    );
+    const id = (JSON.parse(created.result.body as string) as { id: string }).id;
+    const patched = await scim.send(
+      scimRequest('PATCH', `/scim/v2/Users/${id}`, {
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'Replace', path: 'displayName', value: 'Bundle' }],
+      }),
+    );
+
+    expect(scim.files).toEqual(expect.arrayContaining(['index.mjs', SCIM_FILTER_MODULE.file, SCIM_PATCH_MODULE.file]));
+    expect(scim.atStart).not.toContain(SCIM_FILTER_MODULE.file);
+    expect(scim.atStart).not.toContain(SCIM_PATCH_MODULE.file);
+    expect(created.result.statusCode).toBe(201);
+    expect(created.read).not.toContain(SCIM_FILTER_MODULE.file);
+    expect(found.result.statusCode).toBe(200);
+    expect(JSON.parse(found.result.body as string)).toMatchObject({ totalResults: 1, Resources: [{ id }] });
+    expect(found.read).toContain(SCIM_FILTER_MODULE.file);
+    expect(found.read).not.toContain(SCIM_PATCH_MODULE.file);
+    expect(patched.result.statusCode).toBe(200);
+    expect(JSON.parse(patched.result.body as string)).toMatchObject({ id, displayName: 'Bundle' });
+    expect(patched.read).toContain(SCIM_PATCH_MODULE.file);
   });
 });

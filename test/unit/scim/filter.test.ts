@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from '../../../shared/scim/errors';
 import { planFilter } from '../../../shared/scim/filter';
+import * as parser from '../../../shared/scim/libraries/filter-parser';
 
 describe('planFilter', () => {
   it.each([
@@ -30,7 +31,7 @@ describe('planFilter', () => {
       ],
     ],
   ])('plans %s', (filter, plan) => {
-    expect(planFilter(filter)).toEqual(plan);
+    expect(planFilter(filter, parser)).toEqual(plan);
   });
 
   it.each([
@@ -46,7 +47,7 @@ describe('planFilter', () => {
   ])('refuses %s with 400 invalidFilter', (filter) => {
     let error: unknown;
     try {
-      planFilter(filter);
+      planFilter(filter, parser);
     } catch (caught) {
       error = caught;
     }

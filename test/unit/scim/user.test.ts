@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/domain/account';
 import { PATCH_OP } from '../../../shared/scim/documents';
 import { patchedUser } from '../../../shared/scim/patch';
+import * as patcher from '../../../shared/scim/libraries/scim-patch';
 import { desiredUser, toScimUser } from '../../../shared/scim/user';
 import { anAccount, inProgressIn, NOW } from '../domain/fixtures';
 
@@ -87,19 +88,22 @@ describe('patchedUser', () => {
   const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
   it("reads Entra's capitalised Replace with a string boolean", () => {
-    expect(patchedUser(user, patch({ op: 'Replace', path: 'active', value: 'False' }))).toMatchObject({
+    expect(patchedUser(user, patch({ op: 'Replace', path: 'active', value: 'False' }), patcher)).toMatchObject({
       active: false,
     });
   });
 
   it("reads Okta's path-less replace", () => {
-    expect(patchedUser(user, patch({ op: 'replace', value: { active: false } }))).toMatchObject({ active: false });
+    expect(patchedUser(user, patch({ op: 'replace', value: { active: false } }), patcher)).toMatchObject({
+      active: false,
+    });
   });
 
   it('clears what a remove takes away and keeps the rest', () => {
     const desired = patchedUser(
       user,
       patch({ op: 'remove', path: 'externalId' }, { op: 'add', path: 'name.familyName', value: 'C' }),
+      patcher,
     );
 
     expect(desired).toEqual({
@@ -118,6 +122,6 @@ describe('patchedUser', () => {
     [{ Operations: [] }, 'invalidSyntax'],
     [patch({ op: 'move', path: 'active' }), 'invalidSyntax'],
   ])('refuses %j with 400 %s', (body, scimType) => {
-    expect(refusal(() => patchedUser(user, body))).toMatchObject({ status: 400, scimType });
+    expect(refusal(() => patchedUser(user, body, patcher))).toMatchObject({ status: 400, scimType });
   });
 });
