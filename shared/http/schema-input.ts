@@ -1,11 +1,11 @@
 /**
  * The valibot adapter of route input: strict objects (unknown fields are invalid), each issue reported at
- * its SPEC §4 path, a missing value as "is required".
+ * its SPEC §4 path (the messages: shared/validation.ts).
  */
 import * as v from 'valibot';
 import type { FieldError } from '../errors';
+import { checked, type Schema } from '../validation';
 import type { Fields, InputParser, RawInput } from './input';
-import type { Schema } from './schemas/meta';
 
 interface InputSchemas {
   readonly params?: Schema;
@@ -40,25 +40,6 @@ const STYLE: Readonly<Record<Part, PathStyle>> = {
   body: pointer,
 };
 
-/**
- * The message of an issue: a field the schema does not name is "not a known field", a missing value "is
- * required"; otherwise the schema's own message.
- */
-function messageOf(issue: v.BaseIssue<unknown>): string {
-  const last = issue.path?.at(-1);
-  if (issue.kind === 'schema' && issue.expected === 'never' && last?.origin === 'key') return 'is not a known field';
-  if (issue.kind === 'schema' && issue.input === undefined) return 'is required';
-  return issue.message;
-}
-
-/** One error per issue, at its path. */
-function fieldErrors(issues: readonly v.BaseIssue<unknown>[], style: PathStyle): FieldError[] {
-  return issues.map((issue) => ({
-    path: style((issue.path ?? []).map((item) => item.key as PropertyKey)),
-    message: messageOf(issue),
-  }));
-}
-
 /** Only the headers the schema names are read (every request carries many others). */
 function pickHeaders(schema: Schema, headers: Fields): Fields {
   const entries = (schema as { entries?: Record<string, unknown> }).entries ?? {};
@@ -66,17 +47,6 @@ function pickHeaders(schema: Schema, headers: Fields): Fields {
 }
 
 const NONE = v.strictObject({});
-
-const OBJECT_TYPES: ReadonlySet<string> = new Set(['object', 'strict_object', 'loose_object']);
-
-/**
- * An array sent where the schema wants an object: valibot's object schemas take an empty array for an empty
- * object, which JSON must not.
- */
-function arrayForObject(schema: Schema, value: unknown): boolean {
-  const inner = schema.type === 'optional' ? (schema as unknown as { wrapped: Schema }).wrapped : schema;
-  return Array.isArray(value) && OBJECT_TYPES.has(inner.type);
-}
 
 /**
  * A parser from schemas; a part without a schema must be empty (no query parameters, no body).
@@ -101,13 +71,9 @@ function schemaInput<const S extends InputSchemas>(schemas: S): InputParser<Inpu
         if (raw.body !== undefined) errors.push({ path: '/', message: 'this request takes no body' });
         continue;
       }
-      if (schema !== undefined && arrayForObject(schema, parts[part])) {
-        errors.push({ path: STYLE[part]([]), message: 'must be a JSON object' });
-        continue;
-      }
-      const result = v.safeParse(schema ?? NONE, parts[part]);
-      if (result.success) value[part] = schema === undefined ? undefined : result.output;
-      else errors.push(...fieldErrors(result.issues, STYLE[part]));
+      const result = checked(schema ?? NONE, parts[part]);
+      if (result.ok) value[part] = schema === undefined ? undefined : result.value;
+      else errors.push(...result.issues.map((issue) => ({ path: STYLE[part](issue.path), message: issue.message })));
     }
     return errors.length > 0 ? { ok: false, errors } : { ok: true, value: value as InputOf<S> };
   };

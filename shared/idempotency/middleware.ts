@@ -15,7 +15,7 @@ import { IdempotencyKeyReusedError, RequestInProgressError } from '../errors';
 import type { ApiEvent, ApiResult } from '../http/event';
 import { once } from '../lazy-modules';
 import type * as PowertoolsModule from './powertools';
-import type { PowertoolsMiddleware, Refusal } from './powertools';
+import type { Refusal } from './powertools';
 import type { IdempotencyRecords } from './records';
 
 /** The request header (as normalized: lower case). */
@@ -177,9 +177,8 @@ function refusalError(refusal: Refusal, cause: unknown): Error {
  * middy(handler).use([authenticate(), idempotency({ records, ttlSeconds: 86_400 }), ...])
  */
 function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiResult> {
-  let middleware: Promise<{ powertools: PowertoolsMiddleware; refusalOf: (error: unknown) => Refusal | null }>;
-  const load = () =>
-    (middleware ??= loadPowertools().then(({ powertoolsIdempotency, refusalOf }) => ({
+  const load = once(() =>
+    loadPowertools().then(({ powertoolsIdempotency, refusalOf }) => ({
       powertools: powertoolsIdempotency({
         records: options.records,
         ttlSeconds: options.ttlSeconds,
@@ -188,7 +187,8 @@ function idempotency(options: IdempotencyOptions): MiddlewareObj<ApiEvent, ApiRe
         responseHook: replayed,
       }),
       refusalOf,
-    })));
+    })),
+  );
   const internal = (request: Request): Record<string, unknown> => request.internal as Record<string, unknown>;
   const claimed = (request: Request): boolean => internal(request)[CLAIMED] === true;
 

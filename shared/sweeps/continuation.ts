@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { ACCOUNT_SWEEPS } from '../domain/due';
-import { isDateTime } from '../domain/instant';
+import { dateTime } from '../validation';
 
 /** The sweeps that change accounts (the stuck detector only alerts). */
 
@@ -28,7 +28,7 @@ const continuationSchema = v.strictObject({
   /** The run's id: every change of the run carries it as its history entry's requestId. */
   runId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   /** The run's fixed now, which decides what is due. */
-  now: v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone')),
+  now: dateTime(),
   dryRun: v.boolean(),
   maxAffected: count,
   /** A destructive sweep's first invocation found at most maxAffected candidates. */

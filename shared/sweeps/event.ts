@@ -6,8 +6,8 @@
 import * as v from 'valibot';
 import type { SweepKind } from '../domain/due';
 import { InvalidInputError } from '../errors';
-import { isDateTime } from '../domain/instant';
 import { isDestructive } from '../schedules';
+import { checked, dateTime } from '../validation';
 import { continuationSchema, type Continuation } from './continuation';
 
 const sweepEventSchema = v.strictObject({
@@ -16,7 +16,7 @@ const sweepEventSchema = v.strictObject({
   /** Destructive sweeps (leaver, retention): change nothing and alert above this many candidates. */
   maxAffected: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
   /** The instant that decides what is due; only in a dry run or where clock override is enabled. */
-  now: v.optional(v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone'))),
+  now: v.optional(dateTime()),
   /** From the previous invocation of the same run; nothing else may accompany it. */
   continuation: v.optional(continuationSchema),
 });
@@ -64,18 +64,13 @@ function isScheduledEnvelope(event: unknown): boolean {
  */
 function parseSweepEvent(sweep: SweepKind, event: unknown): SweepEvent {
   if (event === undefined || event === null || isScheduledEnvelope(event)) return {};
-  // valibot's object schemas would take an empty array for an empty object.
-  if (Array.isArray(event)) throw issue('/', 'must be an object');
-  const parsed = v.safeParse(sweepEventSchema, event);
-  if (!parsed.success) {
+  const parsed = checked(sweepEventSchema, event);
+  if (!parsed.ok) {
     throw new InvalidSweepEventError(
-      parsed.issues.map((i) => ({
-        path: `/${(i.path ?? []).map((item) => String(item.key)).join('/')}`,
-        message: i.expected === 'never' ? 'is not a known field' : i.message,
-      })),
+      parsed.issues.map((i) => ({ path: `/${i.path.map(String).join('/')}`, message: i.message })),
     );
   }
-  const value = parsed.output;
+  const value = parsed.value;
   if (value.maxAffected !== undefined && !isDestructive(sweep)) {
     throw issue('/maxAffected', `applies to the destructive sweeps (leaver, retention) only, not ${sweep}`);
   }

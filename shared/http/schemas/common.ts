@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { STATUSES, type Status } from '../../domain/statuses';
-import { DATE_TIME, isDateTime } from '../../domain/instant';
+import { DATE_TIME } from '../../domain/instant';
+import { dateTime } from '../../validation';
 import { AccountId, DisplayName, Domain, Email, ULID_PATTERN } from './identity';
 import { described } from './meta';
 
@@ -85,7 +86,7 @@ const SweepSchema = described(
 );
 
 /** An instant, ISO 8601 (RFC 3339) with a time zone. */
-const Instant = described(v.pipe(v.string(), v.check(isDateTime, 'must be an ISO 8601 date-time with a time zone')), {
+const Instant = described(dateTime(), {
   description: 'An instant, ISO 8601 with a time zone (default now; at most a year ahead).',
   example: '2026-12-31T00:00:00Z',
   override: { format: 'date-time', pattern: DATE_TIME.source },

@@ -2,10 +2,7 @@
  * The OpenAPI metadata of the route schemas: `described` attaches a description, an example and a
  * component id to a schema; shared/http/openapi.ts reads them back when it builds the document.
  */
-import type * as v from 'valibot';
-
-/** Any schema of these inputs (what the input adapter and the OpenAPI document take). */
-type Schema = v.GenericSchema;
+import type { Schema } from '../../validation';
 
 interface Meta {
   readonly description: string;
